@@ -1,0 +1,105 @@
+/* draw: the drawing kit every figure shares — a canvas in logical units that records each mark into
+ * a layout, text measurement and placement, the title block, axes, colours. It owns Cairo state;
+ * it never opens files or chooses the output format (see png). */
+#ifndef VIZGEN_DRAW_H
+#define VIZGEN_DRAW_H
+
+#include "vizgen/diag.h"
+#include "vizgen/layout.h"
+
+#include <cairo.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct rgb {
+    double r, g, b;
+};
+struct rgb rgb_hex(unsigned hex);
+unsigned rgb_to_hex(struct rgb c);
+struct rgb rgb_mix(struct rgb a, struct rgb b, double t); /* t=0 -> a, t=1 -> b */
+double rgb_luminance(struct rgb c);                        /* WCAG relative luminance */
+struct rgb rgb_text_on(struct rgb bg);                     /* near-black or white, whichever reads */
+
+/* The house palette: one place for the neutral colours every figure uses. */
+enum {
+    INK = 0x1f2933,     /* titles, labels */
+    MUTED = 0x52606d,   /* subtitles, tick labels, annotations */
+    FAINT = 0x9aa5b1,   /* axis lines */
+    GRIDLINE = 0xe4e7eb,
+    PAPER = 0xffffff,
+};
+
+struct font {
+    double size;
+    bool bold;
+};
+
+struct text_metrics {
+    double width, ascent, descent; /* ascent/descent are the font's, so lines align */
+};
+
+enum halign { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT };
+enum valign { ALIGN_TOP, ALIGN_MIDDLE, ALIGN_BASELINE, ALIGN_BOTTOM };
+
+/* A canvas draws onto an unbounded recording surface in logical units; the figure sets the height
+ * once it knows it, and canvas_rasterize replays at `scale` into pixels. */
+struct canvas {
+    cairo_surface_t *rec;
+    cairo_t *cr;
+    double width, height, scale;
+    struct layout layout;
+    int oom; /* set when recording a mark failed; reported by canvas_rasterize */
+};
+
+int canvas_init(struct canvas *cv, double width, double scale, struct diag *d);
+void canvas_free(struct canvas *cv);
+/* Replays onto a new opaque white ARGB32 image of round(width*scale) x round(height*scale) pixels.
+ * The caller destroys *out. Reports any Cairo error. */
+int canvas_rasterize(struct canvas *cv, cairo_surface_t **out, struct diag *d);
+/* Rounds a logical coordinate to the device pixel grid, so raster images land on whole pixels. */
+double canvas_snap(const struct canvas *cv, double v);
+
+void draw_measure(struct canvas *cv, const char *text, struct font f, struct text_metrics *m);
+/* Draws text anchored at (x, y) and records its box; the vertical form reads bottom to top,
+ * centred on (x, y). */
+struct box draw_text(struct canvas *cv, const char *text, double x, double y, struct font f,
+                     enum halign ha, enum valign va, unsigned rgb, const char *role, long index);
+struct box draw_text_vertical(struct canvas *cv, const char *text, double x, double y, struct font f,
+                              unsigned rgb, const char *role, long index);
+/* A copy of text shortened with "…" to fit max_width (malloc'd; caller frees; NULL on OOM). */
+char *draw_ellipsize(struct canvas *cv, const char *text, struct font f, double max_width);
+
+void draw_rect(struct canvas *cv, struct box b, unsigned rgb, const char *role, long index,
+               double value);
+void draw_rect_outline(struct canvas *cv, struct box b, double width, unsigned rgb);
+void draw_line(struct canvas *cv, double x0, double y0, double x1, double y1, double width,
+               unsigned rgb, bool dashed, const char *role);
+
+/* A pixel block the figure fills (0x00RRGGBB words) and then places; image_free releases it. */
+struct image {
+    cairo_surface_t *surface;
+    uint32_t *pixels;
+    int width, height, stride; /* stride in pixels */
+};
+int image_init(struct image *img, int width, int height, struct diag *d);
+void image_free(struct image *img);
+/* Places img with its top-left at (x, y), one image pixel per device pixel (x, y should be
+ * snapped), and records it as an image mark of rows x cols cells. */
+void draw_image(struct canvas *cv, struct image *img, double x, double y, const char *role,
+                long rows, long cols);
+
+/* Title (bold) and optional subtitle, left-aligned at the margin; returns the y below them. */
+double draw_title_block(struct canvas *cv, const char *title, const char *subtitle, double margin);
+
+/* Records a mark drawn by other means (paths, images). */
+void canvas_record(struct canvas *cv, const struct mark *m);
+
+/* An arc from (x0, y) to (x1, y) bulging `height` upwards, with an arrowhead at the end(s) asked
+ * for; recorded as a path mark with index `from` and value `to`. */
+void draw_arc(struct canvas *cv, double x0, double x1, double y, double height, double width,
+              unsigned rgb, bool head_at_start, bool head_at_end, long from, long to);
+
+enum { FONT_TITLE = 24, FONT_SUBTITLE = 16, FONT_LABEL = 15, FONT_TICK = 13, FONT_SMALL = 12 };
+extern const char DRAW_FONT_FAMILY[];
+
+#endif

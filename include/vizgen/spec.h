@@ -1,0 +1,79 @@
+/* spec: loading a JSON spec file and reading validated values out of it by JSON path.
+ * It owns the JSON tree (cJSON never appears in this header); figures read their fields through
+ * these functions while the spec is alive and copy what they keep. Every error names the file and
+ * the JSON path ("bars[2].value: expected a number > 0, got \"abc\""). */
+#ifndef VIZGEN_SPEC_H
+#define VIZGEN_SPEC_H
+
+#include "vizgen/diag.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum { SPEC_MAX_BYTES = 64 * 1024 * 1024 };
+
+struct spec; /* opaque; spec_free releases it */
+
+/* A position in the document: an opaque value and its JSON path. Valid while its spec lives. */
+struct spec_node {
+    const void *json;
+    char path[192];
+};
+
+enum spec_type { SPEC_ABSENT, SPEC_NULL, SPEC_BOOL, SPEC_NUMBER, SPEC_STRING, SPEC_ARRAY, SPEC_OBJECT };
+
+/* Reads and parses FILE. The top level must be an object. On error returns non-zero with
+ * "FILE:LINE:COL: error: ..." (syntax) or "FILE: error: ..." in d; *out is then NULL. */
+int spec_load(const char *file, struct spec **out, struct diag *d);
+/* The same from memory; `name` stands for the file in messages. */
+int spec_parse(const char *name, const char *buf, size_t len, struct spec **out, struct diag *d);
+void spec_free(struct spec *s); /* NULL is a no-op */
+
+struct spec_node spec_root(const struct spec *s);
+const char *spec_name(const struct spec *s);
+/* The document as compact JSON (malloc'd, caller frees), or NULL when out of memory. */
+char *spec_compact(const struct spec *s);
+
+enum spec_type spec_type_of(struct spec_node n);
+size_t spec_len(struct spec_node n);                     /* array length, else 0 */
+struct spec_node spec_at(struct spec_node arr, size_t i); /* path "arr[i]" */
+struct spec_node spec_get(struct spec_node obj, const char *key); /* absent -> SPEC_ABSENT */
+
+/* Errors if obj has a key in none of the lists (each NULL-terminated; `lists` itself ends with
+ * NULL), naming the nearest known key as a hint, or has a key twice. */
+int spec_check_keys(struct spec_node obj, const char *const *const *lists, struct diag *d);
+
+/* Value readers: on a type or range mismatch they fill d with the path and what was found. */
+int spec_expect_object(struct spec_node n, struct diag *d);
+int spec_number(struct spec_node n, double lo, double hi, bool lo_open, double *out, struct diag *d);
+int spec_int(struct spec_node n, long lo, long hi, long *out, struct diag *d);
+/* Copies a string (malloc'd, caller frees). allow_empty=false rejects "". */
+int spec_string(struct spec_node n, bool allow_empty, char **out, struct diag *d);
+int spec_bool(struct spec_node n, bool *out, struct diag *d);
+/* One of `choices` (NULL-terminated); *out is its index. Suggests the nearest on a miss. */
+int spec_choice(struct spec_node n, const char *const *choices, int *out, struct diag *d);
+int spec_array(struct spec_node n, size_t min_len, size_t max_len, struct diag *d);
+/* Reads an array of exactly n finite numbers into out, in one pass. */
+int spec_numbers(struct spec_node arr, double *out, size_t n, struct diag *d);
+
+/* Field readers: absent fields keep *out (the caller's default) untouched; present ones are
+ * validated as above. spec_req_* fail when the field is absent. */
+int spec_opt_number(struct spec_node obj, const char *key, double lo, double hi, bool lo_open,
+                    double *out, struct diag *d);
+int spec_opt_int(struct spec_node obj, const char *key, long lo, long hi, long *out, struct diag *d);
+int spec_opt_string(struct spec_node obj, const char *key, bool allow_empty, char **out,
+                    struct diag *d); /* replaces *out, freeing the old value, when present */
+int spec_opt_bool(struct spec_node obj, const char *key, bool *out, struct diag *d);
+int spec_opt_choice(struct spec_node obj, const char *key, const char *const *choices, int *out,
+                    struct diag *d);
+int spec_req_string(struct spec_node obj, const char *key, bool allow_empty, char **out,
+                    struct diag *d);
+int spec_req_number(struct spec_node obj, const char *key, double lo, double hi, bool lo_open,
+                    double *out, struct diag *d);
+/* Fails with "PATH: missing required key" when absent. */
+int spec_require(struct spec_node obj, const char *key, struct spec_node *out, struct diag *d);
+
+/* The name in `lists` (as for spec_check_keys) closest to `word`, or NULL if none is close. */
+const char *spec_nearest(const char *word, const char *const *const *lists);
+
+#endif

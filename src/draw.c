@@ -1,0 +1,368 @@
+/* draw: Cairo calls behind a small kit of marks. Units are logical pixels at scale 1; every mark
+ * is recorded with its box so tests and --dump-layout see exactly what was drawn. */
+#include "vizgen/draw.h"
+
+#include "vizgen/utf8.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char DRAW_FONT_FAMILY[] = "DejaVu Sans";
+
+struct rgb rgb_hex(unsigned hex)
+{
+    struct rgb c = {((hex >> 16) & 0xff) / 255.0, ((hex >> 8) & 0xff) / 255.0, (hex & 0xff) / 255.0};
+    return c;
+}
+
+static unsigned channel(double v)
+{
+    return (unsigned)lround(fmin(fmax(v, 0), 1) * 255);
+}
+
+unsigned rgb_to_hex(struct rgb c)
+{
+    return channel(c.r) << 16 | channel(c.g) << 8 | channel(c.b);
+}
+
+struct rgb rgb_mix(struct rgb a, struct rgb b, double t)
+{
+    struct rgb c = {a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t, a.b + (b.b - a.b) * t};
+    return c;
+}
+
+static double linear(double v)
+{
+    return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+}
+
+double rgb_luminance(struct rgb c)
+{
+    return 0.2126 * linear(c.r) + 0.7152 * linear(c.g) + 0.0722 * linear(c.b);
+}
+
+struct rgb rgb_text_on(struct rgb bg)
+{
+    /* Pick whichever of ink and white has the higher WCAG contrast ratio against bg. */
+    double l = rgb_luminance(bg);
+    double ink_l = rgb_luminance(rgb_hex(INK));
+    double with_white = 1.05 / (l + 0.05);
+    double with_ink = (l + 0.05) / (ink_l + 0.05);
+    return with_white > with_ink ? rgb_hex(PAPER) : rgb_hex(INK);
+}
+
+static void set_rgb(cairo_t *cr, unsigned hex)
+{
+    struct rgb c = rgb_hex(hex);
+    cairo_set_source_rgb(cr, c.r, c.g, c.b);
+}
+
+void canvas_record(struct canvas *cv, const struct mark *m)
+{
+    if (layout_add(&cv->layout, m) != VZ_OK)
+        cv->oom = 1;
+}
+
+int canvas_init(struct canvas *cv, double width, double scale, struct diag *d)
+{
+    memset(cv, 0, sizeof *cv);
+    layout_init(&cv->layout);
+    cv->width = width;
+    cv->scale = scale;
+    cv->rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+    cv->cr = cairo_create(cv->rec);
+    if (cairo_status(cv->cr) != CAIRO_STATUS_SUCCESS) {
+        diag_set(d, VZ_EIO, "error: cannot create drawing surface: %s",
+                 cairo_status_to_string(cairo_status(cv->cr)));
+        canvas_free(cv);
+        return VZ_EIO;
+    }
+    /* Unhinted metrics make text widths scale linearly, so --scale 2 is the same figure. */
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    cairo_set_font_options(cv->cr, fo);
+    cairo_font_options_destroy(fo);
+    return VZ_OK;
+}
+
+void canvas_free(struct canvas *cv)
+{
+    if (cv->cr)
+        cairo_destroy(cv->cr);
+    if (cv->rec)
+        cairo_surface_destroy(cv->rec);
+    layout_free(&cv->layout);
+    cv->cr = NULL;
+    cv->rec = NULL;
+}
+
+double canvas_snap(const struct canvas *cv, double v)
+{
+    return round(v * cv->scale) / cv->scale;
+}
+
+int canvas_rasterize(struct canvas *cv, cairo_surface_t **out, struct diag *d)
+{
+    *out = NULL;
+    if (cv->oom)
+        return diag_set(d, VZ_EIO, "error: out of memory while drawing");
+    if (cairo_status(cv->cr) != CAIRO_STATUS_SUCCESS)
+        return diag_set(d, VZ_EIO, "error: drawing failed: %s",
+                        cairo_status_to_string(cairo_status(cv->cr)));
+    int w = (int)lround(cv->width * cv->scale), h = (int)lround(cv->height * cv->scale);
+    cv->layout.width = cv->width;
+    cv->layout.height = cv->height;
+    cv->layout.scale = cv->scale;
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_t *cr = cairo_create(img);
+    set_rgb(cr, PAPER);
+    cairo_paint(cr);
+    cairo_scale(cr, cv->scale, cv->scale);
+    cairo_set_source_surface(cr, cv->rec, 0, 0);
+    cairo_paint(cr);
+    cairo_status_t st = cairo_status(cr);
+    cairo_destroy(cr);
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = cairo_surface_status(img);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(img);
+        return diag_set(d, VZ_EIO, "error: rendering failed: %s", cairo_status_to_string(st));
+    }
+    cairo_surface_flush(img);
+    *out = img;
+    return VZ_OK;
+}
+
+static void use_font(cairo_t *cr, struct font f)
+{
+    cairo_select_font_face(cr, DRAW_FONT_FAMILY, CAIRO_FONT_SLANT_NORMAL,
+                           f.bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, f.size);
+}
+
+void draw_measure(struct canvas *cv, const char *text, struct font f, struct text_metrics *m)
+{
+    use_font(cv->cr, f);
+    cairo_text_extents_t te;
+    cairo_font_extents_t fe;
+    cairo_text_extents(cv->cr, text, &te);
+    cairo_font_extents(cv->cr, &fe);
+    m->width = te.x_advance;
+    m->ascent = fe.ascent;
+    m->descent = fe.descent;
+}
+
+struct box draw_text(struct canvas *cv, const char *text, double x, double y, struct font f,
+                     enum halign ha, enum valign va, unsigned rgb, const char *role, long index)
+{
+    struct text_metrics m;
+    draw_measure(cv, text, f, &m);
+    double left = ha == ALIGN_LEFT ? x : ha == ALIGN_CENTER ? x - m.width / 2 : x - m.width;
+    double base = va == ALIGN_BASELINE ? y
+                  : va == ALIGN_TOP    ? y + m.ascent
+                  : va == ALIGN_BOTTOM ? y - m.descent
+                                       : y + (m.ascent - m.descent) / 2;
+    set_rgb(cv->cr, rgb);
+    cairo_move_to(cv->cr, left, base);
+    cairo_show_text(cv->cr, text);
+    struct box b = {left, base - m.ascent, m.width, m.ascent + m.descent};
+    struct mark mk = {MARK_TEXT, b, role, index, NAN, 0, 0, rgb, (char *)text};
+    canvas_record(cv, &mk);
+    return b;
+}
+
+struct box draw_text_vertical(struct canvas *cv, const char *text, double x, double y, struct font f,
+                              unsigned rgb, const char *role, long index)
+{
+    struct text_metrics m;
+    draw_measure(cv, text, f, &m);
+    cairo_save(cv->cr);
+    cairo_translate(cv->cr, x, y);
+    cairo_rotate(cv->cr, -1.57079632679489661923); /* a quarter turn anticlockwise */
+    set_rgb(cv->cr, rgb);
+    cairo_move_to(cv->cr, -m.width / 2, (m.ascent - m.descent) / 2);
+    cairo_show_text(cv->cr, text);
+    cairo_restore(cv->cr);
+    double h = m.ascent + m.descent;
+    struct box b = {x - h / 2, y - m.width / 2, h, m.width};
+    struct mark mk = {MARK_TEXT, b, role, index, NAN, 0, 0, rgb, (char *)text};
+    canvas_record(cv, &mk);
+    return b;
+}
+
+char *draw_ellipsize(struct canvas *cv, const char *text, struct font f, double max_width)
+{
+    struct text_metrics m;
+    draw_measure(cv, text, f, &m);
+    if (m.width <= max_width)
+        return strdup(text);
+    size_t len = strlen(text);
+    char *buf = malloc(len + 4);
+    if (!buf)
+        return NULL;
+    /* Binary search on code points: the longest prefix that fits with the ellipsis. */
+    size_t lo = 0, hi = utf8_length(text);
+    while (lo < hi) {
+        size_t mid = (lo + hi + 1) / 2;
+        size_t bytes = utf8_prefix_bytes(text, mid);
+        memcpy(buf, text, bytes);
+        memcpy(buf + bytes, "\xE2\x80\xA6", 4);
+        draw_measure(cv, buf, f, &m);
+        if (m.width <= max_width)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    size_t bytes = utf8_prefix_bytes(text, lo);
+    memcpy(buf, text, bytes);
+    memcpy(buf + bytes, "\xE2\x80\xA6", 4);
+    return buf;
+}
+
+void draw_rect(struct canvas *cv, struct box b, unsigned rgb, const char *role, long index,
+               double value)
+{
+    set_rgb(cv->cr, rgb);
+    cairo_rectangle(cv->cr, b.x, b.y, b.w, b.h);
+    cairo_fill(cv->cr);
+    if (role) {
+        struct mark mk = {MARK_RECT, b, role, index, value, 0, 0, rgb, NULL};
+        canvas_record(cv, &mk);
+    }
+}
+
+void draw_rect_outline(struct canvas *cv, struct box b, double width, unsigned rgb)
+{
+    set_rgb(cv->cr, rgb);
+    cairo_set_line_width(cv->cr, width);
+    cairo_rectangle(cv->cr, b.x + width / 2, b.y + width / 2, b.w - width, b.h - width);
+    cairo_stroke(cv->cr);
+}
+
+void draw_line(struct canvas *cv, double x0, double y0, double x1, double y1, double width,
+               unsigned rgb, bool dashed, const char *role)
+{
+    cairo_save(cv->cr);
+    set_rgb(cv->cr, rgb);
+    cairo_set_line_width(cv->cr, width);
+    if (dashed) {
+        const double dash[] = {6, 4};
+        cairo_set_dash(cv->cr, dash, 2, 0);
+    }
+    cairo_move_to(cv->cr, x0, y0);
+    cairo_line_to(cv->cr, x1, y1);
+    cairo_stroke(cv->cr);
+    cairo_restore(cv->cr);
+    if (role) {
+        struct box b = {fmin(x0, x1) - width / 2, fmin(y0, y1) - width / 2,
+                        fabs(x1 - x0) + width, fabs(y1 - y0) + width};
+        struct mark mk = {MARK_LINE, b, role, -1, NAN, 0, 0, rgb, NULL};
+        canvas_record(cv, &mk);
+    }
+}
+
+double draw_title_block(struct canvas *cv, const char *title, const char *subtitle, double margin)
+{
+    double y = margin * 0.75;
+    double avail = cv->width - 2 * margin;
+    struct font tf = {FONT_TITLE, true}, sf = {FONT_SUBTITLE, false};
+    char *t = draw_ellipsize(cv, title, tf, avail);
+    if (!t) {
+        cv->oom = 1;
+        return y;
+    }
+    struct box b = draw_text(cv, t, margin, y, tf, ALIGN_LEFT, ALIGN_TOP, INK, "title", -1);
+    free(t);
+    y = b.y + b.h;
+    if (subtitle && subtitle[0]) {
+        char *s = draw_ellipsize(cv, subtitle, sf, avail);
+        if (!s) {
+            cv->oom = 1;
+            return y;
+        }
+        b = draw_text(cv, s, margin, y + 6, sf, ALIGN_LEFT, ALIGN_TOP, MUTED, "subtitle", -1);
+        free(s);
+        y = b.y + b.h;
+    }
+    return y;
+}
+
+int image_init(struct image *img, int width, int height, struct diag *d)
+{
+    memset(img, 0, sizeof *img);
+    img->surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
+    if (cairo_surface_status(img->surface) != CAIRO_STATUS_SUCCESS) {
+        image_free(img);
+        return diag_set(d, VZ_EIO, "error: cannot allocate a %dx%d image", width, height);
+    }
+    img->pixels = (uint32_t *)cairo_image_surface_get_data(img->surface);
+    img->width = width;
+    img->height = height;
+    img->stride = cairo_image_surface_get_stride(img->surface) / 4;
+    return VZ_OK;
+}
+
+void image_free(struct image *img)
+{
+    if (img->surface)
+        cairo_surface_destroy(img->surface);
+    memset(img, 0, sizeof *img);
+}
+
+void draw_image(struct canvas *cv, struct image *img, double x, double y, const char *role,
+                long rows, long cols)
+{
+    cairo_surface_mark_dirty(img->surface);
+    cairo_save(cv->cr);
+    cairo_translate(cv->cr, x, y);
+    cairo_scale(cv->cr, 1 / cv->scale, 1 / cv->scale);
+    cairo_set_source_surface(cv->cr, img->surface, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cv->cr), CAIRO_FILTER_NEAREST);
+    cairo_rectangle(cv->cr, 0, 0, img->width, img->height);
+    cairo_fill(cv->cr);
+    cairo_restore(cv->cr);
+    struct box b = {x, y, img->width / cv->scale, img->height / cv->scale};
+    struct mark mk = {MARK_IMAGE, b, role, -1, NAN, rows, cols, 0, NULL};
+    canvas_record(cv, &mk);
+}
+
+static void arrowhead(cairo_t *cr, double tx, double ty, double fx, double fy, double size)
+{
+    /* A filled triangle at (tx, ty) pointing away from (fx, fy). */
+    double dx = tx - fx, dy = ty - fy, len = sqrt(dx * dx + dy * dy);
+    if (len == 0)
+        return;
+    dx /= len;
+    dy /= len;
+    cairo_move_to(cr, tx, ty);
+    cairo_line_to(cr, tx - size * dx + size * 0.5 * dy, ty - size * dy - size * 0.5 * dx);
+    cairo_line_to(cr, tx - size * dx - size * 0.5 * dy, ty - size * dy + size * 0.5 * dx);
+    cairo_close_path(cr);
+    cairo_fill(cr);
+}
+
+void draw_arc(struct canvas *cv, double x0, double x1, double y, double height, double width,
+              unsigned rgb, bool head_at_start, bool head_at_end, long from, long to)
+{
+    /* A cubic whose control points sit 4/3 of the height up peaks at exactly `height`. */
+    double cy = y - height * 4 / 3;
+    double head = 4 + 2 * width;
+    cairo_save(cv->cr);
+    set_rgb(cv->cr, rgb);
+    cairo_set_line_width(cv->cr, width);
+    cairo_move_to(cv->cr, x0, y);
+    cairo_curve_to(cv->cr, x0, cy, x1, cy, x1, y);
+    cairo_stroke(cv->cr);
+    if (head_at_end)
+        arrowhead(cv->cr, x1, y, x1, cy, head);
+    if (head_at_start)
+        arrowhead(cv->cr, x0, y, x0, cy, head);
+    cairo_restore(cv->cr);
+    struct box b = {fmin(x0, x1) - head / 2, y - height - width / 2, fabs(x1 - x0) + head,
+                    height + width / 2};
+    struct mark mk = {MARK_PATH, b, "arc", from, (double)to, 0, 0, rgb, NULL};
+    canvas_record(cv, &mk);
+}

@@ -1,0 +1,287 @@
+/* fig_compression: the model-compression chart — horizontal bars of memory per technique, a
+ * dark-to-light gradient, values on the bars, reductions computed against a baseline bar. */
+#include "vizgen/figure.h"
+#include "vizgen/utf8.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Units: logical pixels; fonts from draw.h. */
+enum { MARGIN = 40, BAR_PITCH = 56, BAR_HEIGHT = 34, LABEL_GAP = 12, TEXT_PAD = 10 };
+static const unsigned DARKEST = 0x173f5f, LIGHTEST = 0xa6c8e0, BASELINE_INK = 0x52606d;
+
+enum { MAX_BARS = 50, MAX_LABEL_CHARS = 2000 };
+
+struct bar {
+    char *label;
+    double value;
+    bool approx;
+};
+
+struct compression {
+    struct bar *bars;
+    size_t n;
+    long baseline;
+    int decimals;
+    char *unit, *x_label;
+};
+
+static const char *const keys[] = {"bars", "baseline", "unit", "x_label", "decimals", NULL};
+static const char *const bar_keys[] = {"label", "value", "approx", NULL};
+
+static void compression_free(void *p)
+{
+    struct compression *c = p;
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        free(c->bars[i].label);
+    free(c->bars);
+    free(c->unit);
+    free(c->x_label);
+    free(c);
+}
+
+static int parse_bar(struct spec_node b, struct bar *out, struct diag *d)
+{
+    int rc;
+    if ((rc = spec_expect_object(b, d)) || (rc = spec_check_keys(b, (const char *const *const[]){bar_keys, NULL}, d)) ||
+        (rc = spec_req_string(b, "label", false, &out->label, d)) ||
+        (rc = spec_req_number(b, "value", 0, 1e15, true, &out->value, d)) ||
+        (rc = spec_opt_bool(b, "approx", &out->approx, d)))
+        return rc;
+    size_t chars = utf8_length(out->label);
+    if (chars > MAX_LABEL_CHARS)
+        return diag_set(d, VZ_EINPUT, "%s.label: expected at most %d characters, got %zu", b.path,
+                        MAX_LABEL_CHARS, chars);
+    return VZ_OK;
+}
+
+static int compression_parse(struct spec_node root, const char *spec_path, void **out,
+                             struct diag *d)
+{
+    (void)spec_path;
+    struct compression *c = calloc(1, sizeof *c);
+    if (!c)
+        return diag_set(d, VZ_EIO, "error: out of memory");
+    long decimals = 2;
+    int rc;
+    c->unit = strdup("MB");
+    c->x_label = strdup("Memory (MB)");
+    struct spec_node bars;
+    if (!c->unit || !c->x_label) {
+        rc = diag_set(d, VZ_EIO, "error: out of memory");
+        goto fail;
+    }
+    if ((rc = spec_opt_string(root, "unit", true, &c->unit, d)) ||
+        (rc = utf8_length(c->unit) > 16
+                  ? diag_set(d, VZ_EINPUT, "unit: expected at most 16 characters")
+                  : VZ_OK) ||
+        (rc = spec_opt_string(root, "x_label", true, &c->x_label, d)) ||
+        (rc = spec_opt_int(root, "decimals", 0, 6, &decimals, d)) ||
+        (rc = spec_require(root, "bars", &bars, d)) ||
+        (rc = spec_array(bars, 1, MAX_BARS, d)))
+        goto fail;
+    c->decimals = (int)decimals;
+    c->bars = calloc(spec_len(bars), sizeof *c->bars);
+    if (!c->bars) {
+        rc = diag_set(d, VZ_EIO, "error: out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < spec_len(bars); i++) {
+        c->n = i + 1; /* so the free path sees this bar's label */
+        if ((rc = parse_bar(spec_at(bars, i), &c->bars[i], d)))
+            goto fail;
+    }
+    if ((rc = spec_opt_int(root, "baseline", 0, (long)c->n - 1, &c->baseline, d)))
+        goto fail;
+    *out = c;
+    return VZ_OK;
+fail:
+    compression_free(c);
+    return rc;
+}
+
+/* "50% reduction" below a 2x ratio, "6.3x reduction" from there on; "~" for approximate values. */
+static void reduction_text(double base, const struct bar *b, char *buf, size_t size)
+{
+    const char *tilde = b->approx ? "~" : "";
+    double ratio = base / b->value;
+    char num[32];
+    if (ratio >= 2) {
+        format_trimmed(ratio, 1, num, sizeof num);
+        snprintf(buf, size, "%s%sx reduction", tilde, num);
+    } else if (b->value < base) {
+        snprintf(buf, size, "%s%.0f%% reduction", tilde, (1 - b->value / base) * 100);
+    } else if (b->value > base) {
+        snprintf(buf, size, "%s%.0f%% larger", tilde, (b->value / base - 1) * 100);
+    } else {
+        snprintf(buf, size, "no reduction");
+    }
+}
+
+static void value_text(const struct compression *c, const struct bar *b, char *buf, size_t size)
+{
+    char num[64];
+    format_trimmed(b->value, c->decimals, num, sizeof num);
+    snprintf(buf, size, "%s%s%s%s", b->approx ? "~" : "", num, c->unit[0] ? " " : "", c->unit);
+}
+
+/* Per-bar text, measured once and used both to size the scale and to draw. */
+struct bar_text {
+    char value[96], reduction[96];
+    double value_w, reduction_w;
+    bool inside;
+};
+
+/* Pixels per unit such that every bar plus the text to its right fits in plot_w. Values go inside
+ * their bar when they fit there; shrinking the scale can push one outside, hence the loop. */
+static double fit_scale(const struct compression *c, struct bar_text *t, double plot_w)
+{
+    for (size_t i = 0; i < c->n; i++)
+        t[i].inside = true;
+    double s = 0;
+    for (size_t pass = 0; pass <= c->n; pass++) {
+        s = INFINITY;
+        for (size_t i = 0; i < c->n; i++) {
+            double outside = t[i].reduction_w ? t[i].reduction_w + TEXT_PAD : 0;
+            if (!t[i].inside)
+                outside += t[i].value_w + TEXT_PAD;
+            s = fmin(s, (plot_w - outside - TEXT_PAD) / c->bars[i].value);
+        }
+        bool changed = false;
+        for (size_t i = 0; i < c->n; i++) {
+            bool fits = c->bars[i].value * s >= t[i].value_w + 2 * TEXT_PAD;
+            if (t[i].inside && !fits) {
+                t[i].inside = false;
+                changed = true;
+            }
+        }
+        if (!changed)
+            break;
+    }
+    return s;
+}
+
+static int compression_render(const void *p, const struct figure_common *fc, struct canvas *cv,
+                              struct diag *d)
+{
+    const struct compression *c = p;
+    const double W = cv->width;
+    struct font label_f = {FONT_LABEL, false}, value_f = {FONT_LABEL, true}, tick_f = {FONT_TICK, false};
+    struct bar_text *t = calloc(c->n, sizeof *t);
+    char **labels = calloc(c->n, sizeof *labels);
+    if (!t || !labels) {
+        free(t);
+        free(labels);
+        return diag_set(d, VZ_EIO, "error: out of memory");
+    }
+    double top = draw_title_block(cv, fc->title, fc->subtitle, MARGIN) + 44;
+
+    /* Label column: as wide as the longest label, but never more than 38% of the figure. */
+    double label_w = 0, max_label_w = W * 0.38;
+    struct text_metrics m;
+    for (size_t i = 0; i < c->n; i++) {
+        labels[i] = draw_ellipsize(cv, c->bars[i].label, label_f, max_label_w);
+        if (!labels[i])
+            continue;
+        draw_measure(cv, labels[i], label_f, &m);
+        label_w = fmax(label_w, m.width);
+    }
+    double x0 = canvas_snap(cv, MARGIN + label_w + LABEL_GAP), x1 = W - MARGIN;
+    const struct bar *base = &c->bars[c->baseline];
+    for (size_t i = 0; i < c->n; i++) {
+        value_text(c, &c->bars[i], t[i].value, sizeof t[i].value);
+        draw_measure(cv, t[i].value, value_f, &m);
+        t[i].value_w = m.width;
+        if ((long)i != c->baseline) {
+            reduction_text(base->value, &c->bars[i], t[i].reduction, sizeof t[i].reduction);
+            draw_measure(cv, t[i].reduction, label_f, &m);
+            t[i].reduction_w = m.width;
+        }
+    }
+    double s = fit_scale(c, t, x1 - x0);
+    struct scale xs = {0, 1, x0, x0 + s};
+    double bottom = top + (double)c->n * BAR_PITCH;
+
+    /* Gridlines and ticks first, so bars sit on top of them. */
+    struct ticks tk;
+    ticks_nice(0, (x1 - x0) / s, 6, &tk);
+    char buf[64];
+    for (int i = 0; i < tk.n; i++) {
+        double x = scale_map(xs, tk.v[i]);
+        if (x > x1 + 0.5)
+            break;
+        draw_line(cv, x, top, x, bottom, 1, GRIDLINE, false, NULL);
+        ticks_format(&tk, tk.v[i], buf, sizeof buf);
+        draw_text(cv, buf, x, bottom + 8, tick_f, ALIGN_CENTER, ALIGN_TOP, MUTED, "tick-label", i);
+    }
+    draw_line(cv, x0, bottom, x1, bottom, 1, FAINT, false, "axis");
+    char *xl = draw_ellipsize(cv, c->x_label, label_f, x1 - x0);
+    struct box at = draw_text(cv, xl ? xl : "", (x0 + x1) / 2, bottom + 34, label_f, ALIGN_CENTER,
+                              ALIGN_TOP, INK, "axis-title", -1);
+    free(xl);
+
+    for (size_t i = 0; i < c->n; i++) {
+        const struct bar *b = &c->bars[i];
+        double y = top + (double)i * BAR_PITCH + (BAR_PITCH - BAR_HEIGHT) / 2.0;
+        double cy = y + BAR_HEIGHT / 2.0;
+        /* Darkest first, lightest last, as the seed asks. */
+        double tt = c->n > 1 ? (double)i / (double)(c->n - 1) : 0;
+        struct rgb fill = rgb_mix(rgb_hex(DARKEST), rgb_hex(LIGHTEST), tt);
+        struct box bb = {x0, y, scale_map(xs, b->value) - x0, BAR_HEIGHT};
+        draw_rect(cv, bb, rgb_to_hex(fill), "bar", (long)i, b->value);
+        if (labels[i])
+            draw_text(cv, labels[i], x0 - LABEL_GAP, cy, label_f, ALIGN_RIGHT, ALIGN_MIDDLE, INK,
+                      "bar-label", (long)i);
+        double after = bb.x + bb.w + TEXT_PAD;
+        if (t[i].inside) {
+            draw_text(cv, t[i].value, bb.x + bb.w - TEXT_PAD, cy, value_f, ALIGN_RIGHT,
+                      ALIGN_MIDDLE, rgb_to_hex(rgb_text_on(fill)), "value-inside", (long)i);
+        } else {
+            draw_text(cv, t[i].value, after, cy, value_f, ALIGN_LEFT, ALIGN_MIDDLE, INK, "value",
+                      (long)i);
+            after += t[i].value_w + TEXT_PAD;
+        }
+        if (t[i].reduction[0])
+            draw_text(cv, t[i].reduction, after, cy, label_f, ALIGN_LEFT, ALIGN_MIDDLE, MUTED,
+                      "reduction", (long)i);
+    }
+
+    /* The dashed baseline, labelled above the plot and kept inside the margins. */
+    double bx = scale_map(xs, base->value);
+    draw_line(cv, bx, top - 10, bx, bottom, 1.5, BASELINE_INK, true, "baseline");
+    char lbl[128];
+    snprintf(lbl, sizeof lbl, "Baseline: %s", t[c->baseline].value);
+    draw_measure(cv, lbl, tick_f, &m);
+    double lx = fmin(fmax(bx - m.width / 2, x0), x1 - m.width);
+    draw_text(cv, lbl, lx, top - 14, tick_f, ALIGN_LEFT, ALIGN_BOTTOM, BASELINE_INK,
+              "baseline-label", -1);
+
+    cv->height = ceil(at.y + at.h + MARGIN * 0.75);
+    for (size_t i = 0; i < c->n; i++)
+        free(labels[i]);
+    free(labels);
+    free(t);
+    return VZ_OK;
+}
+
+const struct figure_kind fig_compression_kind = {
+    .name = "model-compression",
+    .summary = "horizontal bars of model memory per compression technique, with reductions",
+    .default_output = "model-compression.png",
+    .default_title = "Memory Reduction Through Compression Techniques",
+    .default_subtitle = "",
+    .keys = keys,
+    .help = "  bars       array (1-50) of {\"label\": string, \"value\": number > 0,\n"
+            "             \"approx\": bool (default false; shows \"~\")}        required\n"
+            "  baseline   index of the bar reductions are measured against     default 0\n"
+            "  unit       unit after each value                                default \"MB\"\n"
+            "  x_label    x-axis title                                         default \"Memory (MB)\"\n"
+            "  decimals   most decimals shown in values (0-6)                  default 2\n",
+    .parse = compression_parse,
+    .render = compression_render,
+    .free = compression_free,
+};

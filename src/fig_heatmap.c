@@ -1,0 +1,447 @@
+/* fig_heatmap: the attention heatmap — one matrix with labelled axes, or every head as small
+ * multiples — with a shared colorbar, optional value annotations and an entropy column. */
+#include "vizgen/attn_source.h"
+#include "vizgen/colormap.h"
+#include "vizgen/figure.h"
+#include "vizgen/raster.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Units: logical pixels. */
+enum {
+    MARGIN = 40,
+    MAX_SIDE = 720,   /* a single heatmap's side */
+    MAX_LABEL_W = 110,
+    GAP = 8,
+    BAR_W = 18,       /* colorbar */
+    STATS_W = 96,
+    PANEL_GAP = 28,
+};
+static const unsigned MASK_RGB = 0xe3e6ea;
+static const char *const layout_names[] = {"single", "grid", NULL};
+
+struct heatmap {
+    struct attn_source src;
+    int cmap, layout;
+    bool annotate, stats;
+    char *format, *x_label, *y_label, *bar_label;
+};
+
+static const char *const keys[] = {"colormap", "annotate", "format",  "layout", "stats",
+                                   "x_label",  "y_label",  "colorbar_label", NULL};
+
+static void heatmap_free(void *p)
+{
+    struct heatmap *h = p;
+    if (!h)
+        return;
+    attn_source_free(&h->src);
+    free(h->format);
+    free(h->x_label);
+    free(h->y_label);
+    free(h->bar_label);
+    free(h);
+}
+
+/* A user format must be exactly one floating conversion ("%.2f", "%5.1e"), so printf is safe. */
+static bool format_ok(const char *f)
+{
+    int conversions = 0;
+    for (const char *p = f; *p; p++) {
+        if (*p != '%')
+            continue;
+        if (p[1] == '%') {
+            p++;
+            continue;
+        }
+        p++;
+        while (*p && strchr("-+ 0#", *p))
+            p++;
+        for (int i = 0; i < 2 && *p >= '0' && *p <= '9'; i++)
+            p++;
+        if (*p == '.') {
+            p++;
+            for (int i = 0; i < 2 && *p >= '0' && *p <= '9'; i++)
+                p++;
+        }
+        if (!*p || !strchr("fgeFGE", *p))
+            return false;
+        conversions++;
+    }
+    return conversions == 1 && strlen(f) <= 32;
+}
+
+static int heatmap_parse(struct spec_node root, const char *spec_path, void **out, struct diag *d)
+{
+    struct heatmap *h = calloc(1, sizeof *h);
+    if (!h)
+        return diag_set(d, VZ_EIO, "error: out of memory");
+    int rc;
+    h->format = strdup("%.2f");
+    h->x_label = strdup("Key position");
+    h->y_label = strdup("Query position");
+    h->bar_label = strdup("Attention weight");
+    if (!h->format || !h->x_label || !h->y_label || !h->bar_label) {
+        rc = diag_set(d, VZ_EIO, "error: out of memory");
+        goto fail;
+    }
+    if ((rc = spec_opt_choice(root, "colormap", colormap_names, &h->cmap, d)) ||
+        (rc = spec_opt_choice(root, "layout", layout_names, &h->layout, d)) ||
+        (rc = spec_opt_bool(root, "annotate", &h->annotate, d)) ||
+        (rc = spec_opt_bool(root, "stats", &h->stats, d)) ||
+        (rc = spec_opt_string(root, "format", false, &h->format, d)) ||
+        (rc = spec_opt_string(root, "x_label", true, &h->x_label, d)) ||
+        (rc = spec_opt_string(root, "y_label", true, &h->y_label, d)) ||
+        (rc = spec_opt_string(root, "colorbar_label", true, &h->bar_label, d)))
+        goto fail;
+    if (!format_ok(h->format)) {
+        rc = diag_set(d, VZ_EINPUT, "format: expected one printf conversion for a number such as "
+                                    "\"%%.2f\", got \"%s\"", h->format);
+        goto fail;
+    }
+    if (h->stats && h->layout == 1) {
+        rc = diag_set(d, VZ_EINPUT, "stats: the entropy column needs \"layout\": \"single\"");
+        goto fail;
+    }
+    if ((rc = attn_source_parse(root, spec_path, h->layout == 1, &h->src, d)))
+        goto fail;
+    *out = h;
+    return VZ_OK;
+fail:
+    heatmap_free(h);
+    return rc;
+}
+
+/* Places the cells of one matrix as a pixel block at (x, y), side logical pixels square. */
+static int draw_cells(struct canvas *cv, const struct heatmap *h, const struct attn *a, double x,
+                      double y, double side, struct diag *d)
+{
+    struct image img;
+    int px = (int)lround(side * cv->scale);
+    int rc = image_init(&img, px, px, d);
+    if (rc)
+        return rc;
+    if (raster_heatmap(a, (enum colormap_id)h->cmap, MASK_RGB, px, px, img.pixels, img.stride)) {
+        image_free(&img);
+        return diag_set(d, VZ_EIO, "error: out of memory");
+    }
+    draw_image(cv, &img, x, y, "heatmap", (long)a->rows, (long)a->cols);
+    image_free(&img);
+    /* Grid lines only where cells are big enough for them to separate rather than cover. */
+    double cell = side / (double)a->rows;
+    if (cell * cv->scale >= 6) {
+        for (size_t i = 1; i < a->rows; i++) {
+            double t = i * cell;
+            draw_line(cv, x + t, y, x + t, y + side, 1, PAPER, false, NULL);
+            draw_line(cv, x, y + t, x + side, y + t, 1, PAPER, false, NULL);
+        }
+    }
+    return VZ_OK;
+}
+
+static void draw_annotations(struct canvas *cv, const struct heatmap *h, const struct attn *a,
+                             double x, double y, double side)
+{
+    double cell = side / (double)a->rows;
+    struct font f = {FONT_SMALL, false};
+    struct text_metrics m;
+    char buf[64];
+    snprintf(buf, sizeof buf, h->format, 0.88);
+    draw_measure(cv, buf, f, &m);
+    if (m.width + 6 > cell || m.ascent + m.descent + 4 > cell)
+        return; /* cells too small for readable numbers: leave the colours to speak */
+    for (size_t i = 0; i < a->rows; i++)
+        for (size_t j = 0; j < a->cols; j++) {
+            float v = a->w[i * a->cols + j];
+            if (attn_masked(v))
+                continue;
+            snprintf(buf, sizeof buf, h->format, v);
+            struct rgb bg = rgb_hex(colormap_color((enum colormap_id)h->cmap, v));
+            draw_text(cv, buf, x + (j + 0.5) * cell, y + (i + 0.5) * cell, f, ALIGN_CENTER,
+                      ALIGN_MIDDLE, rgb_to_hex(rgb_text_on(bg)), "annotation",
+                      (long)(i * a->cols + j));
+        }
+}
+
+/* Every n-th label, so that labels at least `need` apart never touch. */
+static size_t label_step(double cell, double need)
+{
+    size_t step = 1;
+    while (step * cell < need)
+        step++;
+    return step;
+}
+
+/* Tick labels on the left of and below a square plot; returns the y below the x labels. */
+static double draw_tick_labels(struct canvas *cv, const struct attn_source *src, double x, double y,
+                               double side, double y_label_w)
+{
+    struct font f = {FONT_TICK, false};
+    struct text_metrics m;
+    size_t n = src->n_labels;
+    double cell = side / (double)n, label_h;
+    double max_w = 0;
+    char **shown = calloc(n, sizeof *shown);
+    if (!shown) {
+        cv->oom = 1;
+        return y + side;
+    }
+    for (size_t i = 0; i < n; i++) {
+        shown[i] = draw_ellipsize(cv, src->labels[i], f, y_label_w);
+        if (!shown[i])
+            cv->oom = 1;
+        else {
+            draw_measure(cv, shown[i], f, &m);
+            max_w = fmax(max_w, m.width);
+        }
+    }
+    draw_measure(cv, "Ag", f, &m);
+    label_h = m.ascent + m.descent;
+    size_t ystep = label_step(cell, label_h + 2);
+    bool horizontal = max_w + 6 <= cell;
+    size_t xstep = horizontal ? 1 : ystep;
+    double bottom = y + side;
+    for (size_t i = 0; i < n; i++) {
+        if (!shown[i])
+            continue;
+        double c = (i + 0.5) * cell;
+        if (i % ystep == 0)
+            draw_text(cv, shown[i], x - GAP, y + c, f, ALIGN_RIGHT, ALIGN_MIDDLE, INK, "y-label",
+                      (long)i);
+        if (i % xstep == 0) {
+            struct box b;
+            if (horizontal) {
+                b = draw_text(cv, shown[i], x + c, y + side + GAP, f, ALIGN_CENTER, ALIGN_TOP, INK,
+                              "x-label", (long)i);
+            } else {
+                draw_measure(cv, shown[i], f, &m);
+                b = draw_text_vertical(cv, shown[i], x + c, y + side + GAP + m.width / 2, f, INK,
+                                       "x-label", (long)i);
+            }
+            bottom = fmax(bottom, b.y + b.h);
+        }
+        free(shown[i]);
+    }
+    free(shown);
+    return bottom;
+}
+
+static void draw_colorbar(struct canvas *cv, const struct heatmap *h, double x, double y,
+                          double height, bool any_masked, struct diag *d)
+{
+    struct image img;
+    int pw = (int)lround(BAR_W * cv->scale), ph = (int)lround(height * cv->scale);
+    if (image_init(&img, pw, ph, d) != VZ_OK) {
+        cv->oom = 1;
+        return;
+    }
+    for (int r = 0; r < ph; r++) {
+        unsigned c = colormap_color((enum colormap_id)h->cmap, 1 - (r + 0.5) / ph);
+        for (int k = 0; k < pw; k++)
+            img.pixels[(size_t)r * (size_t)img.stride + (size_t)k] = c;
+    }
+    draw_image(cv, &img, x, y, "colorbar", ph, 1);
+    image_free(&img);
+    struct font f = {FONT_TICK, false};
+    struct ticks tk;
+    ticks_nice(0, 1, 5, &tk);
+    char buf[32];
+    double right = x + BAR_W;
+    for (int i = 0; i < tk.n; i++) {
+        double ty = y + height * (1 - tk.v[i]);
+        draw_line(cv, x + BAR_W, ty, x + BAR_W + 4, ty, 1, FAINT, false, NULL);
+        ticks_format(&tk, tk.v[i], buf, sizeof buf);
+        struct box b = draw_text(cv, buf, x + BAR_W + 7, ty, f, ALIGN_LEFT, ALIGN_MIDDLE, MUTED,
+                                 "colorbar-tick", i);
+        right = fmax(right, b.x + b.w);
+    }
+    struct font lf = {FONT_LABEL, false};
+    draw_text_vertical(cv, h->bar_label, right + 18, y + height / 2, lf, INK, "colorbar-label", -1);
+    if (any_masked) {
+        struct box sw = {x, y + height + 14, BAR_W, 12};
+        draw_rect(cv, sw, MASK_RGB, "mask-swatch", -1, NAN);
+        draw_text(cv, "masked", x + BAR_W + 7, sw.y + 6, f, ALIGN_LEFT, ALIGN_MIDDLE, MUTED,
+                  "mask-label", -1);
+    }
+}
+
+static bool has_masked(const struct attn *a)
+{
+    for (size_t i = 0; i < a->rows * a->cols; i++)
+        if (attn_masked(a->w[i]))
+            return true;
+    return false;
+}
+
+/* Width the colorbar block needs right of its gap: bar, ticks, vertical label. */
+static double colorbar_width(struct canvas *cv)
+{
+    struct text_metrics m;
+    draw_measure(cv, "0.0", (struct font){FONT_TICK, false}, &m);
+    return BAR_W + 7 + m.width + 18 + 12;
+}
+
+static void draw_entropy_column(struct canvas *cv, const struct attn *a, double x, double y,
+                                double side)
+{
+    struct font f = {FONT_SMALL, false};
+    double cell = side / (double)a->rows, hmax = log((double)a->cols);
+    draw_text(cv, "Entropy (nats)", x, y - 6, f, ALIGN_LEFT, ALIGN_BOTTOM, MUTED, "stats-title", -1);
+    draw_line(cv, x, y, x, y + side, 1, FAINT, false, NULL);
+    for (size_t i = 0; i < a->rows; i++) {
+        double e = attn_entropy(a, i, false);
+        if (isnan(e) || hmax <= 0)
+            continue;
+        double bh = fmax(cell * 0.6, fmin(cell, 1));
+        struct box b = {x, y + (i + 0.5) * cell - bh / 2, (STATS_W - 8) * e / hmax, bh};
+        draw_rect(cv, b, 0x7b8794, "entropy-bar", (long)i, e);
+    }
+    char buf[48];
+    snprintf(buf, sizeof buf, "max ln %zu = %.2f", a->cols, hmax);
+    draw_text(cv, buf, x, y + side + GAP, f, ALIGN_LEFT, ALIGN_TOP, MUTED, "stats-scale", -1);
+}
+
+static int render_single(const struct heatmap *h, const struct figure_common *fc, struct canvas *cv,
+                         struct diag *d)
+{
+    const struct attn *a = &h->src.panels[0].a;
+    struct text_metrics m;
+    struct font lf = {FONT_LABEL, false}, tf = {FONT_TICK, false};
+    double top = draw_title_block(cv, fc->title, fc->subtitle, MARGIN) + 32;
+    /* Horizontal budget: axis title, y labels, plot, [entropy], colorbar. */
+    double label_w = 0;
+    for (size_t i = 0; i < h->src.n_labels; i++) {
+        draw_measure(cv, h->src.labels[i], tf, &m);
+        label_w = fmax(label_w, m.width);
+    }
+    label_w = fmin(label_w, MAX_LABEL_W);
+    draw_measure(cv, "Ag", lf, &m);
+    double axis_title_w = m.ascent + m.descent;
+    double left = axis_title_w + 2 * GAP + label_w + GAP;
+    double right = (h->stats ? STATS_W + 2 * GAP : 0) + 28 + colorbar_width(cv);
+    double avail = cv->width - 2 * MARGIN;
+    double side = fmin(avail - left - right, MAX_SIDE);
+    size_t n = a->rows;
+    if ((double)n <= side)
+        side = (double)n * floor(side / (double)n); /* equal whole-pixel cells */
+    double x0 = canvas_snap(cv, MARGIN + (avail - (left + side + right)) / 2 + left);
+    double y0 = canvas_snap(cv, top);
+    int rc = draw_cells(cv, h, a, x0, y0, side, d);
+    if (rc)
+        return rc;
+    if (h->annotate)
+        draw_annotations(cv, h, a, x0, y0, side);
+    double below = draw_tick_labels(cv, &h->src, x0, y0, side, label_w);
+    draw_text_vertical(cv, h->y_label, x0 - GAP - label_w - GAP - axis_title_w / 2,
+                       y0 + side / 2, lf, INK, "axis-title", -1);
+    struct box xt = draw_text(cv, h->x_label, x0 + side / 2, below + GAP, lf, ALIGN_CENTER,
+                              ALIGN_TOP, INK, "axis-title", -1);
+    double bx = x0 + side + 28;
+    if (h->stats) {
+        draw_entropy_column(cv, a, x0 + side + 2 * GAP, y0, side);
+        bx += STATS_W + 2 * GAP;
+    }
+    draw_colorbar(cv, h, bx, y0, side, has_masked(a), d);
+    cv->height = ceil(fmax(xt.y + xt.h, y0 + side + 40) + MARGIN * 0.75);
+    return VZ_OK;
+}
+
+static int render_grid(const struct heatmap *h, const struct figure_common *fc, struct canvas *cv,
+                       struct diag *d)
+{
+    const struct attn_source *src = &h->src;
+    size_t np = src->n_panels, heads = 1;
+    while (heads < np && src->panels[heads].layer == src->panels[0].layer)
+        heads++;
+    size_t cols = heads <= 8 && np > heads ? heads : (size_t)ceil(sqrt((double)np));
+    struct font hf = {FONT_TICK, true}, lf = {FONT_LABEL, false};
+    struct text_metrics m;
+    draw_measure(cv, "Ag", hf, &m);
+    double header_h = m.ascent + m.descent + 6;
+    double top = draw_title_block(cv, fc->title, fc->subtitle, MARGIN) + 28;
+    double avail = cv->width - 2 * MARGIN - 28 - colorbar_width(cv);
+    double side = fmin((avail - (double)(cols - 1) * PANEL_GAP) / (double)cols, 360);
+    size_t n = src->panels[0].a.rows;
+    if ((double)n <= side)
+        side = (double)n * floor(side / (double)n);
+    double x_start = canvas_snap(cv, MARGIN + (avail - ((double)cols * (side + PANEL_GAP) - PANEL_GAP)) / 2);
+    double y = top;
+    for (size_t p = 0; p < np; p++) {
+        const struct attn_panel *pn = &src->panels[p];
+        double px = canvas_snap(cv, x_start + (double)(p % cols) * (side + PANEL_GAP));
+        double py = canvas_snap(cv, top + (double)(p / cols) * (side + header_h + PANEL_GAP) + header_h);
+        char head[48] = "";
+        if (pn->layer >= 0)
+            snprintf(head, sizeof head, "L%ld H%ld", pn->layer, pn->head);
+        else if (pn->head >= 0)
+            snprintf(head, sizeof head, "H%ld", pn->head);
+        draw_text(cv, head, px, py - 6, hf, ALIGN_LEFT, ALIGN_BOTTOM, INK, "panel-header", (long)p);
+        int rc = draw_cells(cv, h, &pn->a, px, py, side, d);
+        if (rc)
+            return rc;
+        if (h->annotate)
+            draw_annotations(cv, h, &pn->a, px, py, side);
+        y = fmax(y, py + side);
+    }
+    double grid_w = (double)cols * (side + PANEL_GAP) - PANEL_GAP;
+    struct box xt = draw_text(cv, h->x_label, x_start + grid_w / 2, y + 14, lf, ALIGN_CENTER,
+                              ALIGN_TOP, INK, "axis-title", -1);
+    draw_text_vertical(cv, h->y_label, x_start - 20, top + (y - top) / 2, lf, INK, "axis-title", -1);
+    bool masked = false;
+    for (size_t p = 0; p < np && !masked; p++)
+        masked = has_masked(&src->panels[p].a);
+    double bar_h = fmin(y - top - header_h, 360);
+    draw_colorbar(cv, h, x_start + grid_w + 28, top + header_h, bar_h, masked, d);
+    cv->height = ceil(fmax(xt.y + xt.h, top + header_h + bar_h + 40) + MARGIN * 0.75);
+    return VZ_OK;
+}
+
+static int heatmap_render(const void *p, const struct figure_common *fc, struct canvas *cv,
+                          struct diag *d)
+{
+    const struct heatmap *h = p;
+    return h->layout == 1 ? render_grid(h, fc, cv, d) : render_single(h, fc, cv, d);
+}
+
+static const struct attn_source *heatmap_attention(const void *p)
+{
+    return &((const struct heatmap *)p)->src;
+}
+
+const struct figure_kind fig_heatmap_kind = {
+    .name = "attention-heatmap",
+    .summary = "attention weights as a heatmap: synthetic letter counting or real model weights",
+    .default_output = "attention-heatmap.png",
+    .default_title = "Self-Attention Weights for Letter Counting",
+    .default_subtitle = "",
+    .keys = keys,
+    .shared_keys = attn_source_keys,
+    .help =
+        "attention (give \"text\" for synthetic weights, or \"weights\"/\"npy\" for real ones):\n"
+        "  text       string; its characters label the axes                  -\n"
+        "  tokens     array of strings labelling the positions               default 0, 1, 2...\n"
+        "  weights    inline array [q][k], [head][q][k] or [layer][head][q][k]\n"
+        "  npy        path to a .npy file (relative to the spec) of such an array\n"
+        "  layer      layer index for 4-D arrays                             default 0\n"
+        "  head       head index for 3-D and 4-D arrays                      default 0\n"
+        "  mask       \"causal-strict\", \"causal\" or \"none\"     default causal-strict (synthetic), none\n"
+        "  normalize  \"none\" or \"softmax\" (real weights given as raw scores) default \"none\"\n"
+        "  sharpness  synthetic score of a matching character, 0-50          default 6\n"
+        "  noise      synthetic uniform noise amplitude, 0-10                default 0\n"
+        "  seed       synthetic noise seed                                   default 1\n"
+        "figure:\n"
+        "  colormap   \"viridis\", \"plasma\", \"magma\", \"inferno\", \"cividis\"  default \"viridis\"\n"
+        "  layout     \"single\" or \"grid\" (every head as small multiples)    default \"single\"\n"
+        "  annotate   print each weight in its cell where it fits            default false\n"
+        "  format     printf format of annotations                           default \"%.2f\"\n"
+        "  stats      entropy column beside the heatmap (single layout)      default false\n"
+        "  x_label, y_label, colorbar_label  axis titles  default \"Key position\", \"Query position\",\n"
+        "                                                 \"Attention weight\"\n",
+    .parse = heatmap_parse,
+    .render = heatmap_render,
+    .free = heatmap_free,
+    .attention = heatmap_attention,
+};

@@ -1,0 +1,303 @@
+/* fig_letters: the letter-counting task diagram — each character in a box, its position and count
+ * below, arcs back to the earlier occurrences it should attend to. Counts and arcs come from the
+ * attention core, never from the spec. */
+#include "vizgen/attention.h"
+#include "vizgen/figure.h"
+#include "vizgen/utf8.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Units: logical pixels. */
+enum { MARGIN = 40, MIN_PITCH = 34, MAX_BOX = 64, ARC_MIN = 16, ARC_MAX = 150, ROW_GAP = 26 };
+
+/* Okabe-Ito (without black; yellow last, it is faint on white), then Paul Tol's muted colours,
+ * so the first seven distinct characters get the colourblind-safe set. */
+static const unsigned PALETTE[] = {0xE69F00, 0x56B4E9, 0x009E73, 0x0072B2, 0xD55E00, 0xCC79A7,
+                                   0xF0E442, 0xCC6677, 0x332288, 0x44AA99, 0x882255, 0x999933,
+                                   0x88CCEE, 0xDDCC77};
+enum { PALETTE_N = sizeof PALETTE / sizeof PALETTE[0] };
+
+static const char *const arcs_names[] = {"all", "nearest", "none", NULL};
+static const char *const task_names[] = {"before", "before-after", NULL};
+enum arcs_mode { ARCS_ALL, ARCS_NEAREST, ARCS_NONE };
+enum task { TASK_BEFORE, TASK_BEFORE_AFTER };
+
+struct letters {
+    uint32_t *cps;
+    size_t n;
+    int *counts;
+    long cap;
+    int arcs, task;
+    bool *highlight; /* n flags, or NULL when nothing is highlighted */
+};
+
+static const char *const keys[] = {"text", "cap", "arcs", "task", "highlight", NULL};
+
+enum { MAX_CHARS = 2000 };
+
+static void letters_free(void *p)
+{
+    struct letters *l = p;
+    if (!l)
+        return;
+    free(l->cps);
+    free(l->counts);
+    free(l->highlight);
+    free(l);
+}
+
+static int parse_highlight(struct spec_node root, struct letters *l, struct diag *d)
+{
+    struct spec_node hn = spec_get(root, "highlight");
+    if (!hn.json)
+        return VZ_OK;
+    int rc = spec_array(hn, 0, l->n, d);
+    if (rc)
+        return rc;
+    l->highlight = calloc(l->n, sizeof *l->highlight);
+    if (!l->highlight)
+        return diag_set(d, VZ_EIO, "error: out of memory");
+    for (size_t i = 0; i < spec_len(hn); i++) {
+        long pos;
+        if ((rc = spec_int(spec_at(hn, i), 0, (long)l->n - 1, &pos, d)))
+            return rc;
+        l->highlight[pos] = true;
+    }
+    return VZ_OK;
+}
+
+static int letters_parse(struct spec_node root, const char *spec_path, void **out, struct diag *d)
+{
+    (void)spec_path;
+    struct letters *l = calloc(1, sizeof *l);
+    if (!l)
+        return diag_set(d, VZ_EIO, "error: out of memory");
+    char *text = NULL;
+    int rc;
+    l->cap = 2;
+    if ((rc = spec_req_string(root, "text", false, &text, d)))
+        goto fail;
+    l->cps = utf8_decode(text, &l->n);
+    free(text);
+    if (!l->cps) {
+        rc = diag_set(d, VZ_EIO, "error: out of memory");
+        goto fail;
+    }
+    if (l->n > MAX_CHARS) {
+        rc = diag_set(d, VZ_EINPUT, "text: expected at most %d characters, got %zu", MAX_CHARS,
+                      l->n);
+        goto fail;
+    }
+    if ((rc = spec_opt_int(root, "cap", 0, 1000, &l->cap, d)) ||
+        (rc = spec_opt_choice(root, "arcs", arcs_names, &l->arcs, d)) ||
+        (rc = spec_opt_choice(root, "task", task_names, &l->task, d)) ||
+        (rc = parse_highlight(root, l, d)))
+        goto fail;
+    l->counts = malloc(l->n * sizeof *l->counts);
+    if (!l->counts ||
+        letter_counts(l->cps, l->n, (int)l->cap, l->task == TASK_BEFORE_AFTER, l->counts) != 0) {
+        rc = diag_set(d, VZ_EIO, "error: out of memory");
+        goto fail;
+    }
+    *out = l;
+    return VZ_OK;
+fail:
+    letters_free(l);
+    return rc;
+}
+
+/* Repeated characters take the palette first, in order of appearance, so the colours that are
+ * easiest to tell apart go to the characters whose pattern matters. */
+static void assign_colours(const struct letters *l, unsigned *colour)
+{
+    int *total = calloc(l->n, sizeof *total);
+    size_t next = 0;
+    if (total)
+        letter_counts(l->cps, l->n, 0, true, total);
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < l->n; i++) {
+            bool repeated = total && total[i] > 0;
+            if (repeated != (pass == 0))
+                continue;
+            size_t first = i;
+            for (size_t j = 0; j < i; j++)
+                if (l->cps[j] == l->cps[i]) {
+                    first = j;
+                    break;
+                }
+            colour[i] = first < i ? colour[first] : PALETTE[next++ % PALETTE_N];
+        }
+    free(total);
+}
+
+struct geometry {
+    size_t per_row;
+    double pitch, box, x0;
+    bool full_count; /* "Count: N" fits under a box; otherwise just N, with a row header */
+};
+
+static void count_text(const struct letters *l, size_t i, bool full, char *buf, size_t size)
+{
+    const char *plus = l->cap > 0 && l->counts[i] >= l->cap ? "+" : "";
+    snprintf(buf, size, full ? "Count: %d%s" : "%d%s", l->counts[i], plus);
+}
+
+static void plan(struct canvas *cv, const struct letters *l, struct geometry *g)
+{
+    double avail = cv->width - 2 * MARGIN;
+    struct font cf = {FONT_SMALL, false};
+    struct text_metrics m;
+    char buf[32];
+    snprintf(buf, sizeof buf, "Count: %ld+", l->cap > 0 ? l->cap : 99);
+    draw_measure(cv, buf, cf, &m);
+    g->pitch = fmax(avail / (double)l->n, MIN_PITCH);
+    g->full_count = m.width + 6 <= g->pitch && g->pitch >= MIN_PITCH;
+    if (!g->full_count) {
+        avail -= 56; /* the row header column */
+        g->pitch = fmax(avail / (double)l->n, MIN_PITCH);
+    }
+    g->per_row = (size_t)floor(avail / g->pitch);
+    if (g->per_row > l->n)
+        g->per_row = l->n;
+    g->pitch = fmin(avail / (double)g->per_row, MAX_BOX / 0.82);
+    g->box = g->pitch * 0.82;
+    double used = g->pitch * (double)g->per_row;
+    g->x0 = cv->width - MARGIN - avail + (avail - used) / 2;
+}
+
+static bool dimmed(const struct letters *l, size_t i)
+{
+    return l->highlight && !l->highlight[i];
+}
+
+/* Farther arcs rise higher, so nested arcs never sit on top of each other. */
+static double arc_height(double dist, double max_dist)
+{
+    return ARC_MIN + (ARC_MAX - ARC_MIN) * (max_dist > 1 ? (dist - 1) / (max_dist - 1) : 0);
+}
+
+/* Arcs from each query back to its earlier occurrences (or only the latest), within one row;
+ * for the before-after task each pair is drawn once with a head at both ends. */
+static void draw_row_arcs(struct canvas *cv, const struct letters *l, const struct geometry *g,
+                          const unsigned *colour, size_t first, size_t last, double y,
+                          double max_dist, bool dim_pass)
+{
+    for (size_t i = first; i < last; i++) {
+        for (size_t jj = i; jj-- > first;) {
+            size_t j = jj;
+            if (l->cps[j] != l->cps[i])
+                continue;
+            bool dim = dimmed(l, i) && (l->task == TASK_BEFORE || dimmed(l, j));
+            if (dim != dim_pass)
+                continue;
+            struct rgb c = rgb_hex(colour[i]);
+            if (dim)
+                c = rgb_mix(c, rgb_hex(PAPER), 0.75);
+            double xi = g->x0 + ((double)(i - first) + 0.5) * g->pitch;
+            double xj = g->x0 + ((double)(j - first) + 0.5) * g->pitch;
+            draw_arc(cv, xi, xj, y, arc_height((double)(i - j), max_dist), dim ? 1.5 : 2.2,
+                     rgb_to_hex(c), l->task == TASK_BEFORE_AFTER, true, (long)i, (long)j);
+            if (l->arcs == ARCS_NEAREST)
+                break;
+        }
+    }
+}
+
+/* The largest distance of an arc that stays within row [first, last). */
+static double row_max_dist(const struct letters *l, size_t first, size_t last)
+{
+    double best = 0;
+    for (size_t i = first; i < last; i++) {
+        double farthest = 0;
+        for (size_t j = i; j-- > first;)
+            if (l->cps[j] == l->cps[i]) {
+                farthest = (double)(i - j);
+                if (l->arcs == ARCS_NEAREST)
+                    break;
+            }
+        best = fmax(best, farthest);
+    }
+    return best;
+}
+
+static int letters_render(const void *p, const struct figure_common *fc, struct canvas *cv,
+                          struct diag *d)
+{
+    const struct letters *l = p;
+    unsigned *colour = malloc(l->n * sizeof *colour);
+    if (!colour)
+        return diag_set(d, VZ_EIO, "error: out of memory");
+    assign_colours(l, colour);
+    struct geometry g;
+    plan(cv, l, &g);
+    struct font charf = {fmin(22, g.box * 0.5), true}, small = {FONT_SMALL, false},
+                countf = {FONT_SMALL, true};
+    struct text_metrics m;
+    draw_measure(cv, "Ag", small, &m);
+    double line_h = m.ascent + m.descent;
+    double y = draw_title_block(cv, fc->title, fc->subtitle, MARGIN) + 18;
+    for (size_t first = 0; first < l->n; first += g.per_row) {
+        size_t last = first + g.per_row < l->n ? first + g.per_row : l->n;
+        double max_dist = l->arcs == ARCS_NONE ? 0 : row_max_dist(l, first, last);
+        double arcs_h = max_dist > 0 ? arc_height(max_dist, max_dist) + 8 : 0;
+        double box_y = canvas_snap(cv, y + arcs_h);
+        /* Dimmed arcs first, so highlighted ones are drawn over them. */
+        if (l->arcs != ARCS_NONE) {
+            draw_row_arcs(cv, l, &g, colour, first, last, box_y - 2, max_dist, true);
+            draw_row_arcs(cv, l, &g, colour, first, last, box_y - 2, max_dist, false);
+        }
+        if (!g.full_count) {
+            draw_text(cv, "index", g.x0 - 10, box_y + g.box + 6, small, ALIGN_RIGHT, ALIGN_TOP,
+                      MUTED, "row-header", (long)first);
+            draw_text(cv, "count", g.x0 - 10, box_y + g.box + 10 + line_h, small, ALIGN_RIGHT,
+                      ALIGN_TOP, MUTED, "row-header", (long)first);
+        }
+        for (size_t i = first; i < last; i++) {
+            double cx = g.x0 + ((double)(i - first) + 0.5) * g.pitch;
+            struct rgb c = rgb_hex(colour[i]);
+            bool dim = dimmed(l, i);
+            struct rgb fill = rgb_mix(c, rgb_hex(PAPER), dim ? 0.9 : 0.72);
+            struct rgb edge = dim ? rgb_mix(c, rgb_hex(PAPER), 0.6) : c;
+            struct box b = {cx - g.box / 2, box_y, g.box, g.box};
+            draw_rect(cv, b, rgb_to_hex(fill), "box", (long)i, l->cps[i]);
+            draw_rect_outline(cv, b, l->highlight && !dim ? 3 : 1.5, rgb_to_hex(edge));
+            char ch[8], buf[32];
+            utf8_visible(l->cps[i], ch);
+            draw_text(cv, ch, cx, box_y + g.box / 2, charf, ALIGN_CENTER, ALIGN_MIDDLE,
+                      dim ? FAINT : INK, "char", (long)i);
+            snprintf(buf, sizeof buf, "%zu", i);
+            draw_text(cv, buf, cx, box_y + g.box + 6, small, ALIGN_CENTER, ALIGN_TOP, MUTED,
+                      "index", (long)i);
+            count_text(l, i, g.full_count, buf, sizeof buf);
+            struct box cb = draw_text(cv, buf, cx, box_y + g.box + 10 + line_h, countf,
+                                      ALIGN_CENTER, ALIGN_TOP, dim ? FAINT : INK, "count", (long)i);
+            y = cb.y + cb.h;
+        }
+        y += ROW_GAP;
+    }
+    cv->height = ceil(y - ROW_GAP + MARGIN * 0.75);
+    free(colour);
+    return VZ_OK;
+}
+
+const struct figure_kind fig_letters_kind = {
+    .name = "letter-counting",
+    .summary = "the letter-counting task: characters, their counts and arcs to earlier occurrences",
+    .default_output = "letter-counting-example.png",
+    .default_title = "Transformer Letter Counting Task",
+    .default_subtitle = "",
+    .keys = keys,
+    .shared_keys = NULL,
+    .help = "  text       the input string (UTF-8; one box per character)       required\n"
+            "  cap        counts at or above this show as \"N+\"; 0 for no cap    default 2\n"
+            "  arcs       \"all\" earlier occurrences, \"nearest\" only, or \"none\"  default \"all\"\n"
+            "  task       \"before\" or \"before-after\" (count both sides)        default \"before\"\n"
+            "  highlight  array of positions to emphasise; the rest is dimmed  default none\n"
+            "Long strings wrap onto further rows; arcs are drawn within a row.\n",
+    .parse = letters_parse,
+    .render = letters_render,
+    .free = letters_free,
+};

@@ -1,0 +1,209 @@
+/* figure: the registry table and the pipeline shared by every kind. */
+#include "vizgen/figure.h"
+
+#include "vizgen/png.h"
+#include "vizgen/utf8.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct figure_kind *const figure_kinds[] = {
+    &fig_compression_kind,
+    &fig_heatmap_kind,
+    &fig_letters_kind,
+    NULL,
+};
+
+static const char *const common_keys[] = {"figure", "title", "subtitle", "output",
+                                          "width",  "scale", "dpi",      NULL};
+
+enum { MAX_TITLE_CHARS = 300 };
+
+const struct figure_kind *figure_find(const char *name)
+{
+    for (const struct figure_kind *const *k = figure_kinds; *k; k++)
+        if (strcmp((*k)->name, name) == 0)
+            return *k;
+    return NULL;
+}
+
+void figure_names(const char **names, size_t cap)
+{
+    size_t n = 0;
+    for (const struct figure_kind *const *k = figure_kinds; *k && n + 1 < cap; k++)
+        names[n++] = (*k)->name;
+    names[n] = NULL;
+}
+
+void figure_common_free(struct figure_common *c)
+{
+    free(c->title);
+    free(c->subtitle);
+    free(c->output);
+    memset(c, 0, sizeof *c);
+}
+
+static int kind_from_spec(struct spec_node root, const struct figure_kind *want,
+                          const struct figure_kind **kind, struct diag *d)
+{
+    struct spec_node fn = spec_get(root, "figure");
+    if (!fn.json) {
+        if (want) {
+            *kind = want;
+            return VZ_OK;
+        }
+        return diag_set(d, VZ_EINPUT, "figure: missing required key (the figure kind, one of "
+                                      "\"model-compression\", \"attention-heatmap\", "
+                                      "\"letter-counting\")");
+    }
+    const char *names[16];
+    figure_names(names, 16);
+    int idx;
+    int rc = spec_choice(fn, names, &idx, d);
+    if (rc)
+        return rc;
+    if (want && want != figure_kinds[idx])
+        return diag_set(d, VZ_EINPUT, "figure: spec is for \"%s\", not \"%s\"",
+                        figure_kinds[idx]->name, want->name);
+    *kind = figure_kinds[idx];
+    return VZ_OK;
+}
+
+static int title_ok(const char *path, const char *s, struct diag *d)
+{
+    size_t n = s ? utf8_length(s) : 0;
+    if (n > MAX_TITLE_CHARS)
+        return diag_set(d, VZ_EINPUT, "%s: expected at most %d characters, got %zu", path,
+                        MAX_TITLE_CHARS, n);
+    return VZ_OK;
+}
+
+static int parse_common(struct spec_node root, const struct figure_kind *kind,
+                        struct figure_common *c, struct diag *d)
+{
+    memset(c, 0, sizeof *c);
+    c->width = 1200;
+    c->scale = 1;
+    c->dpi = 144;
+    c->title = strdup(kind->default_title);
+    c->subtitle = strdup(kind->default_subtitle);
+    if (!c->title || !c->subtitle)
+        return diag_set(d, VZ_EIO, "error: out of memory");
+    int rc;
+    if ((rc = spec_opt_string(root, "title", true, &c->title, d)) ||
+        (rc = title_ok("title", c->title, d)) ||
+        (rc = spec_opt_string(root, "subtitle", true, &c->subtitle, d)) ||
+        (rc = title_ok("subtitle", c->subtitle, d)) ||
+        (rc = spec_opt_string(root, "output", false, &c->output, d)) ||
+        (rc = spec_opt_number(root, "width", 1200, 8000, false, &c->width, d)) ||
+        (rc = spec_opt_number(root, "scale", 0.25, 8, false, &c->scale, d)) ||
+        (rc = spec_opt_number(root, "dpi", 0, 2400, true, &c->dpi, d)))
+        return rc;
+    return VZ_OK;
+}
+
+int figure_load(const char *spec_path, const struct figure_kind *want, const struct figure_kind **kind,
+                void **fig, struct figure_common *common, struct diag *d)
+{
+    struct spec *s = NULL;
+    *fig = NULL;
+    memset(common, 0, sizeof *common);
+    int rc = spec_load(spec_path, &s, d);
+    if (rc)
+        return rc;
+    struct spec_node root = spec_root(s);
+    if ((rc = kind_from_spec(root, want, kind, d)) ||
+        (rc = spec_check_keys(root,
+                              (const char *const *const[]){common_keys, (*kind)->keys,
+                                                           (*kind)->shared_keys, NULL},
+                              d)) ||
+        (rc = parse_common(root, *kind, common, d)) ||
+        (rc = (*kind)->parse(root, spec_path, fig, d))) {
+        /* Field errors carry only the JSON path; the file name goes in front here, once.
+         * Messages that already say where they are (a .npy file's) contain "error: ". */
+        if (!strstr(d->msg, "error: ")) {
+            char where[512];
+            snprintf(where, sizeof where, "%s: error", spec_path);
+            diag_prefix(d, where);
+        }
+        figure_common_free(common);
+        spec_free(s);
+        return rc;
+    }
+    spec_free(s); /* nothing below reads JSON: the figure struct owns copies */
+    return VZ_OK;
+}
+
+char *figure_resolve_path(const char *spec_path, const char *rel)
+{
+    const char *slash = strrchr(spec_path, '/');
+    if (rel[0] == '/' || !slash)
+        return strdup(rel);
+    size_t dir = (size_t)(slash - spec_path) + 1, n = strlen(rel);
+    char *p = malloc(dir + n + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, spec_path, dir);
+    memcpy(p + dir, rel, n + 1);
+    return p;
+}
+
+static char *output_path(const struct figure_kind *kind, const struct figure_common *c,
+                         const struct render_opts *opts)
+{
+    if (opts->output)
+        return strdup(opts->output);
+    if (c->output)
+        return strdup(c->output);
+    size_t n = strlen(kind->default_output);
+    char *p = malloc(n + 5);
+    if (p) {
+        memcpy(p, "out/", 4);
+        memcpy(p + 4, kind->default_output, n + 1);
+    }
+    return p;
+}
+
+int figure_render_file(const char *spec_path, const struct figure_kind *want,
+                       const struct render_opts *opts, char **out_path, struct diag *d)
+{
+    const struct figure_kind *kind;
+    void *fig;
+    struct figure_common c;
+    *out_path = NULL;
+    int rc = figure_load(spec_path, want, &kind, &fig, &c, d);
+    if (rc)
+        return rc;
+    if (opts->width > 0)
+        c.width = opts->width;
+    if (opts->scale > 0)
+        c.scale = opts->scale;
+    struct canvas cv;
+    cairo_surface_t *img = NULL;
+    char *path = output_path(kind, &c, opts);
+    if (!path) {
+        rc = diag_set(d, VZ_EIO, "error: out of memory");
+        goto done;
+    }
+    if ((rc = canvas_init(&cv, c.width, c.scale, d)))
+        goto done;
+    if ((rc = kind->render(fig, &c, &cv, d)) || (rc = canvas_rasterize(&cv, &img, d)))
+        goto done_canvas;
+    const struct png_text texts[] = {{"Software", "vizgen " VIZGEN_VERSION}};
+    if ((rc = png_write(img, path, c.dpi, texts, 1, d)))
+        goto done_canvas;
+    if (opts->dump_layout && (rc = layout_write_json(&cv.layout, opts->dump_layout, d)))
+        goto done_canvas;
+    *out_path = path;
+    path = NULL;
+done_canvas:
+    if (img)
+        cairo_surface_destroy(img);
+    canvas_free(&cv);
+done:
+    free(path);
+    kind->free(fig);
+    figure_common_free(&c);
+    return rc;
+}

@@ -1,0 +1,193 @@
+/* main: the command line — parses arguments and dispatches; all work happens in the library. */
+#include "vizgen/batch.h"
+#include "vizgen/figure.h"
+#include "vizgen/report.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: vizgen <figure> <spec.json> [-o PATH] [--width PX] [--scale S] [--dump-layout FILE]\n"
+    "       vizgen render <spec.json> [options]   (the kind comes from the spec's \"figure\")\n"
+    "       vizgen all [DIR]                       (every spec in DIR, default data/)\n"
+    "       vizgen stats <spec.json> [--json] [--k N] [--threshold T]\n"
+    "       vizgen list | vizgen <figure> --help | vizgen --help | vizgen --version\n";
+
+static int fail_usage(const char *fmt, const char *arg)
+{
+    fputs("vizgen: error: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs(" (see 'vizgen --help')\n", stderr);
+    return VZ_EINPUT;
+}
+
+static int parse_double(const char *opt, const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    double v = s ? strtod(s, &end) : NAN;
+    if (!s || end == s || *end || !isfinite(v) || v < lo || v > hi) {
+        fprintf(stderr, "vizgen: error: %s: expected a number from %g to %g, got '%s'\n", opt, lo,
+                hi, s ? s : "");
+        return VZ_EINPUT;
+    }
+    *out = v;
+    return VZ_OK;
+}
+
+static void print_help(void)
+{
+    fputs("vizgen " VIZGEN_VERSION " - publication-quality PNG figures about transformer models\n\n",
+          stdout);
+    fputs(usage, stdout);
+    fputs("\noptions:\n"
+          "  -o PATH             output file (default: the spec's \"output\", else out/<name>.png)\n"
+          "  --width PX          figure width in logical pixels (1200-8000, default 1200)\n"
+          "  --scale S           pixels per logical pixel, e.g. 2 for HiDPI (default 1)\n"
+          "  --dump-layout FILE  write the box of every drawn mark as JSON\n"
+          "\nexit status: 0 success, 1 I/O or rendering failure, 2 bad usage or bad spec\n",
+          stdout);
+}
+
+static int list_kinds(void)
+{
+    for (const struct figure_kind *const *k = figure_kinds; *k; k++)
+        printf("%-20s %s\n", (*k)->name, (*k)->summary);
+    return VZ_OK;
+}
+
+static void kind_help(const struct figure_kind *k)
+{
+    printf("vizgen %s <spec.json> [options]\n  %s\n  default output: out/%s\n\n"
+           "spec keys:\n  figure     \"%s\" (optional with this command)\n"
+           "  title      string                                               default \"%s\"\n"
+           "  subtitle   string                                               default \"%s\"\n"
+           "  output     output path                                          default out/%s\n"
+           "  width      logical width, 1200-8000                             default 1200\n"
+           "  scale      pixels per logical pixel, 0.25-8                     default 1\n"
+           "  dpi        resolution written to the PNG                        default 144\n%s",
+           k->name, k->summary, k->default_output, k->name, k->default_title, k->default_subtitle,
+           k->default_output, k->help);
+}
+
+static int render(const struct figure_kind *kind, int argc, char **argv)
+{
+    struct render_opts opts = {0};
+    const char *spec = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 && kind) {
+            kind_help(kind);
+            return VZ_OK;
+        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            if (++i >= argc)
+                return fail_usage("%s needs a path", a);
+            opts.output = argv[i];
+        } else if (strcmp(a, "--dump-layout") == 0) {
+            if (++i >= argc)
+                return fail_usage("%s needs a path", a);
+            opts.dump_layout = argv[i];
+        } else if (strcmp(a, "--width") == 0) {
+            if (parse_double(a, ++i < argc ? argv[i] : NULL, 1200, 8000, &opts.width))
+                return VZ_EINPUT;
+        } else if (strcmp(a, "--scale") == 0) {
+            if (parse_double(a, ++i < argc ? argv[i] : NULL, 0.25, 8, &opts.scale))
+                return VZ_EINPUT;
+        } else if (a[0] == '-' && a[1]) {
+            return fail_usage("unknown option '%s'", a);
+        } else if (spec) {
+            return fail_usage("unexpected argument '%s'", a);
+        } else {
+            spec = a;
+        }
+    }
+    if (!spec)
+        return fail_usage("%s", "missing spec file");
+    struct diag d;
+    diag_init(&d);
+    char *written = NULL;
+    int rc = figure_render_file(spec, kind, &opts, &written, &d);
+    if (rc)
+        fprintf(stderr, "vizgen: %s\n", d.msg);
+    else
+        printf("wrote %s\n", written);
+    free(written);
+    return rc;
+}
+
+static int stats(int argc, char **argv)
+{
+    struct report_opts opts = {false, 3, 0.1};
+    const char *spec = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        double v;
+        if (strcmp(a, "--json") == 0) {
+            opts.json = true;
+        } else if (strcmp(a, "--k") == 0) {
+            if (parse_double(a, ++i < argc ? argv[i] : NULL, 1, 64, &v))
+                return VZ_EINPUT;
+            opts.k = (int)v;
+        } else if (strcmp(a, "--threshold") == 0) {
+            if (parse_double(a, ++i < argc ? argv[i] : NULL, 0, 1, &opts.threshold))
+                return VZ_EINPUT;
+        } else if (a[0] == '-' && a[1]) {
+            return fail_usage("unknown option '%s'", a);
+        } else if (spec) {
+            return fail_usage("unexpected argument '%s'", a);
+        } else {
+            spec = a;
+        }
+    }
+    if (!spec)
+        return fail_usage("%s", "missing spec file");
+    struct diag d;
+    diag_init(&d);
+    int rc = report_stats(spec, &opts, stdout, &d);
+    if (rc)
+        fprintf(stderr, "vizgen: %s\n", d.msg);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return VZ_EINPUT;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        print_help();
+        return VZ_OK;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        puts("vizgen " VIZGEN_VERSION);
+        return VZ_OK;
+    }
+    if (strcmp(cmd, "list") == 0)
+        return list_kinds();
+    if (strcmp(cmd, "render") == 0)
+        return render(NULL, argc - 2, argv + 2);
+    if (strcmp(cmd, "stats") == 0)
+        return stats(argc - 2, argv + 2);
+    if (strcmp(cmd, "all") == 0) {
+        if (argc > 3)
+            return fail_usage("unexpected argument '%s'", argv[3]);
+        return batch_render_dir(argc == 3 ? argv[2] : "data", stdout, stderr);
+    }
+    const struct figure_kind *kind = figure_find(cmd);
+    if (!kind) {
+        const char *names[16];
+        figure_names(names, 16);
+        const char *hint = spec_nearest(cmd, (const char *const *const[]){names, NULL});
+        if (hint)
+            fprintf(stderr, "vizgen: error: unknown figure kind '%s' (did you mean '%s'?)\n", cmd,
+                    hint);
+        else
+            fprintf(stderr, "vizgen: error: unknown figure kind or command '%s' (see 'vizgen list')\n",
+                    cmd);
+        return VZ_EINPUT;
+    }
+    return render(kind, argc - 2, argv + 2);
+}

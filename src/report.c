@@ -1,0 +1,137 @@
+/* report: formatting attention statistics for people (a table) and for scripts (JSON). */
+#include "vizgen/report.h"
+
+#include "vizgen/figure.h"
+#include "vizgen/jsonw.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+static void panel_name(const struct attn_panel *p, char *buf, size_t size)
+{
+    if (p->layer >= 0)
+        snprintf(buf, size, "layer %ld, head %ld", p->layer, p->head);
+    else if (p->head >= 0)
+        snprintf(buf, size, "head %ld", p->head);
+    else
+        snprintf(buf, size, "single matrix");
+}
+
+static void cell(FILE *out, double v, int width)
+{
+    if (isnan(v))
+        fprintf(out, " %*s", width, "-");
+    else
+        fprintf(out, " %*.3f", width, v);
+}
+
+static void table_panel(const struct attn_source *s, const struct attn_panel *p,
+                        const struct report_opts *o, size_t *keys, FILE *out)
+{
+    const struct attn *a = &p->a;
+    char name[64];
+    panel_name(p, name, sizeof name);
+    fprintf(out, "%s: %zux%zu, %s\n", name, a->rows, a->cols,
+            s->synthetic ? "synthetic letter-counting attention" : "weights from the spec");
+    fprintf(out, "%6s  %-12s %9s %9s %9s  top-%d keys (weight)\n", "query", "token", "entropy",
+            "bits", "sparsity", o->k);
+    for (size_t i = 0; i < a->rows; i++) {
+        fprintf(out, "%6zu  %-12.12s", i, s->labels[i]);
+        cell(out, attn_entropy(a, i, false), 9);
+        cell(out, attn_entropy(a, i, true), 9);
+        cell(out, attn_sparsity(a, i, o->threshold), 9);
+        size_t n = attn_top_k(a, i, (size_t)o->k, keys);
+        fputs(" ", out);
+        for (size_t t = 0; t < n; t++)
+            fprintf(out, " %zu %s (%.3f)", keys[t], s->labels[keys[t]], a->w[i * a->cols + keys[t]]);
+        if (n == 0)
+            fputs(" (fully masked)", out);
+        if (s->cps) {
+            double m = attn_same_char_mass(a, s->cps, i);
+            if (!isnan(m))
+                fprintf(out, "   same-char mass %.3f", m);
+        }
+        fputc('\n', out);
+    }
+    if (s->cps)
+        fprintf(out, "mean same-char mass over queries with an earlier occurrence: %.3f\n",
+                attn_mean_same_char_mass(a, s->cps));
+    fprintf(out, "(entropy in nats; sparsity = fraction of unmasked weights below %g)\n\n",
+            o->threshold);
+}
+
+static void json_panel(const struct attn_source *s, const struct attn_panel *p,
+                       const struct report_opts *o, size_t *keys, FILE *out)
+{
+    const struct attn *a = &p->a;
+    fprintf(out, "{\"layer\":%ld,\"head\":%ld,\"rows\":%zu,\"cols\":%zu,\"queries\":[", p->layer,
+            p->head, a->rows, a->cols);
+    for (size_t i = 0; i < a->rows; i++) {
+        fprintf(out, "%s{\"query\":%zu,\"token\":", i ? "," : "", i);
+        jsonw_string(out, s->labels[i]);
+        fputs(",\"entropy\":", out);
+        jsonw_number(out, attn_entropy(a, i, false));
+        fputs(",\"entropy_bits\":", out);
+        jsonw_number(out, attn_entropy(a, i, true));
+        fputs(",\"sparsity\":", out);
+        jsonw_number(out, attn_sparsity(a, i, o->threshold));
+        fputs(",\"top\":[", out);
+        size_t n = attn_top_k(a, i, (size_t)o->k, keys);
+        for (size_t t = 0; t < n; t++) {
+            fprintf(out, "%s{\"key\":%zu,\"weight\":", t ? "," : "", keys[t]);
+            jsonw_number(out, a->w[i * a->cols + keys[t]]);
+            fputc('}', out);
+        }
+        fputc(']', out);
+        if (s->cps) {
+            fputs(",\"same_char_mass\":", out);
+            jsonw_number(out, attn_same_char_mass(a, s->cps, i));
+        }
+        fputc('}', out);
+    }
+    fputc(']', out);
+    if (s->cps) {
+        fputs(",\"mean_same_char_mass\":", out);
+        jsonw_number(out, attn_mean_same_char_mass(a, s->cps));
+    }
+    fputc('}', out);
+}
+
+int report_stats(const char *spec_path, const struct report_opts *o, FILE *out, struct diag *d)
+{
+    const struct figure_kind *kind;
+    void *fig;
+    struct figure_common common;
+    int rc = figure_load(spec_path, NULL, &kind, &fig, &common, d);
+    if (rc)
+        return rc;
+    figure_common_free(&common);
+    if (!kind->attention) {
+        kind->free(fig);
+        return diag_set(d, VZ_EINPUT, "%s: error: a %s spec has no attention matrix; stats need "
+                                      "an attention-heatmap spec", spec_path, kind->name);
+    }
+    const struct attn_source *s = kind->attention(fig);
+    size_t *keys = malloc((size_t)o->k * sizeof *keys);
+    if (!keys) {
+        kind->free(fig);
+        return diag_set(d, VZ_EIO, "error: out of memory");
+    }
+    if (o->json) {
+        fputs("{\"panels\":[", out);
+        for (size_t p = 0; p < s->n_panels; p++) {
+            if (p)
+                fputc(',', out);
+            json_panel(s, &s->panels[p], o, keys, out);
+        }
+        fputs("]}\n", out);
+    } else {
+        for (size_t p = 0; p < s->n_panels; p++)
+            table_panel(s, &s->panels[p], o, keys, out);
+    }
+    free(keys);
+    kind->free(fig);
+    if (fflush(out) != 0 || ferror(out))
+        return diag_set(d, VZ_EIO, "error: writing the report failed");
+    return VZ_OK;
+}

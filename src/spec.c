@@ -1,0 +1,492 @@
+/* spec: the only module that includes cJSON. It turns files into a checked tree and answers typed,
+ * path-aware questions about it; it knows nothing about figures. */
+#include "vizgen/spec.h"
+
+#include "jsoncheck.h"
+#include "vizgen/utf8.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct spec {
+    cJSON *root;
+    char *name;
+};
+
+static const cJSON *J(struct spec_node n)
+{
+    return n.json;
+}
+
+/* "(top level)" reads better than an empty path in messages. */
+static const char *shown(const char *path)
+{
+    return path[0] ? path : "(top level)";
+}
+
+static void line_col(const char *buf, size_t at, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < at; i++) {
+        if (buf[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if (((unsigned char)buf[i] & 0xC0) != 0x80) {
+            (*col)++;
+        }
+    }
+}
+
+int spec_parse(const char *name, const char *buf, size_t len, struct spec **out, struct diag *d)
+{
+    *out = NULL;
+    size_t skip = 0;
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+        skip = 3; /* a UTF-8 byte-order mark, as some Windows editors write */
+    if (len - skip == 0 || strspn(buf + skip, " \t\r\n") == len - skip)
+        return diag_set(d, VZ_EINPUT, "%s: error: empty file, expected a JSON object", name);
+    size_t err_at;
+    const char *msg;
+    if (jsoncheck(buf + skip, len - skip, &err_at, &msg)) {
+        int line, col;
+        line_col(buf, skip + err_at, &line, &col);
+        return diag_set(d, VZ_EINPUT, "%s:%d:%d: error: %s", name, line, col, msg);
+    }
+    struct spec *s = calloc(1, sizeof *s);
+    if (!s)
+        return diag_set(d, VZ_EIO, "%s: error: out of memory", name);
+    s->name = strdup(name);
+    s->root = cJSON_ParseWithLength(buf + skip, len - skip);
+    if (!s->name || !s->root) {
+        spec_free(s);
+        return diag_set(d, VZ_EIO, "%s: error: out of memory while parsing", name);
+    }
+    if (!cJSON_IsObject(s->root)) {
+        spec_free(s);
+        return diag_set(d, VZ_EINPUT, "%s:1:1: error: expected a JSON object at the top level", name);
+    }
+    *out = s;
+    return VZ_OK;
+}
+
+int spec_load(const char *file, struct spec **out, struct diag *d)
+{
+    *out = NULL;
+    FILE *f = fopen(file, "rb");
+    if (!f)
+        return diag_set(d, VZ_EINPUT, "%s: error: cannot open: %s", file, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return diag_set(d, VZ_EINPUT, "%s: error: is a directory, expected a JSON file", file);
+    }
+    if (st.st_size > SPEC_MAX_BYTES) {
+        fclose(f);
+        return diag_set(d, VZ_EINPUT, "%s: error: spec is %lld bytes, the limit is %d", file,
+                        (long long)st.st_size, SPEC_MAX_BYTES);
+    }
+    size_t cap = (size_t)st.st_size + 1, len = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        fclose(f);
+        return diag_set(d, VZ_EIO, "%s: error: out of memory", file);
+    }
+    /* Read to EOF rather than trusting st_size, which lies for pipes and /proc files. */
+    for (;;) {
+        if (len + 1 >= cap) {
+            if (cap > SPEC_MAX_BYTES) {
+                free(buf);
+                fclose(f);
+                return diag_set(d, VZ_EINPUT, "%s: error: spec exceeds %d bytes", file,
+                                SPEC_MAX_BYTES);
+            }
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return diag_set(d, VZ_EIO, "%s: error: out of memory", file);
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + len, 1, cap - 1 - len, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        return diag_set(d, VZ_EINPUT, "%s: error: read failed", file);
+    }
+    buf[len] = '\0';
+    int rc = spec_parse(file, buf, len, out, d);
+    free(buf);
+    return rc;
+}
+
+void spec_free(struct spec *s)
+{
+    if (!s)
+        return;
+    cJSON_Delete(s->root);
+    free(s->name);
+    free(s);
+}
+
+struct spec_node spec_root(const struct spec *s)
+{
+    struct spec_node n = {s->root, ""};
+    return n;
+}
+
+const char *spec_name(const struct spec *s)
+{
+    return s->name;
+}
+
+char *spec_compact(const struct spec *s)
+{
+    return cJSON_PrintUnformatted(s->root);
+}
+
+enum spec_type spec_type_of(struct spec_node n)
+{
+    const cJSON *j = J(n);
+    if (!j)
+        return SPEC_ABSENT;
+    if (cJSON_IsNull(j))
+        return SPEC_NULL;
+    if (cJSON_IsBool(j))
+        return SPEC_BOOL;
+    if (cJSON_IsNumber(j))
+        return SPEC_NUMBER;
+    if (cJSON_IsString(j))
+        return SPEC_STRING;
+    if (cJSON_IsArray(j))
+        return SPEC_ARRAY;
+    return SPEC_OBJECT;
+}
+
+size_t spec_len(struct spec_node n)
+{
+    return cJSON_IsArray(J(n)) ? (size_t)cJSON_GetArraySize(J(n)) : 0;
+}
+
+/* Marks a path cut short by the buffer, rather than silently showing a wrong one. */
+static void path_written(char *path, size_t size, int wrote)
+{
+    if (wrote < 0 || (size_t)wrote >= size)
+        memcpy(path + size - 4, "...", 4);
+}
+
+struct spec_node spec_at(struct spec_node arr, size_t i)
+{
+    struct spec_node n = {NULL, ""};
+    path_written(n.path, sizeof n.path, snprintf(n.path, sizeof n.path, "%s[%zu]", arr.path, i));
+    n.json = cJSON_IsArray(J(arr)) ? cJSON_GetArrayItem(J(arr), (int)i) : NULL;
+    return n;
+}
+
+struct spec_node spec_get(struct spec_node obj, const char *key)
+{
+    struct spec_node n = {NULL, ""};
+    int wrote = obj.path[0] ? snprintf(n.path, sizeof n.path, "%s.%s", obj.path, key)
+                            : snprintf(n.path, sizeof n.path, "%s", key);
+    path_written(n.path, sizeof n.path, wrote);
+    n.json = cJSON_IsObject(J(obj)) ? cJSON_GetObjectItemCaseSensitive(J(obj), key) : NULL;
+    return n;
+}
+
+/* Describes what was found, for "expected X, got Y". */
+static void describe(const cJSON *j, char *buf, size_t size)
+{
+    if (cJSON_IsString(j)) {
+        const char *s = j->valuestring;
+        size_t n = strlen(s);
+        if (n > 24)
+            snprintf(buf, size, "\"%.*s...\"", (int)utf8_prefix_bytes(s, 20), s);
+        else
+            snprintf(buf, size, "\"%s\"", s);
+    } else if (cJSON_IsNumber(j)) {
+        snprintf(buf, size, "%g", j->valuedouble);
+    } else if (cJSON_IsBool(j)) {
+        snprintf(buf, size, "%s", cJSON_IsTrue(j) ? "true" : "false");
+    } else if (cJSON_IsNull(j)) {
+        snprintf(buf, size, "null");
+    } else if (cJSON_IsArray(j)) {
+        snprintf(buf, size, "an array");
+    } else {
+        snprintf(buf, size, "an object");
+    }
+}
+
+static int mismatch(struct spec_node n, const char *expected, struct diag *d)
+{
+    char got[64];
+    describe(J(n), got, sizeof got);
+    return diag_set(d, VZ_EINPUT, "%s: expected %s, got %s", shown(n.path), expected, got);
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return (size_t)-1;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t prev = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cur = row[j];
+            size_t sub = prev + (a[i - 1] != b[j - 1]);
+            size_t best = row[j] + 1 < row[j - 1] + 1 ? row[j] + 1 : row[j - 1] + 1;
+            row[j] = sub < best ? sub : best;
+            prev = cur;
+        }
+    }
+    return row[lb];
+}
+
+const char *spec_nearest(const char *word, const char *const *const *lists)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (; *lists; lists++)
+        for (const char *const *k = *lists; *k; k++) {
+            size_t dist = edit_distance(word, *k);
+            if (dist < best_d) {
+                best_d = dist;
+                best = *k;
+            }
+        }
+    /* A hint is only useful when the typo is small relative to the word. */
+    size_t limit = strlen(word) / 3 + 1;
+    return best && best_d <= (limit < 3 ? limit : 3) ? best : NULL;
+}
+
+static bool in_lists(const char *key, const char *const *const *lists)
+{
+    for (; *lists; lists++)
+        for (const char *const *k = *lists; *k; k++)
+            if (strcmp(key, *k) == 0)
+                return true;
+    return false;
+}
+
+int spec_check_keys(struct spec_node obj, const char *const *const *lists, struct diag *d)
+{
+    const cJSON *child;
+    cJSON_ArrayForEach(child, J(obj))
+    {
+        struct spec_node n = spec_get(obj, child->string);
+        if (!in_lists(child->string, lists)) {
+            const char *hint = spec_nearest(child->string, lists);
+            if (hint)
+                return diag_set(d, VZ_EINPUT, "%s: unknown key (did you mean \"%s\"?)", n.path, hint);
+            return diag_set(d, VZ_EINPUT, "%s: unknown key", n.path);
+        }
+        for (const cJSON *o = J(obj)->child; o != child; o = o->next)
+            if (strcmp(o->string, child->string) == 0)
+                return diag_set(d, VZ_EINPUT, "%s: duplicate key", n.path);
+    }
+    return VZ_OK;
+}
+
+int spec_expect_object(struct spec_node n, struct diag *d)
+{
+    return cJSON_IsObject(J(n)) ? VZ_OK : mismatch(n, "an object", d);
+}
+
+static void fmt_bound(double v, char *buf, size_t size)
+{
+    snprintf(buf, size, "%g", v);
+}
+
+int spec_number(struct spec_node n, double lo, double hi, bool lo_open, double *out, struct diag *d)
+{
+    char want[96], a[32], b[32];
+    fmt_bound(lo, a, sizeof a);
+    fmt_bound(hi, b, sizeof b);
+    if (isinf(hi))
+        snprintf(want, sizeof want, "a number %s %s", lo_open ? ">" : ">=", a);
+    else if (lo_open)
+        snprintf(want, sizeof want, "a number > %s and <= %s", a, b);
+    else
+        snprintf(want, sizeof want, "a number from %s to %s", a, b);
+    if (!cJSON_IsNumber(J(n)))
+        return mismatch(n, want, d);
+    double v = J(n)->valuedouble;
+    if (!isfinite(v) || v < lo || v > hi || (lo_open && v == lo))
+        return mismatch(n, want, d);
+    *out = v;
+    return VZ_OK;
+}
+
+int spec_int(struct spec_node n, long lo, long hi, long *out, struct diag *d)
+{
+    char want[96];
+    snprintf(want, sizeof want, "an integer from %ld to %ld", lo, hi);
+    if (!cJSON_IsNumber(J(n)))
+        return mismatch(n, want, d);
+    double v = J(n)->valuedouble;
+    if (!isfinite(v) || v != floor(v) || v < (double)lo || v > (double)hi)
+        return mismatch(n, want, d);
+    *out = (long)v;
+    return VZ_OK;
+}
+
+int spec_string(struct spec_node n, bool allow_empty, char **out, struct diag *d)
+{
+    if (!cJSON_IsString(J(n)))
+        return mismatch(n, allow_empty ? "a string" : "a non-empty string", d);
+    const char *s = J(n)->valuestring;
+    if (!allow_empty && !s[0])
+        return mismatch(n, "a non-empty string", d);
+    long bad = utf8_invalid_at(s, strlen(s));
+    if (bad >= 0)
+        return diag_set(d, VZ_EINPUT, "%s: invalid UTF-8 at byte %ld", shown(n.path), bad);
+    char *copy = strdup(s);
+    if (!copy)
+        return diag_set(d, VZ_EIO, "%s: out of memory", shown(n.path));
+    *out = copy;
+    return VZ_OK;
+}
+
+int spec_bool(struct spec_node n, bool *out, struct diag *d)
+{
+    if (!cJSON_IsBool(J(n)))
+        return mismatch(n, "true or false", d);
+    *out = cJSON_IsTrue(J(n));
+    return VZ_OK;
+}
+
+int spec_choice(struct spec_node n, const char *const *choices, int *out, struct diag *d)
+{
+    char want[256] = "one of";
+    for (const char *const *c = choices; *c; c++) {
+        size_t used = strlen(want);
+        snprintf(want + used, sizeof want - used, "%s \"%s\"", c == choices ? "" : ",", *c);
+    }
+    if (!cJSON_IsString(J(n)))
+        return mismatch(n, want, d);
+    const char *s = J(n)->valuestring;
+    for (int i = 0; choices[i]; i++)
+        if (strcmp(s, choices[i]) == 0) {
+            *out = i;
+            return VZ_OK;
+        }
+    const char *const *lists[] = {choices, NULL};
+    const char *hint = spec_nearest(s, lists);
+    if (hint)
+        return diag_set(d, VZ_EINPUT, "%s: unknown value \"%s\" (did you mean \"%s\"?)",
+                        shown(n.path), s, hint);
+    return mismatch(n, want, d);
+}
+
+int spec_array(struct spec_node n, size_t min_len, size_t max_len, struct diag *d)
+{
+    if (!cJSON_IsArray(J(n)))
+        return mismatch(n, "an array", d);
+    size_t len = spec_len(n);
+    if (len < min_len)
+        return diag_set(d, VZ_EINPUT, "%s: expected at least %zu element%s, got %zu",
+                        shown(n.path), min_len, min_len == 1 ? "" : "s", len);
+    if (len > max_len)
+        return diag_set(d, VZ_EINPUT, "%s: expected at most %zu elements, got %zu",
+                        shown(n.path), max_len, len);
+    return VZ_OK;
+}
+
+int spec_numbers(struct spec_node arr, double *out, size_t n, struct diag *d)
+{
+    int rc = spec_array(arr, n, n, d);
+    if (rc)
+        return rc;
+    /* One walk of cJSON's linked list: spec_at per element would be quadratic on big matrices. */
+    size_t i = 0;
+    const cJSON *j;
+    cJSON_ArrayForEach(j, J(arr))
+    {
+        if (!cJSON_IsNumber(j) || !isfinite(j->valuedouble)) {
+            struct spec_node e = spec_at(arr, i);
+            return mismatch(e, "a finite number", d);
+        }
+        out[i++] = j->valuedouble;
+    }
+    return VZ_OK;
+}
+
+int spec_require(struct spec_node obj, const char *key, struct spec_node *out, struct diag *d)
+{
+    *out = spec_get(obj, key);
+    if (!out->json)
+        return diag_set(d, VZ_EINPUT, "%s: missing required key", out->path);
+    return VZ_OK;
+}
+
+int spec_opt_number(struct spec_node obj, const char *key, double lo, double hi, bool lo_open,
+                    double *out, struct diag *d)
+{
+    struct spec_node n = spec_get(obj, key);
+    return n.json ? spec_number(n, lo, hi, lo_open, out, d) : VZ_OK;
+}
+
+int spec_opt_int(struct spec_node obj, const char *key, long lo, long hi, long *out, struct diag *d)
+{
+    struct spec_node n = spec_get(obj, key);
+    return n.json ? spec_int(n, lo, hi, out, d) : VZ_OK;
+}
+
+int spec_opt_string(struct spec_node obj, const char *key, bool allow_empty, char **out,
+                    struct diag *d)
+{
+    struct spec_node n = spec_get(obj, key);
+    if (!n.json)
+        return VZ_OK;
+    char *s;
+    int rc = spec_string(n, allow_empty, &s, d);
+    if (rc)
+        return rc;
+    free(*out);
+    *out = s;
+    return VZ_OK;
+}
+
+int spec_opt_bool(struct spec_node obj, const char *key, bool *out, struct diag *d)
+{
+    struct spec_node n = spec_get(obj, key);
+    return n.json ? spec_bool(n, out, d) : VZ_OK;
+}
+
+int spec_opt_choice(struct spec_node obj, const char *key, const char *const *choices, int *out,
+                    struct diag *d)
+{
+    struct spec_node n = spec_get(obj, key);
+    return n.json ? spec_choice(n, choices, out, d) : VZ_OK;
+}
+
+int spec_req_string(struct spec_node obj, const char *key, bool allow_empty, char **out,
+                    struct diag *d)
+{
+    struct spec_node n;
+    int rc = spec_require(obj, key, &n, d);
+    return rc ? rc : spec_string(n, allow_empty, out, d);
+}
+
+int spec_req_number(struct spec_node obj, const char *key, double lo, double hi, bool lo_open,
+                    double *out, struct diag *d)
+{
+    struct spec_node n;
+    int rc = spec_require(obj, key, &n, d);
+    return rc ? rc : spec_number(n, lo, hi, lo_open, out, d);
+}
