@@ -186,6 +186,10 @@ static int check_container(struct cursor *c, int depth, char close)
         if (at_end(c))
             return fail(c, "unexpected end of input");
         if (close == '}') {
+            if (c->s[c->i] == '/')
+                return fail(c, "comments are not allowed in JSON");
+            if (c->s[c->i] == '\'')
+                return fail(c, "strings must use double quotes");
             if (c->s[c->i] != '"')
                 return fail(c, c->s[c->i] == '}' ? "trailing comma before '}'" : "expected a string key");
             if (check_string(c))

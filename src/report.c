@@ -3,6 +3,7 @@
 
 #include "vizgen/figure.h"
 #include "vizgen/jsonw.h"
+#include "vizgen/utf8.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -36,7 +37,12 @@ static void table_panel(const struct attn_source *s, const struct attn_panel *p,
     fprintf(out, "%6s  %-12s %9s %9s %9s  top-%d keys (weight)\n", "query", "token", "entropy",
             "bits", "sparsity", o->k);
     for (size_t i = 0; i < a->rows; i++) {
-        fprintf(out, "%6zu  %-12.12s", i, s->labels[i]);
+        /* Pad by characters, not bytes, so "␣" lines up with ASCII tokens. */
+        size_t chars = utf8_length(s->labels[i]);
+        if (chars > 12)
+            fprintf(out, "%6zu  %.*s…", i, (int)utf8_prefix_bytes(s->labels[i], 11), s->labels[i]);
+        else
+            fprintf(out, "%6zu  %s%*s", i, s->labels[i], (int)(12 - chars), "");
         cell(out, attn_entropy(a, i, false), 9);
         cell(out, attn_entropy(a, i, true), 9);
         cell(out, attn_sparsity(a, i, o->threshold), 9);

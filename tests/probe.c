@@ -1,0 +1,175 @@
+/* probe: PNG decoding with libpng and layout reading with cJSON, for the render tests only. */
+#include "probe.h"
+
+#include <math.h>
+#include <png.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int probe_run(const char *vizgen, const char *args, const char *err_path)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>%s", vizgen, args, err_path ? err_path : "/dev/null");
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int probe_png_load(const char *path, struct png_image *img)
+{
+    png_image pi;
+    memset(&pi, 0, sizeof pi);
+    pi.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_file(&pi, path))
+        return -1;
+    pi.format = PNG_FORMAT_RGB;
+    unsigned char *buf = malloc(PNG_IMAGE_SIZE(pi));
+    if (!buf || !png_image_finish_read(&pi, NULL, buf, 0, NULL)) {
+        free(buf);
+        png_image_free(&pi);
+        return -1;
+    }
+    img->width = (int)pi.width;
+    img->height = (int)pi.height;
+    img->rgb = malloc((size_t)img->width * (size_t)img->height * sizeof *img->rgb);
+    for (size_t i = 0; i < (size_t)img->width * (size_t)img->height; i++)
+        img->rgb[i] = (uint32_t)buf[3 * i] << 16 | (uint32_t)buf[3 * i + 1] << 8 | buf[3 * i + 2];
+    free(buf);
+    return 0;
+}
+
+void probe_png_free(struct png_image *img)
+{
+    free(img->rgb);
+    img->rgb = NULL;
+}
+
+uint32_t probe_pixel(const struct png_image *img, double x, double y)
+{
+    int xi = (int)x, yi = (int)y;
+    if (xi < 0 || yi < 0 || xi >= img->width || yi >= img->height)
+        return 0xffffffff;
+    return img->rgb[(size_t)yi * (size_t)img->width + (size_t)xi];
+}
+
+cJSON *probe_layout_load(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    size_t got = fread(buf, 1, (size_t)n, f);
+    fclose(f);
+    buf[got] = '\0';
+    cJSON *j = cJSON_Parse(buf);
+    free(buf);
+    return j;
+}
+
+const cJSON *probe_mark(const cJSON *layout, const char *role, int n)
+{
+    const cJSON *m;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItem(layout, "marks"))
+    {
+        if (strcmp(cJSON_GetObjectItem(m, "role")->valuestring, role) == 0 && n-- == 0)
+            return m;
+    }
+    return NULL;
+}
+
+int probe_count(const cJSON *layout, const char *role)
+{
+    int n = 0;
+    while (probe_mark(layout, role, n))
+        n++;
+    return n;
+}
+
+double probe_num(const cJSON *mark, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItem(mark, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+int probe_text_ok(const cJSON *layout)
+{
+    const cJSON *marks = cJSON_GetObjectItem(layout, "marks");
+    double W = probe_num(layout, "width"), H = probe_num(layout, "height");
+    int n = cJSON_GetArraySize(marks), bad = 0;
+    for (int i = 0; i < n; i++) {
+        const cJSON *a = cJSON_GetArrayItem(marks, i);
+        if (strcmp(cJSON_GetObjectItem(a, "kind")->valuestring, "text") != 0)
+            continue;
+        double ax = probe_num(a, "x"), ay = probe_num(a, "y"), aw = probe_num(a, "w"),
+               ah = probe_num(a, "h");
+        if (ax < -0.5 || ay < -0.5 || ax + aw > W + 0.5 || ay + ah > H + 0.5) {
+            fprintf(stderr, "    text outside the canvas: \"%s\"\n",
+                    cJSON_GetObjectItem(a, "text")->valuestring);
+            bad++;
+        }
+        for (int j = i + 1; j < n; j++) {
+            const cJSON *b = cJSON_GetArrayItem(marks, j);
+            if (strcmp(cJSON_GetObjectItem(b, "kind")->valuestring, "text") != 0)
+                continue;
+            double bx = probe_num(b, "x"), by = probe_num(b, "y"), bw = probe_num(b, "w"),
+                   bh = probe_num(b, "h");
+            if (ax + 0.01 < bx + bw && bx + 0.01 < ax + aw && ay + 0.01 < by + bh &&
+                by + 0.01 < ay + ah) {
+                if (bad < 5)
+                    fprintf(stderr, "    overlapping text: \"%s\" and \"%s\"\n",
+                            cJSON_GetObjectItem(a, "text")->valuestring,
+                            cJSON_GetObjectItem(b, "text")->valuestring);
+                bad++;
+            }
+        }
+    }
+    return bad == 0;
+}
+
+void probe_write(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    fputs(text, f);
+    fclose(f);
+}
+
+const char *probe_tmp(const char *name, char *buf, size_t size)
+{
+    const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    snprintf(buf, size, "%s/vizgen-render-%d-%s", dir, (int)getpid(), name);
+    return buf;
+}
+
+int probe_same_file(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    int diff = !fa || !fb;
+    while (!diff) {
+        int ca = fgetc(fa), cb = fgetc(fb);
+        if (ca != cb)
+            diff = 1;
+        if (ca == EOF)
+            break;
+    }
+    if (fa)
+        fclose(fa);
+    if (fb)
+        fclose(fb);
+    return diff;
+}
+
+static double lin(double c)
+{
+    return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
+}
+
+double probe_luminance(uint32_t rgb)
+{
+    return 0.2126 * lin(((rgb >> 16) & 255) / 255.0) + 0.7152 * lin(((rgb >> 8) & 255) / 255.0) +
+           0.0722 * lin((rgb & 255) / 255.0);
+}

@@ -1,0 +1,36 @@
+/* probe: what render tests need to read a figure back — run vizgen, decode its PNG, load its
+ * layout dump, and look marks up by role. */
+#ifndef VIZGEN_TEST_PROBE_H
+#define VIZGEN_TEST_PROBE_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct png_image {
+    int width, height;
+    uint32_t *rgb; /* 0xRRGGBB per pixel, row-major */
+};
+
+/* Runs `VIZGEN ARGS` through the shell with stderr sent to err_path (may be NULL); returns the
+ * exit status. */
+int probe_run(const char *vizgen, const char *args, const char *err_path);
+int probe_png_load(const char *path, struct png_image *img); /* 0 on success */
+void probe_png_free(struct png_image *img);
+uint32_t probe_pixel(const struct png_image *img, double x, double y);
+cJSON *probe_layout_load(const char *path);
+/* The n-th mark (0-based) with the given role, or NULL. */
+const cJSON *probe_mark(const cJSON *layout, const char *role, int n);
+int probe_count(const cJSON *layout, const char *role);
+double probe_num(const cJSON *mark, const char *key);
+/* Every pair of text marks is disjoint and each lies within the canvas; prints offenders. */
+int probe_text_ok(const cJSON *layout);
+/* Writes text to a new file. */
+void probe_write(const char *path, const char *text);
+/* A per-process scratch path for name. */
+const char *probe_tmp(const char *name, char *buf, size_t size);
+/* 0 if files a and b have the same bytes. */
+int probe_same_file(const char *a, const char *b);
+double probe_luminance(uint32_t rgb);
+
+#endif

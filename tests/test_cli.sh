@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# CLI behaviour that needs more than one command: atomic writes, determinism, the default specs
+# in data/, list/help/version and the stats report.
+set -u
+vizgen=$(realpath "$1")
+root=$(realpath "$(dirname "$0")/..")
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+pass=0 fail=0
+check() { # check NAME COMMAND...
+    local name=$1
+    shift
+    if "$@" >/dev/null 2>&1; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $name"; fi
+}
+no_temporaries() { ! ls -A "$1" | grep -q '\.tmp\.'; }
+
+cd "$scratch" || exit 2
+good='{"figure": "model-compression", "bars": [{"label": "a", "value": 2}, {"label": "b", "value": 1}]}'
+echo "$good" > good.json
+echo '{"figure": "model-compression", "bars": []}' > bad.json
+
+# A failed render leaves the existing figure byte for byte, and no temporary file.
+check "good render succeeds" "$vizgen" render good.json -o fig.png
+cp fig.png before.png
+check "bad spec fails" test "$("$vizgen" render bad.json -o fig.png 2>/dev/null; echo $?)" = 2
+check "existing output intact after a bad spec" cmp -s fig.png before.png
+echo x > afile
+check "unwritable target fails with status 1" test "$("$vizgen" render good.json -o afile/fig.png 2>/dev/null; echo $?)" = 1
+check "no temporary left behind" no_temporaries .
+check "out/ is created when missing" "$vizgen" render good.json
+check "default output path" test -s out/model-compression.png
+
+# Determinism: the default specs render to identical bytes twice.
+for spec in "$root"/data/*.json; do
+    name=$(basename "$spec" .json)
+    "$vizgen" render "$spec" -o "a-$name.png" >/dev/null && "$vizgen" render "$spec" -o "b-$name.png" >/dev/null
+    check "$name renders deterministically" cmp -s "a-$name.png" "b-$name.png"
+    check "$name renders at scale 2" "$vizgen" render "$spec" -o "s2-$name.png" --scale 2
+done
+check "vizgen all renders the default specs" "$vizgen" all "$root/data"
+
+check "list names every kind" sh -c "'$vizgen' list | grep -q '^model-compression ' && '$vizgen' list | grep -q '^attention-heatmap ' && '$vizgen' list | grep -q '^letter-counting '"
+check "--version" sh -c "'$vizgen' --version | grep -Eq '^vizgen [0-9]+\.[0-9]+\.[0-9]+$'"
+check "kind --help lists its keys" sh -c "'$vizgen' attention-heatmap --help | grep -q 'colormap'"
+
+# stats: query 10 of "i like movies" ('i') attends most to the earlier 'i's at 0 and 3.
+"$vizgen" stats "$root/data/attention.json" --k 2 > stats.txt
+check "stats table has query 10's top keys" grep -Eq '^ +10  i .* 0 i \([0-9.]+\) 3 i \([0-9.]+\)' stats.txt
+check "stats table reports the mean same-char mass" grep -q 'mean same-char mass' stats.txt
+"$vizgen" stats "$root/data/attention.json" --json > stats.json
+check "stats JSON has per-query entropy and masked query 0" grep -q '"query":0,"token":"␣*i","entropy":null' stats.json
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
