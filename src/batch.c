@@ -80,6 +80,8 @@ int batch_render_dir(const char *dir, FILE *out, FILE *err)
         char *written = NULL;
         double t0 = now_ms();
         int rc = figure_render_file(paths[i], NULL, &opts, &written, &d);
+        if (d.warn[0])
+            fprintf(err, "vizgen: %s\n", d.warn);
         if (rc) {
             fprintf(err, "vizgen: %s\n", d.msg);
             fprintf(out, "%-32s FAILED\n", paths[i]);

@@ -132,6 +132,11 @@ int figure_load(const char *spec_path, const struct figure_kind *want, const str
         return rc;
     }
     spec_free(s); /* nothing below reads JSON: the figure struct owns copies */
+    if (d->warn[0]) {
+        char w[sizeof d->warn];
+        snprintf(w, sizeof w, "%s", d->warn);
+        diag_warn(d, "%s: warning: %s", spec_path, w);
+    }
     return VZ_OK;
 }
 

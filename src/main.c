@@ -108,6 +108,8 @@ static int render(const struct figure_kind *kind, int argc, char **argv)
     diag_init(&d);
     char *written = NULL;
     int rc = figure_render_file(spec, kind, &opts, &written, &d);
+    if (d.warn[0])
+        fprintf(stderr, "vizgen: %s\n", d.warn);
     if (rc)
         fprintf(stderr, "vizgen: %s\n", d.msg);
     else
@@ -145,6 +147,8 @@ static int stats(int argc, char **argv)
     struct diag d;
     diag_init(&d);
     int rc = report_stats(spec, &opts, stdout, &d);
+    if (d.warn[0])
+        fprintf(stderr, "vizgen: %s\n", d.warn);
     if (rc)
         fprintf(stderr, "vizgen: %s\n", d.msg);
     return rc;

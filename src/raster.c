@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* One output pixel's sources along an axis: cells [first, first + count) with their weights
  * stored from `at` in a shared weight array. */
@@ -79,6 +80,11 @@ int raster_heatmap(const struct attn *a, enum colormap_id cmap, unsigned mask_rg
     /* Pass 2: rows, then colour. A pixel more than half masked shows as masked. */
     for (int y = 0; y < ph; y++) {
         uint32_t *out = pixels + (size_t)y * (size_t)stride;
+        if (y > 0 && ys[y].count == 1 && ys[y - 1].count == 1 && ys[y].first == ys[y - 1].first) {
+            /* Same source row as the pixel row above (cells taller than a pixel): copy it. */
+            memcpy(out, out - stride, (size_t)pw * sizeof *out);
+            continue;
+        }
         for (int x = 0; x < pw; x++) {
             double s = 0, c = 0;
             for (size_t k = 0; k < ys[y].count; k++) {

@@ -48,6 +48,7 @@ struct canvas {
     cairo_t *cr;
     double width, height, scale;
     struct layout layout;
+    cairo_font_face_t *faces[2]; /* regular, bold; NULL means "find by family name" */
     int oom; /* set when recording a mark failed; reported by canvas_rasterize */
 };
 

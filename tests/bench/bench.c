@@ -1,0 +1,249 @@
+/* bench: where vizgen's time goes. In one run: each default figure's phases in-process, whole
+ * `vizgen` processes (wall time and peak RSS), `vizgen all`, heatmaps from .npy at growing sizes,
+ * and the floor — encoding a finished pixel buffer alone. Prints a table, and JSON with --json.
+ * Not a test: it asserts nothing. Run from the source tree: build/tests/bench/bench build/vizgen */
+#define _DEFAULT_SOURCE /* wait4 */
+#include "vizgen/figure.h"
+#include "vizgen/png.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { MAX_RUNS = 101 };
+
+struct series {
+    double v[MAX_RUNS];
+    int n;
+};
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(struct series *s)
+{
+    qsort(s->v, (size_t)s->n, sizeof s->v[0], cmp_double);
+    return s->n ? s->v[s->n / 2] : 0;
+}
+
+/* Half the distance between the 25th and 75th percentiles (call after median). */
+static double spread(const struct series *s)
+{
+    return s->n ? (s->v[s->n * 3 / 4] - s->v[s->n / 4]) / 2 : 0;
+}
+
+static FILE *json;
+static int json_first = 1;
+
+static void report(const char *what, const char *phase, struct series *s, double rss_mib)
+{
+    double med = median(s);
+    printf("%-34s %-10s %9.2f ms  ±%6.2f", what, phase, med, spread(s));
+    if (rss_mib > 0)
+        printf("  %7.1f MiB", rss_mib);
+    putchar('\n');
+    if (json) {
+        fprintf(json, "%s{\"what\":\"%s\",\"phase\":\"%s\",\"median_ms\":%.3f,\"spread_ms\":%.3f",
+                json_first ? "" : ",\n", what, phase, med, spread(s));
+        if (rss_mib > 0)
+            fprintf(json, ",\"peak_rss_mib\":%.1f", rss_mib);
+        fputc('}', json);
+        json_first = 0;
+    }
+}
+
+/* The pipeline of figure_render_file, phase by phase. */
+static void in_process(const char *spec, int runs)
+{
+    struct series parse = {0}, draw = {0}, raster = {0}, encode = {0}, total = {0};
+    for (int r = 0; r < runs; r++) {
+        struct diag d;
+        diag_init(&d);
+        const struct figure_kind *kind;
+        void *fig;
+        struct figure_common c;
+        struct canvas cv;
+        cairo_surface_t *img;
+        double t0 = now_ms();
+        if (figure_load(spec, NULL, &kind, &fig, &c, &d)) {
+            fprintf(stderr, "bench: %s\n", d.msg);
+            exit(1);
+        }
+        double t1 = now_ms();
+        canvas_init(&cv, c.width, c.scale, &d);
+        kind->render(fig, &c, &cv, &d);
+        double t2 = now_ms();
+        canvas_rasterize(&cv, &img, &d);
+        double t3 = now_ms();
+        png_write(img, "/tmp/vizgen-bench.png", c.dpi, NULL, 0, &d);
+        double t4 = now_ms();
+        parse.v[parse.n++] = t1 - t0;
+        draw.v[draw.n++] = t2 - t1;
+        raster.v[raster.n++] = t3 - t2;
+        encode.v[encode.n++] = t4 - t3;
+        total.v[total.n++] = t4 - t0;
+        cairo_surface_destroy(img);
+        canvas_free(&cv);
+        kind->free(fig);
+        figure_common_free(&c);
+    }
+    report(spec, "parse", &parse, 0);
+    report(spec, "draw", &draw, 0);
+    report(spec, "rasterize", &raster, 0);
+    report(spec, "encode", &encode, 0);
+    report(spec, "total", &total, 0);
+}
+
+/* Runs argv as a process `runs` times; reports median wall time and the largest peak RSS. */
+static void whole_process(const char *what, char *const argv[], int runs)
+{
+    struct series wall = {0};
+    long max_rss = 0;
+    for (int r = 0; r < runs; r++) {
+        fflush(stdout); /* or the child inherits unwritten lines and prints them again */
+        double t0 = now_ms();
+        pid_t pid = fork();
+        if (pid == 0) {
+            freopen("/dev/null", "w", stdout);
+            execv(argv[0], argv);
+            _exit(127);
+        }
+        int st;
+        struct rusage ru;
+        wait4(pid, &st, 0, &ru);
+        wall.v[wall.n++] = now_ms() - t0;
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+            fprintf(stderr, "bench: %s failed\n", what);
+            exit(1);
+        }
+        if (ru.ru_maxrss > max_rss)
+            max_rss = ru.ru_maxrss;
+    }
+    report(what, "process", &wall, (double)max_rss / 1024);
+}
+
+static void write_npy(const char *path, int n)
+{
+    FILE *f = fopen(path, "wb");
+    char dict[128];
+    int len = snprintf(dict, sizeof dict, "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", n, n);
+    int hlen = ((10 + len + 1 + 63) / 64) * 64 - 10;
+    unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(hlen & 255),
+                             (unsigned char)(hlen >> 8)};
+    fwrite(pre, 1, 10, f);
+    fputs(dict, f);
+    for (int i = len; i < hlen - 1; i++)
+        fputc(' ', f);
+    fputc('\n', f);
+    float *row = malloc((size_t)n * sizeof *row);
+    uint64_t s = 1;
+    for (int i = 0; i < n; i++) {
+        double sum = 0;
+        for (int j = 0; j < n; j++) {
+            s = s * 6364136223846793005ull + 1442695040888963407ull;
+            row[j] = j <= i ? (float)((s >> 40) + 1) : 0;
+            sum += row[j];
+        }
+        for (int j = 0; j <= i; j++)
+            row[j] = (float)(row[j] / sum);
+        fwrite(row, sizeof *row, (size_t)n, f);
+    }
+    free(row);
+    fclose(f);
+}
+
+/* The floor: encode the default heatmap's finished pixels again and again. */
+static void floor_encode(const char *spec, int runs)
+{
+    struct diag d;
+    diag_init(&d);
+    const struct figure_kind *kind;
+    void *fig;
+    struct figure_common c;
+    struct canvas cv;
+    cairo_surface_t *img;
+    figure_load(spec, NULL, &kind, &fig, &c, &d);
+    canvas_init(&cv, c.width, c.scale, &d);
+    kind->render(fig, &c, &cv, &d);
+    canvas_rasterize(&cv, &img, &d);
+    struct series enc = {0};
+    for (int r = 0; r < runs; r++) {
+        double t0 = now_ms();
+        png_write(img, "/tmp/vizgen-bench.png", 144, NULL, 0, &d);
+        enc.v[enc.n++] = now_ms() - t0;
+    }
+    report(spec, "floor", &enc, 0);
+    cairo_surface_destroy(img);
+    canvas_free(&cv);
+    kind->free(fig);
+    figure_common_free(&c);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench PATH-TO-VIZGEN [--runs N] [--json FILE] [--max-npy N]\n");
+        return 2;
+    }
+    char *vizgen = argv[1];
+    int runs = 21, max_npy = 4096;
+    for (int i = 2; i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--runs") == 0)
+            runs = atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--json") == 0)
+            json = fopen(argv[i + 1], "w");
+        else if (strcmp(argv[i], "--max-npy") == 0)
+            max_npy = atoi(argv[i + 1]);
+    }
+    if (runs < 1 || runs > MAX_RUNS)
+        runs = 21;
+    if (json)
+        fputs("{\"results\":[\n", json);
+    const char *specs[] = {"data/compression.json", "data/attention.json", "data/letter-counting.json"};
+    printf("%-34s %-10s %12s  %7s  %s\n", "what", "phase", "median", "spread", "peak RSS");
+    for (int i = 0; i < 3; i++)
+        in_process(specs[i], runs);
+    floor_encode("data/attention.json", runs);
+    for (int i = 0; i < 3; i++) {
+        char *av[] = {vizgen, "render", (char *)specs[i], "-o", "/tmp/vizgen-bench.png", NULL};
+        whole_process(specs[i], av, runs);
+    }
+    char *all[] = {vizgen, "all", "data", NULL};
+    whole_process("vizgen all data", all, runs);
+    for (int n = 256; n <= max_npy; n *= 2) {
+        if (n == 512)
+            continue;
+        char npy[64], spec[64], what[64];
+        snprintf(npy, sizeof npy, "/tmp/vizgen-bench-%d.npy", n);
+        snprintf(spec, sizeof spec, "/tmp/vizgen-bench-%d.json", n);
+        write_npy(npy, n);
+        FILE *f = fopen(spec, "w");
+        fprintf(f, "{\"figure\": \"attention-heatmap\", \"npy\": \"%s\", \"mask\": \"causal\"}\n", npy);
+        fclose(f);
+        snprintf(what, sizeof what, "heatmap %dx%d float32 .npy", n, n);
+        char *av[] = {vizgen, "render", spec, "-o", "/tmp/vizgen-bench.png", NULL};
+        whole_process(what, av, n >= 2048 ? (runs + 1) / 2 : runs);
+        unlink(npy);
+        unlink(spec);
+    }
+    unlink("/tmp/vizgen-bench.png");
+    if (json) {
+        fputs("\n]}\n", json);
+        fclose(json);
+    }
+    return 0;
+}
