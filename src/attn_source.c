@@ -30,6 +30,7 @@ void attn_source_free(struct attn_source *s)
         free(s->labels[i]);
     free(s->labels);
     free(s->cps);
+    free(s->input_path);
     memset(s, 0, sizeof *s);
 }
 
@@ -197,7 +198,7 @@ static int load_real(struct spec_node root, const char *spec_path, bool all_head
             return oom(d);
         rc = npy_load(path, MAX_ELEMS, &t, d);
         snprintf(where, sizeof where, "%s: error: value at ", path);
-        free(path);
+        s->input_path = path;
         if (rc)
             return rc;
         if (t.rank < 2) {

@@ -1,12 +1,15 @@
-/* batch: one spec failing does not stop the others; the exit status reports the worst. */
+/* batch: a fixed pool of threads takes specs from a shared counter; results are printed in name
+ * order afterwards so the log is the same whatever the scheduling. */
 #include "vizgen/batch.h"
 
 #include "vizgen/figure.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static int by_name(const void *a, const void *b)
 {
@@ -20,49 +23,37 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* Specs without a "figure" key are other JSON (say, token lists) and are left alone. */
-static int names_a_figure(const char *path)
+void batch_free_list(char **paths, long n)
 {
-    struct diag d;
-    struct spec *s;
-    diag_init(&d);
-    if (spec_load(path, &s, &d) != VZ_OK)
-        return 1; /* let the render report the problem */
-    int yes = spec_get(spec_root(s), "figure").json != NULL;
-    spec_free(s);
-    return yes;
+    for (long i = 0; i < n; i++)
+        free(paths[i]);
+    free(paths);
 }
 
-int batch_render_dir(const char *dir, FILE *out, FILE *err)
+long batch_list(const char *dir, char ***out)
 {
+    *out = NULL;
     DIR *dh = opendir(dir);
-    if (!dh) {
-        fprintf(err, "vizgen: %s: error: cannot open directory\n", dir);
-        return 2;
-    }
+    if (!dh)
+        return -1;
     char **paths = NULL;
-    size_t n = 0, cap = 0;
-    int worst = 0;
+    long n = 0, cap = 0;
     struct dirent *e;
+    size_t dl = strlen(dir);
     while ((e = readdir(dh))) {
         size_t len = strlen(e->d_name);
         if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0)
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
-            char **np = realloc(paths, cap * sizeof *np);
-            if (!np) {
-                worst = 1;
+            char **np = realloc(paths, (size_t)cap * sizeof *np);
+            if (!np)
                 break;
-            }
             paths = np;
         }
-        size_t dl = strlen(dir);
         char *p = malloc(dl + len + 2);
-        if (!p) {
-            worst = 1;
+        if (!p)
             break;
-        }
         memcpy(p, dir, dl);
         p[dl] = '/';
         memcpy(p + dl + 1, e->d_name, len + 1);
@@ -70,30 +61,120 @@ int batch_render_dir(const char *dir, FILE *out, FILE *err)
     }
     closedir(dh);
     if (n)
-        qsort(paths, n, sizeof *paths, by_name);
-    for (size_t i = 0; i < n; i++) {
-        if (!names_a_figure(paths[i]))
-            continue;
-        struct diag d;
-        diag_init(&d);
-        struct render_opts opts = {0};
-        char *written = NULL;
-        double t0 = now_ms();
-        int rc = figure_render_file(paths[i], NULL, &opts, &written, &d);
-        if (d.warn[0])
-            fprintf(err, "vizgen: %s\n", d.warn);
-        if (rc) {
-            fprintf(err, "vizgen: %s\n", d.msg);
-            fprintf(out, "%-32s FAILED\n", paths[i]);
-            if (rc > worst)
-                worst = rc;
-        } else {
-            fprintf(out, "%-32s -> %-36s %6.1f ms\n", paths[i], written, now_ms() - t0);
+        qsort(paths, (size_t)n, sizeof *paths, by_name);
+    *out = paths;
+    return n;
+}
+
+bool batch_names_a_figure(const char *path)
+{
+    struct diag d;
+    struct spec *s;
+    diag_init(&d);
+    if (spec_load(path, &s, &d) != VZ_OK)
+        return true; /* let the render report the problem */
+    bool yes = spec_get(spec_root(s), "figure").json != NULL;
+    spec_free(s);
+    return yes;
+}
+
+struct job {
+    const char *spec;
+    int status;
+    bool skipped, figure;
+    char *written;
+    double ms;
+    struct diag d;
+};
+
+struct pool {
+    struct job *jobs;
+    long n, next, done;
+    const struct batch_opts *opts;
+    FILE *err;
+    pthread_mutex_t lock;
+};
+
+static void *worker(void *arg)
+{
+    struct pool *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        long i = p->next++;
+        pthread_mutex_unlock(&p->lock);
+        if (i >= p->n)
+            return NULL;
+        struct job *j = &p->jobs[i];
+        diag_init(&j->d);
+        j->figure = batch_names_a_figure(j->spec);
+        if (j->figure) {
+            struct render_opts ro = {0};
+            ro.only_stale = !p->opts->force;
+            double t0 = now_ms();
+            j->status = figure_render_file(j->spec, NULL, &ro, &j->written, &j->skipped, &j->d);
+            j->ms = now_ms() - t0;
         }
-        free(written);
+        pthread_mutex_lock(&p->lock);
+        p->done++;
+        if (p->opts->progress && p->n >= 8)
+            fprintf(p->err, "\r[%ld/%ld]", p->done, p->n);
+        pthread_mutex_unlock(&p->lock);
     }
-    for (size_t i = 0; i < n; i++)
-        free(paths[i]);
-    free(paths);
+}
+
+int batch_render_dir(const char *dir, const struct batch_opts *opts, FILE *out, FILE *err)
+{
+    char **paths;
+    long n = batch_list(dir, &paths);
+    if (n < 0) {
+        fprintf(err, "vizgen: %s: error: cannot open directory\n", dir);
+        return VZ_EINPUT;
+    }
+    struct pool p = {calloc((size_t)n + 1, sizeof(struct job)), n, 0, 0, opts, err,
+                     PTHREAD_MUTEX_INITIALIZER};
+    if (!p.jobs) {
+        batch_free_list(paths, n);
+        fprintf(err, "vizgen: error: out of memory\n");
+        return VZ_EIO;
+    }
+    for (long i = 0; i < n; i++)
+        p.jobs[i].spec = paths[i];
+    long workers = opts->workers > 0 ? opts->workers : sysconf(_SC_NPROCESSORS_ONLN);
+    if (workers < 1)
+        workers = 1;
+    if (workers > n)
+        workers = n;
+    pthread_t tids[64];
+    long started = 0;
+    for (; started < workers && started < 64; started++)
+        if (pthread_create(&tids[started], NULL, worker, &p) != 0)
+            break;
+    if (started == 0)
+        worker(&p); /* no thread could start: do the work here */
+    for (long i = 0; i < started; i++)
+        pthread_join(tids[i], NULL);
+    if (opts->progress && n)
+        fputs("\r\033[K", err);
+    int worst = 0;
+    for (long i = 0; i < n; i++) {
+        struct job *j = &p.jobs[i];
+        if (!j->figure)
+            continue;
+        if (j->d.warn[0])
+            fprintf(err, "vizgen: %s\n", j->d.warn);
+        if (j->status) {
+            fprintf(err, "vizgen: %s\n", j->d.msg);
+            fprintf(out, "%-32s FAILED\n", j->spec);
+            if (j->status > worst)
+                worst = j->status;
+        } else if (j->skipped) {
+            fprintf(out, "%-32s -> %-36s up to date\n", j->spec, j->written);
+        } else {
+            fprintf(out, "%-32s -> %-36s %6.1f ms\n", j->spec, j->written, j->ms);
+        }
+        free(j->written);
+    }
+    free(p.jobs);
+    batch_free_list(paths, n);
     return worst;
 }

@@ -13,6 +13,12 @@
 
 const char DRAW_FONT_FAMILY[] = "DejaVu Sans";
 
+static const struct theme light = {"light", 0x1f2933, 0x52606d, 0x9aa5b1, 0xe4e7eb, 0xffffff, false};
+/* GitHub's dark page colour, so README figures sit on it without a visible box. */
+static const struct theme dark = {"dark", 0xe6edf3, 0xa8b3bf, 0x6e7681, 0x30363d, 0x0d1117, true};
+const struct theme *const themes[] = {&light, &dark, NULL};
+const char *const theme_names[] = {"light", "dark", NULL};
+
 /* DejaVu Sans is loaded from its files when they are there, so every machine measures text alike
  * and start-up skips fontconfig's configuration parsing (a fifth of a small render); fontconfig
  * matching by family name is the fallback. */
@@ -96,18 +102,40 @@ double rgb_luminance(struct rgb c)
 
 struct rgb rgb_text_on(struct rgb bg)
 {
-    /* Pick whichever of ink and white has the higher WCAG contrast ratio against bg. */
+    /* Pure black, not the theme's ink: between them black and white reach WCAG's 4.5:1 against
+     * every colour, where a softer near-black leaves mid-tones that neither reads well on. */
     double l = rgb_luminance(bg);
-    double ink_l = rgb_luminance(rgb_hex(INK));
-    double with_white = 1.05 / (l + 0.05);
-    double with_ink = (l + 0.05) / (ink_l + 0.05);
-    return with_white > with_ink ? rgb_hex(PAPER) : rgb_hex(INK);
+    double with_white = 1.05 / (l + 0.05), with_black = (l + 0.05) / 0.05;
+    return rgb_hex(with_white > with_black ? 0xffffff : 0x000000);
 }
 
-static void set_rgb(cairo_t *cr, unsigned hex)
+unsigned canvas_color(const struct canvas *cv, unsigned ref)
 {
-    struct rgb c = rgb_hex(hex);
-    cairo_set_source_rgb(cr, c.r, c.g, c.b);
+    switch (ref) {
+    case INK:
+        return cv->theme->ink;
+    case MUTED:
+        return cv->theme->muted;
+    case FAINT:
+        return cv->theme->faint;
+    case GRIDLINE:
+        return cv->theme->gridline;
+    case PAPER:
+        return cv->theme->paper;
+    default:
+        return ref & 0xffffff;
+    }
+}
+
+struct rgb canvas_rgb(const struct canvas *cv, unsigned ref)
+{
+    return rgb_hex(canvas_color(cv, ref));
+}
+
+static void set_rgb(struct canvas *cv, unsigned ref)
+{
+    struct rgb c = canvas_rgb(cv, ref);
+    cairo_set_source_rgb(cv->cr, c.r, c.g, c.b);
 }
 
 void canvas_record(struct canvas *cv, const struct mark *m)
@@ -116,9 +144,11 @@ void canvas_record(struct canvas *cv, const struct mark *m)
         cv->oom = 1;
 }
 
-int canvas_init(struct canvas *cv, double width, double scale, struct diag *d)
+int canvas_init(struct canvas *cv, double width, double scale, const struct theme *theme,
+                struct diag *d)
 {
     memset(cv, 0, sizeof *cv);
+    cv->theme = theme;
     layout_init(&cv->layout);
     cv->width = width;
     cv->scale = scale;
@@ -152,8 +182,7 @@ void canvas_free(struct canvas *cv)
         if (cv->faces[i])
             cairo_font_face_destroy(cv->faces[i]);
     layout_free(&cv->layout);
-    cv->cr = NULL;
-    cv->rec = NULL;
+    memset(cv, 0, sizeof *cv);
 }
 
 double canvas_snap(const struct canvas *cv, double v)
@@ -161,34 +190,46 @@ double canvas_snap(const struct canvas *cv, double v)
     return round(v * cv->scale) / cv->scale;
 }
 
-int canvas_rasterize(struct canvas *cv, cairo_surface_t **out, struct diag *d)
+int canvas_replay(struct canvas *cv, cairo_surface_t *target, bool transparent, struct diag *d)
 {
-    *out = NULL;
     if (cv->oom)
         return diag_set(d, VZ_EIO, "error: out of memory while drawing");
     if (cairo_status(cv->cr) != CAIRO_STATUS_SUCCESS)
         return diag_set(d, VZ_EIO, "error: drawing failed: %s",
                         cairo_status_to_string(cairo_status(cv->cr)));
-    int w = (int)lround(cv->width * cv->scale), h = (int)lround(cv->height * cv->scale);
     cv->layout.width = cv->width;
     cv->layout.height = cv->height;
     cv->layout.scale = cv->scale;
-    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-    cairo_t *cr = cairo_create(img);
-    set_rgb(cr, PAPER);
-    cairo_paint(cr);
+    cairo_t *cr = cairo_create(target);
+    if (!transparent) {
+        struct rgb p = canvas_rgb(cv, PAPER);
+        cairo_set_source_rgb(cr, p.r, p.g, p.b);
+        cairo_paint(cr);
+    }
     cairo_scale(cr, cv->scale, cv->scale);
     cairo_set_source_surface(cr, cv->rec, 0, 0);
     cairo_paint(cr);
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
-    if (st == CAIRO_STATUS_SUCCESS)
-        st = cairo_surface_status(img);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(img);
-        return diag_set(d, VZ_EIO, "error: rendering failed: %s", cairo_status_to_string(st));
+    if (st == CAIRO_STATUS_SUCCESS) {
+        cairo_surface_flush(target);
+        st = cairo_surface_status(target);
     }
-    cairo_surface_flush(img);
+    if (st != CAIRO_STATUS_SUCCESS)
+        return diag_set(d, VZ_EIO, "error: rendering failed: %s", cairo_status_to_string(st));
+    return VZ_OK;
+}
+
+int canvas_rasterize(struct canvas *cv, bool transparent, cairo_surface_t **out, struct diag *d)
+{
+    int w = (int)lround(cv->width * cv->scale), h = (int)lround(cv->height * cv->scale);
+    cairo_surface_t *img =
+        cairo_image_surface_create(transparent ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, w, h);
+    int rc = canvas_replay(cv, img, transparent, d);
+    if (rc) {
+        cairo_surface_destroy(img);
+        return rc;
+    }
     *out = img;
     return VZ_OK;
 }
@@ -225,11 +266,11 @@ struct box draw_text(struct canvas *cv, const char *text, double x, double y, st
                   : va == ALIGN_TOP    ? y + m.ascent
                   : va == ALIGN_BOTTOM ? y - m.descent
                                        : y + (m.ascent - m.descent) / 2;
-    set_rgb(cv->cr, rgb);
+    set_rgb(cv, rgb);
     cairo_move_to(cv->cr, left, base);
     cairo_show_text(cv->cr, text);
     struct box b = {left, base - m.ascent, m.width, m.ascent + m.descent};
-    struct mark mk = {MARK_TEXT, b, role, index, NAN, 0, 0, rgb, (char *)text};
+    struct mark mk = {MARK_TEXT, b, role, index, NAN, 0, 0, canvas_color(cv, rgb), (char *)text};
     canvas_record(cv, &mk);
     return b;
 }
@@ -242,13 +283,13 @@ struct box draw_text_vertical(struct canvas *cv, const char *text, double x, dou
     cairo_save(cv->cr);
     cairo_translate(cv->cr, x, y);
     cairo_rotate(cv->cr, -1.57079632679489661923); /* a quarter turn anticlockwise */
-    set_rgb(cv->cr, rgb);
+    set_rgb(cv, rgb);
     cairo_move_to(cv->cr, -m.width / 2, (m.ascent - m.descent) / 2);
     cairo_show_text(cv->cr, text);
     cairo_restore(cv->cr);
     double h = m.ascent + m.descent;
     struct box b = {x - h / 2, y - m.width / 2, h, m.width};
-    struct mark mk = {MARK_TEXT, b, role, index, NAN, 0, 0, rgb, (char *)text};
+    struct mark mk = {MARK_TEXT, b, role, index, NAN, 0, 0, canvas_color(cv, rgb), (char *)text};
     canvas_record(cv, &mk);
     return b;
 }
@@ -285,18 +326,18 @@ char *draw_ellipsize(struct canvas *cv, const char *text, struct font f, double 
 void draw_rect(struct canvas *cv, struct box b, unsigned rgb, const char *role, long index,
                double value)
 {
-    set_rgb(cv->cr, rgb);
+    set_rgb(cv, rgb);
     cairo_rectangle(cv->cr, b.x, b.y, b.w, b.h);
     cairo_fill(cv->cr);
     if (role) {
-        struct mark mk = {MARK_RECT, b, role, index, value, 0, 0, rgb, NULL};
+        struct mark mk = {MARK_RECT, b, role, index, value, 0, 0, canvas_color(cv, rgb), NULL};
         canvas_record(cv, &mk);
     }
 }
 
 void draw_rect_outline(struct canvas *cv, struct box b, double width, unsigned rgb)
 {
-    set_rgb(cv->cr, rgb);
+    set_rgb(cv, rgb);
     cairo_set_line_width(cv->cr, width);
     cairo_rectangle(cv->cr, b.x + width / 2, b.y + width / 2, b.w - width, b.h - width);
     cairo_stroke(cv->cr);
@@ -306,7 +347,7 @@ void draw_line(struct canvas *cv, double x0, double y0, double x1, double y1, do
                unsigned rgb, bool dashed, const char *role)
 {
     cairo_save(cv->cr);
-    set_rgb(cv->cr, rgb);
+    set_rgb(cv, rgb);
     cairo_set_line_width(cv->cr, width);
     if (dashed) {
         const double dash[] = {6, 4};
@@ -319,7 +360,7 @@ void draw_line(struct canvas *cv, double x0, double y0, double x1, double y1, do
     if (role) {
         struct box b = {fmin(x0, x1) - width / 2, fmin(y0, y1) - width / 2,
                         fabs(x1 - x0) + width, fabs(y1 - y0) + width};
-        struct mark mk = {MARK_LINE, b, role, -1, NAN, 0, 0, rgb, NULL};
+        struct mark mk = {MARK_LINE, b, role, -1, NAN, 0, 0, canvas_color(cv, rgb), NULL};
         canvas_record(cv, &mk);
     }
 }
@@ -411,7 +452,7 @@ void draw_arc(struct canvas *cv, double x0, double x1, double y, double height, 
     double cy = y - height * 4 / 3;
     double head = 4 + 2 * width;
     cairo_save(cv->cr);
-    set_rgb(cv->cr, rgb);
+    set_rgb(cv, rgb);
     cairo_set_line_width(cv->cr, width);
     cairo_move_to(cv->cr, x0, y);
     cairo_curve_to(cv->cr, x0, cy, x1, cy, x1, y);
@@ -423,6 +464,6 @@ void draw_arc(struct canvas *cv, double x0, double x1, double y, double height, 
     cairo_restore(cv->cr);
     struct box b = {fmin(x0, x1) - head / 2, y - height - width / 2, fabs(x1 - x0) + head,
                     height + width / 2};
-    struct mark mk = {MARK_PATH, b, "arc", from, (double)to, 0, 0, rgb, NULL};
+    struct mark mk = {MARK_PATH, b, "arc", from, (double)to, 0, 0, canvas_color(cv, rgb), NULL};
     canvas_record(cv, &mk);
 }

@@ -10,7 +10,8 @@
 
 /* Units: logical pixels; fonts from draw.h. */
 enum { MARGIN = 40, BAR_PITCH = 56, BAR_HEIGHT = 34, LABEL_GAP = 12, TEXT_PAD = 10 };
-static const unsigned DARKEST = 0x173f5f, LIGHTEST = 0xa6c8e0, BASELINE_INK = 0x52606d;
+/* Darkest to lightest blue; on a dark page the range moves up so the first bar still stands out. */
+static const unsigned GRADIENT[2][2] = {{0x173f5f, 0xa6c8e0}, {0x2f6f9f, 0xcfe4f2}};
 
 enum { MAX_BARS = 50, MAX_LABEL_CHARS = 2000 };
 
@@ -230,7 +231,8 @@ static int compression_render(const void *p, const struct figure_common *fc, str
         double cy = y + BAR_HEIGHT / 2.0;
         /* Darkest first, lightest last, as the seed asks. */
         double tt = c->n > 1 ? (double)i / (double)(c->n - 1) : 0;
-        struct rgb fill = rgb_mix(rgb_hex(DARKEST), rgb_hex(LIGHTEST), tt);
+        const unsigned *g = GRADIENT[cv->theme->dark];
+        struct rgb fill = rgb_mix(rgb_hex(g[0]), rgb_hex(g[1]), tt);
         struct box bb = {x0, y, scale_map(xs, b->value) - x0, BAR_HEIGHT};
         draw_rect(cv, bb, rgb_to_hex(fill), "bar", (long)i, b->value);
         if (labels[i])
@@ -252,12 +254,12 @@ static int compression_render(const void *p, const struct figure_common *fc, str
 
     /* The dashed baseline, labelled above the plot and kept inside the margins. */
     double bx = scale_map(xs, base->value);
-    draw_line(cv, bx, top - 10, bx, bottom, 1.5, BASELINE_INK, true, "baseline");
+    draw_line(cv, bx, top - 10, bx, bottom, 1.5, MUTED, true, "baseline");
     char lbl[128];
     snprintf(lbl, sizeof lbl, "Baseline: %s", t[c->baseline].value);
     draw_measure(cv, lbl, tick_f, &m);
     double lx = fmin(fmax(bx - m.width / 2, x0), x1 - m.width);
-    draw_text(cv, lbl, lx, top - 14, tick_f, ALIGN_LEFT, ALIGN_BOTTOM, BASELINE_INK,
+    draw_text(cv, lbl, lx, top - 14, tick_f, ALIGN_LEFT, ALIGN_BOTTOM, MUTED,
               "baseline-label", -1);
 
     cv->height = ceil(at.y + at.h + MARGIN * 0.75);

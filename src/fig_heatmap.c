@@ -20,7 +20,8 @@ enum {
     STATS_W = 96,
     PANEL_GAP = 28,
 };
-static const unsigned MASK_RGB = 0xe3e6ea;
+/* Masked cells: a neutral grey that no colormap entry comes near, light or dark by theme. */
+static const unsigned MASK_RGB[2] = {0xe3e6ea, 0x4a525c};
 static const char *const layout_names[] = {"single", "grid", NULL};
 
 struct heatmap {
@@ -124,7 +125,7 @@ static int draw_cells(struct canvas *cv, const struct heatmap *h, const struct a
     int rc = image_init(&img, px, px, d);
     if (rc)
         return rc;
-    if (raster_heatmap(a, (enum colormap_id)h->cmap, MASK_RGB, px, px, img.pixels, img.stride)) {
+    if (raster_heatmap(a, (enum colormap_id)h->cmap, MASK_RGB[cv->theme->dark], px, px, img.pixels, img.stride)) {
         image_free(&img);
         return diag_set(d, VZ_EIO, "error: out of memory");
     }
@@ -262,7 +263,7 @@ static void draw_colorbar(struct canvas *cv, const struct heatmap *h, double x, 
     draw_text_vertical(cv, h->bar_label, right + 18, y + height / 2, lf, INK, "colorbar-label", -1);
     if (any_masked) {
         struct box sw = {x, y + height + 14, BAR_W, 12};
-        draw_rect(cv, sw, MASK_RGB, "mask-swatch", -1, NAN);
+        draw_rect(cv, sw, MASK_RGB[cv->theme->dark], "mask-swatch", -1, NAN);
         draw_text(cv, "masked", x + BAR_W + 7, sw.y + 6, f, ALIGN_LEFT, ALIGN_MIDDLE, MUTED,
                   "mask-label", -1);
     }

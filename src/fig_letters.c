@@ -195,7 +195,7 @@ static void draw_row_arcs(struct canvas *cv, const struct letters *l, const stru
                 continue;
             struct rgb c = rgb_hex(colour[i]);
             if (dim)
-                c = rgb_mix(c, rgb_hex(PAPER), 0.75);
+                c = rgb_mix(c, canvas_rgb(cv, PAPER), 0.75);
             double xi = g->x0 + ((double)(i - first) + 0.5) * g->pitch;
             double xj = g->x0 + ((double)(j - first) + 0.5) * g->pitch;
             draw_arc(cv, xi, xj, y, arc_height((double)(i - j), max_dist), dim ? 1.5 : 2.2,
@@ -259,8 +259,8 @@ static int letters_render(const void *p, const struct figure_common *fc, struct 
             double cx = g.x0 + ((double)(i - first) + 0.5) * g.pitch;
             struct rgb c = rgb_hex(colour[i]);
             bool dim = dimmed(l, i);
-            struct rgb fill = rgb_mix(c, rgb_hex(PAPER), dim ? 0.9 : 0.72);
-            struct rgb edge = dim ? rgb_mix(c, rgb_hex(PAPER), 0.6) : c;
+            struct rgb fill = rgb_mix(c, canvas_rgb(cv, PAPER), dim ? 0.9 : 0.72);
+            struct rgb edge = dim ? rgb_mix(c, canvas_rgb(cv, PAPER), 0.6) : c;
             struct box b = {cx - g.box / 2, box_y, g.box, g.box};
             draw_rect(cv, b, rgb_to_hex(fill), "box", (long)i, l->cps[i]);
             draw_rect_outline(cv, b, l->highlight && !dim ? 3 : 1.5, rgb_to_hex(edge));

@@ -1,7 +1,6 @@
 /* figure: the registry table and the pipeline shared by every kind. */
 #include "vizgen/figure.h"
 
-#include "vizgen/png.h"
 #include "vizgen/utf8.h"
 
 #include <stdio.h>
@@ -15,8 +14,8 @@ const struct figure_kind *const figure_kinds[] = {
     NULL,
 };
 
-static const char *const common_keys[] = {"figure", "title", "subtitle", "output",
-                                          "width",  "scale", "dpi",      NULL};
+static const char *const common_keys[] = {"figure", "title", "subtitle", "output",      "width",
+                                          "scale",  "dpi",   "theme",    "transparent", NULL};
 
 enum { MAX_TITLE_CHARS = 300 };
 
@@ -41,6 +40,7 @@ void figure_common_free(struct figure_common *c)
     free(c->title);
     free(c->subtitle);
     free(c->output);
+    free(c->spec_json);
     memset(c, 0, sizeof *c);
 }
 
@@ -86,6 +86,7 @@ static int parse_common(struct spec_node root, const struct figure_kind *kind,
     c->width = 1200;
     c->scale = 1;
     c->dpi = 144;
+    c->theme = themes[0];
     c->title = strdup(kind->default_title);
     c->subtitle = strdup(kind->default_subtitle);
     if (!c->title || !c->subtitle)
@@ -98,8 +99,13 @@ static int parse_common(struct spec_node root, const struct figure_kind *kind,
         (rc = spec_opt_string(root, "output", false, &c->output, d)) ||
         (rc = spec_opt_number(root, "width", 1200, 8000, false, &c->width, d)) ||
         (rc = spec_opt_number(root, "scale", 0.25, 8, false, &c->scale, d)) ||
-        (rc = spec_opt_number(root, "dpi", 0, 2400, true, &c->dpi, d)))
+        (rc = spec_opt_number(root, "dpi", 0, 2400, true, &c->dpi, d)) ||
+        (rc = spec_opt_bool(root, "transparent", &c->transparent, d)))
         return rc;
+    int theme = 0;
+    if ((rc = spec_opt_choice(root, "theme", theme_names, &theme, d)))
+        return rc;
+    c->theme = themes[theme];
     return VZ_OK;
 }
 
@@ -131,6 +137,7 @@ int figure_load(const char *spec_path, const struct figure_kind *want, const str
         spec_free(s);
         return rc;
     }
+    common->spec_json = spec_compact(s); /* provenance; NULL (out of memory) just omits it */
     spec_free(s); /* nothing below reads JSON: the figure struct owns copies */
     if (d->warn[0]) {
         char w[sizeof d->warn];
@@ -152,63 +159,4 @@ char *figure_resolve_path(const char *spec_path, const char *rel)
     memcpy(p, spec_path, dir);
     memcpy(p + dir, rel, n + 1);
     return p;
-}
-
-static char *output_path(const struct figure_kind *kind, const struct figure_common *c,
-                         const struct render_opts *opts)
-{
-    if (opts->output)
-        return strdup(opts->output);
-    if (c->output)
-        return strdup(c->output);
-    size_t n = strlen(kind->default_output);
-    char *p = malloc(n + 5);
-    if (p) {
-        memcpy(p, "out/", 4);
-        memcpy(p + 4, kind->default_output, n + 1);
-    }
-    return p;
-}
-
-int figure_render_file(const char *spec_path, const struct figure_kind *want,
-                       const struct render_opts *opts, char **out_path, struct diag *d)
-{
-    const struct figure_kind *kind;
-    void *fig;
-    struct figure_common c;
-    *out_path = NULL;
-    int rc = figure_load(spec_path, want, &kind, &fig, &c, d);
-    if (rc)
-        return rc;
-    if (opts->width > 0)
-        c.width = opts->width;
-    if (opts->scale > 0)
-        c.scale = opts->scale;
-    struct canvas cv;
-    cairo_surface_t *img = NULL;
-    char *path = output_path(kind, &c, opts);
-    if (!path) {
-        rc = diag_set(d, VZ_EIO, "error: out of memory");
-        goto done;
-    }
-    if ((rc = canvas_init(&cv, c.width, c.scale, d)))
-        goto done;
-    if ((rc = kind->render(fig, &c, &cv, d)) || (rc = canvas_rasterize(&cv, &img, d)))
-        goto done_canvas;
-    const struct png_text texts[] = {{"Software", "vizgen " VIZGEN_VERSION}};
-    if ((rc = png_write(img, path, c.dpi, texts, 1, d)))
-        goto done_canvas;
-    if (opts->dump_layout && (rc = layout_write_json(&cv.layout, opts->dump_layout, d)))
-        goto done_canvas;
-    *out_path = path;
-    path = NULL;
-done_canvas:
-    if (img)
-        cairo_surface_destroy(img);
-    canvas_free(&cv);
-done:
-    free(path);
-    kind->free(fig);
-    figure_common_free(&c);
-    return rc;
 }

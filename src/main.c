@@ -1,18 +1,24 @@
 /* main: the command line — parses arguments and dispatches; all work happens in the library. */
 #include "vizgen/batch.h"
 #include "vizgen/figure.h"
+#include "vizgen/png.h"
 #include "vizgen/report.h"
+#include "vizgen/watch.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
-    "usage: vizgen <figure> <spec.json> [-o PATH] [--width PX] [--scale S] [--dump-layout FILE]\n"
+    "usage: vizgen <figure> <spec.json> [-o PATH] [--width PX] [--scale S] [--theme T]\n"
+    "                                   [--transparent] [--dump-layout FILE]\n"
     "       vizgen render <spec.json> [options]   (the kind comes from the spec's \"figure\")\n"
-    "       vizgen all [DIR]                       (every spec in DIR, default data/)\n"
+    "       vizgen all [DIR] [--force] [--jobs N]  (every spec in DIR, default data/)\n"
+    "       vizgen watch [DIR]                     (re-render specs in DIR as they are saved)\n"
     "       vizgen stats <spec.json> [--json] [--k N] [--threshold T]\n"
+    "       vizgen spec <figure.png>               (print the spec embedded in a figure)\n"
     "       vizgen list | vizgen <figure> --help | vizgen --help | vizgen --version\n";
 
 static int fail_usage(const char *fmt, const char *arg)
@@ -42,10 +48,15 @@ static void print_help(void)
           stdout);
     fputs(usage, stdout);
     fputs("\noptions:\n"
-          "  -o PATH             output file (default: the spec's \"output\", else out/<name>.png)\n"
+          "  -o PATH             output file (default: the spec's \"output\", else out/<name>.png);\n"
+          "                      .svg and .pdf write vector files\n"
           "  --width PX          figure width in logical pixels (1200-8000, default 1200)\n"
           "  --scale S           pixels per logical pixel, e.g. 2 for HiDPI (default 1)\n"
+          "  --theme T           \"light\" (default) or \"dark\" for figures on dark pages\n"
+          "  --transparent       transparent background instead of the theme's paper\n"
           "  --dump-layout FILE  write the box of every drawn mark as JSON\n"
+          "  --force             (all) render even figures that are up to date\n"
+          "  --jobs N            (all) worker threads (default: one per core)\n"
           "\nexit status: 0 success, 1 I/O or rendering failure, 2 bad usage or bad spec\n",
           stdout);
 }
@@ -66,7 +77,9 @@ static void kind_help(const struct figure_kind *k)
            "  output     output path                                          default out/%s\n"
            "  width      logical width, 1200-8000                             default 1200\n"
            "  scale      pixels per logical pixel, 0.25-8                     default 1\n"
-           "  dpi        resolution written to the PNG                        default 144\n%s",
+           "  dpi        resolution written to the PNG                        default 144\n"
+           "  theme      \"light\" or \"dark\"                                   default \"light\"\n"
+           "  transparent  transparent background                             default false\n%s",
            k->name, k->summary, k->default_output, k->name, k->default_title, k->default_subtitle,
            k->default_output, k->help);
 }
@@ -94,6 +107,15 @@ static int render(const struct figure_kind *kind, int argc, char **argv)
         } else if (strcmp(a, "--scale") == 0) {
             if (parse_double(a, ++i < argc ? argv[i] : NULL, 0.25, 8, &opts.scale))
                 return VZ_EINPUT;
+        } else if (strcmp(a, "--transparent") == 0) {
+            opts.transparent = true;
+        } else if (strcmp(a, "--theme") == 0) {
+            const char *t = ++i < argc ? argv[i] : "";
+            for (int k = 0; theme_names[k]; k++)
+                if (strcmp(t, theme_names[k]) == 0)
+                    opts.theme = themes[k];
+            if (!opts.theme)
+                return fail_usage("--theme: expected \"light\" or \"dark\", got '%s'", t);
         } else if (a[0] == '-' && a[1]) {
             return fail_usage("unknown option '%s'", a);
         } else if (spec) {
@@ -107,7 +129,8 @@ static int render(const struct figure_kind *kind, int argc, char **argv)
     struct diag d;
     diag_init(&d);
     char *written = NULL;
-    int rc = figure_render_file(spec, kind, &opts, &written, &d);
+    bool skipped;
+    int rc = figure_render_file(spec, kind, &opts, &written, &skipped, &d);
     if (d.warn[0])
         fprintf(stderr, "vizgen: %s\n", d.warn);
     if (rc)
@@ -154,6 +177,49 @@ static int stats(int argc, char **argv)
     return rc;
 }
 
+static int all(int argc, char **argv)
+{
+    struct batch_opts opts = {false, 0, isatty(STDERR_FILENO) != 0};
+    const char *dir = "data";
+    bool have_dir = false;
+    for (int i = 0; i < argc; i++) {
+        double v;
+        if (strcmp(argv[i], "--force") == 0) {
+            opts.force = true;
+        } else if (strcmp(argv[i], "--jobs") == 0) {
+            const char *opt = argv[i++];
+            if (parse_double(opt, i < argc ? argv[i] : NULL, 1, 64, &v))
+                return VZ_EINPUT;
+            opts.workers = (int)v;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return fail_usage("unknown option '%s'", argv[i]);
+        } else if (have_dir) {
+            return fail_usage("unexpected argument '%s'", argv[i]);
+        } else {
+            dir = argv[i];
+            have_dir = true;
+        }
+    }
+    return batch_render_dir(dir, &opts, stdout, stderr);
+}
+
+static int print_spec(int argc, char **argv)
+{
+    if (argc != 1)
+        return fail_usage("%s", "spec takes one PNG file");
+    struct diag d;
+    diag_init(&d);
+    char *json;
+    int rc = png_read_text(argv[0], "vizgen-spec", &json, &d);
+    if (rc) {
+        fprintf(stderr, "vizgen: %s\n", d.msg);
+        return rc;
+    }
+    puts(json);
+    free(json);
+    return VZ_OK;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -175,10 +241,14 @@ int main(int argc, char **argv)
         return render(NULL, argc - 2, argv + 2);
     if (strcmp(cmd, "stats") == 0)
         return stats(argc - 2, argv + 2);
-    if (strcmp(cmd, "all") == 0) {
+    if (strcmp(cmd, "all") == 0)
+        return all(argc - 2, argv + 2);
+    if (strcmp(cmd, "spec") == 0)
+        return print_spec(argc - 2, argv + 2);
+    if (strcmp(cmd, "watch") == 0) {
         if (argc > 3)
             return fail_usage("unexpected argument '%s'", argv[3]);
-        return batch_render_dir(argc == 3 ? argv[2] : "data", stdout, stderr);
+        return watch_dir(argc == 3 ? argv[2] : "data", stdout, stderr);
     }
     const struct figure_kind *kind = figure_find(cmd);
     if (!kind) {

@@ -3,6 +3,7 @@
 
 #include "vizgen/atomic.h"
 
+#include <errno.h>
 #include <math.h>
 #include <png.h>
 #include <setjmp.h>
@@ -15,7 +16,7 @@ struct png_job {
     double dpi;
     const struct png_text *texts;
     int n_texts;
-    unsigned char *row; /* one RGB row, converted from Cairo's native-endian xRGB words */
+    unsigned char *row; /* one RGB(A) row, converted from Cairo's native-endian words */
 };
 
 static void on_png_error(png_structp png, png_const_charp msg)
@@ -46,7 +47,9 @@ static int encode(FILE *f, struct png_job *job)
     int stride = cairo_image_surface_get_stride(job->img);
     const unsigned char *data = cairo_image_surface_get_data(job->img);
     png_init_io(png, f);
-    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
+    bool alpha = cairo_image_surface_get_format(job->img) == CAIRO_FORMAT_ARGB32;
+    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
+                 alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_uint_32 ppm = (png_uint_32)lround(job->dpi / 0.0254);
     png_set_pHYs(png, info, ppm, ppm, PNG_RESOLUTION_METER);
@@ -54,7 +57,8 @@ static int encode(FILE *f, struct png_job *job)
     int nt = job->n_texts < 8 ? job->n_texts : 8;
     for (int i = 0; i < nt; i++) {
         memset(&text[i], 0, sizeof text[i]);
-        text[i].compression = PNG_TEXT_COMPRESSION_NONE;
+        text[i].compression =
+            job->texts[i].utf8 ? PNG_ITXT_COMPRESSION_zTXt : PNG_TEXT_COMPRESSION_NONE;
         text[i].key = (char *)job->texts[i].key;
         text[i].text = (char *)job->texts[i].value;
     }
@@ -68,10 +72,16 @@ static int encode(FILE *f, struct png_job *job)
     png_write_info(png, info);
     for (int y = 0; y < h; y++) {
         const uint32_t *src = (const uint32_t *)(data + (size_t)y * (size_t)stride);
+        unsigned char *dst = job->row;
         for (int x = 0; x < w; x++) {
-            job->row[3 * x] = (unsigned char)(src[x] >> 16);
-            job->row[3 * x + 1] = (unsigned char)(src[x] >> 8);
-            job->row[3 * x + 2] = (unsigned char)src[x];
+            uint32_t p = src[x];
+            unsigned a = alpha ? p >> 24 : 255;
+            unsigned c[3] = {(p >> 16) & 255, (p >> 8) & 255, p & 255};
+            for (int k = 0; k < 3; k++)
+                /* Cairo premultiplies by alpha; PNG does not. */
+                *dst++ = (unsigned char)(a == 255 ? c[k] : a ? (c[k] * 255 + a / 2) / a : 0);
+            if (alpha)
+                *dst++ = (unsigned char)a;
         }
         png_write_row(png, job->row);
     }
@@ -84,7 +94,7 @@ int png_write(cairo_surface_t *img, const char *path, double dpi, const struct p
               int n_texts, struct diag *d)
 {
     int w = cairo_image_surface_get_width(img);
-    struct png_job job = {img, dpi, texts, n_texts, malloc((size_t)w * 3 + 1)};
+    struct png_job job = {img, dpi, texts, n_texts, malloc((size_t)w * 4 + 1)};
     if (!job.row)
         return diag_set(d, VZ_EIO, "%s: error: out of memory", path);
     struct atomic_file af;
@@ -98,5 +108,46 @@ int png_write(cairo_surface_t *img, const char *path, double dpi, const struct p
         }
     }
     free(job.row);
+    return rc;
+}
+
+int png_read_text(const char *path, const char *key, char **out, struct diag *d)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return diag_set(d, VZ_EINPUT, "%s: error: cannot open: %s", path, strerror(errno));
+    unsigned char sig[8];
+    if (fread(sig, 1, 8, f) != 8 || png_sig_cmp(sig, 0, 8) != 0) {
+        fclose(f);
+        return diag_set(d, VZ_EINPUT, "%s: error: not a PNG file", path);
+    }
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, on_png_error,
+                                             on_png_warning);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    int rc = VZ_OK;
+    if (!png || !info) {
+        rc = diag_set(d, VZ_EIO, "%s: error: out of memory", path);
+    } else if (setjmp(png_jmpbuf(png))) {
+        free(*out);
+        *out = NULL;
+        rc = diag_set(d, VZ_EINPUT, "%s: error: damaged PNG file", path);
+    } else {
+        png_init_io(png, f);
+        png_set_sig_bytes(png, 8);
+        /* vizgen writes its text chunks before the image data, so the header is enough. */
+        png_read_info(png, info);
+        png_textp text;
+        int n = 0;
+        png_get_text(png, info, &text, &n);
+        for (int i = 0; i < n && !*out; i++)
+            if (strcmp(text[i].key, key) == 0 && !(*out = strdup(text[i].text)))
+                rc = diag_set(d, VZ_EIO, "%s: error: out of memory", path);
+        if (!*out && rc == VZ_OK)
+            rc = diag_set(d, VZ_EINPUT, "%s: error: no \"%s\" text in this PNG (not written by "
+                                        "vizgen, or its spec was too large to embed)", path, key);
+    }
+    png_destroy_read_struct(&png, &info, NULL);
+    fclose(f);
     return rc;
 }

@@ -24,7 +24,8 @@ int probe_png_load(const char *path, struct png_image *img)
     pi.version = PNG_IMAGE_VERSION;
     if (!png_image_begin_read_from_file(&pi, path))
         return -1;
-    pi.format = PNG_FORMAT_RGB;
+    img->has_alpha = (pi.format & PNG_FORMAT_FLAG_ALPHA) != 0;
+    pi.format = PNG_FORMAT_RGBA;
     unsigned char *buf = malloc(PNG_IMAGE_SIZE(pi));
     if (!buf || !png_image_finish_read(&pi, NULL, buf, 0, NULL)) {
         free(buf);
@@ -33,9 +34,13 @@ int probe_png_load(const char *path, struct png_image *img)
     }
     img->width = (int)pi.width;
     img->height = (int)pi.height;
-    img->rgb = malloc((size_t)img->width * (size_t)img->height * sizeof *img->rgb);
-    for (size_t i = 0; i < (size_t)img->width * (size_t)img->height; i++)
-        img->rgb[i] = (uint32_t)buf[3 * i] << 16 | (uint32_t)buf[3 * i + 1] << 8 | buf[3 * i + 2];
+    size_t n = (size_t)img->width * (size_t)img->height;
+    img->rgb = malloc(n * sizeof *img->rgb);
+    img->alpha = malloc(n);
+    for (size_t i = 0; i < n; i++) {
+        img->rgb[i] = (uint32_t)buf[4 * i] << 16 | (uint32_t)buf[4 * i + 1] << 8 | buf[4 * i + 2];
+        img->alpha[i] = buf[4 * i + 3];
+    }
     free(buf);
     return 0;
 }
@@ -43,7 +48,17 @@ int probe_png_load(const char *path, struct png_image *img)
 void probe_png_free(struct png_image *img)
 {
     free(img->rgb);
+    free(img->alpha);
     img->rgb = NULL;
+    img->alpha = NULL;
+}
+
+int probe_alpha(const struct png_image *img, double x, double y)
+{
+    int xi = (int)x, yi = (int)y;
+    if (xi < 0 || yi < 0 || xi >= img->width || yi >= img->height)
+        return -1;
+    return img->alpha[(size_t)yi * (size_t)img->width + (size_t)xi];
 }
 
 uint32_t probe_pixel(const struct png_image *img, double x, double y)

@@ -9,7 +9,9 @@
 
 struct png_image {
     int width, height;
-    uint32_t *rgb; /* 0xRRGGBB per pixel, row-major */
+    int has_alpha;
+    uint32_t *rgb;  /* 0xRRGGBB per pixel, row-major */
+    uint8_t *alpha; /* per pixel; 255 everywhere when the PNG has no alpha */
 };
 
 /* Runs `VIZGEN ARGS` through the shell with stderr sent to err_path (may be NULL); returns the
@@ -18,6 +20,7 @@ int probe_run(const char *vizgen, const char *args, const char *err_path);
 int probe_png_load(const char *path, struct png_image *img); /* 0 on success */
 void probe_png_free(struct png_image *img);
 uint32_t probe_pixel(const struct png_image *img, double x, double y);
+int probe_alpha(const struct png_image *img, double x, double y);
 cJSON *probe_layout_load(const char *path);
 /* The n-th mark (0-based) with the given role, or NULL. */
 const cJSON *probe_mark(const cJSON *layout, const char *role, int n);

@@ -410,6 +410,52 @@ static void heatmap_renders_2048_squared_npy(void)
     unlink(npy);
 }
 
+static void transparent_png_has_clear_background_and_opaque_marks(void)
+{
+    struct png_image img;
+    cJSON *l;
+    if (render(compression_spec, "--transparent", &img, &l))
+        return;
+    CHECK(img.has_alpha);
+    CHECK(probe_alpha(&img, 2, 2) == 0);
+    const cJSON *b = probe_mark(l, "bar", 0);
+    CHECK(probe_alpha(&img, probe_num(b, "x") + 3, probe_num(b, "y") + 3) == 255);
+    /* Un-premultiplied: the bar keeps its own colour, not a darkened one. */
+    CHECK(probe_pixel(&img, probe_num(b, "x") + 3, probe_num(b, "y") + 3) == (uint32_t)probe_num(b, "rgb"));
+    cJSON_Delete(l);
+    probe_png_free(&img);
+}
+
+static void dark_theme_keeps_text_readable(void)
+{
+    struct png_image img;
+    cJSON *l;
+    if (render(compression_spec, "--theme dark", &img, &l))
+        return;
+    uint32_t paper = probe_pixel(&img, 2, 2);
+    CHECK(probe_luminance(paper) < 0.02);
+    /* Every text mark contrasts with the page at least 4.5:1, except text inside bars, which is
+     * checked against its bar. */
+    const cJSON *m;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItem(l, "marks"))
+    {
+        if (strcmp(cJSON_GetObjectItem(m, "kind")->valuestring, "text") != 0)
+            continue;
+        uint32_t bg = paper;
+        if (strcmp(cJSON_GetObjectItem(m, "role")->valuestring, "value-inside") == 0)
+            bg = (uint32_t)probe_num(probe_mark(l, "bar", (int)probe_num(m, "index")), "rgb");
+        double a = probe_luminance(bg), t = probe_luminance((uint32_t)probe_num(m, "rgb"));
+        double ratio = (fmax(a, t) + 0.05) / (fmin(a, t) + 0.05);
+        if (!CHECK(ratio >= 4.5))
+            fprintf(stderr, "    \"%s\" contrast %.2f\n", cJSON_GetObjectItem(m, "text")->valuestring, ratio);
+    }
+    /* The first bar still stands out from the page. */
+    double b0 = probe_luminance((uint32_t)probe_num(probe_mark(l, "bar", 0), "rgb"));
+    CHECK((b0 + 0.05) / (probe_luminance(paper) + 0.05) >= 3);
+    cJSON_Delete(l);
+    probe_png_free(&img);
+}
+
 /* --- letter-counting --- */
 
 static void letters_boxes_counts_and_colours_follow_the_text(void)
@@ -537,6 +583,8 @@ int main(int argc, char **argv)
     RUN(heatmap_labels_never_overlap_at_13_64_and_512_tokens);
     RUN(heatmap_annotations_contrast_with_their_cells);
     RUN(heatmap_renders_2048_squared_npy);
+    RUN(transparent_png_has_clear_background_and_opaque_marks);
+    RUN(dark_theme_keeps_text_readable);
     RUN(letters_boxes_counts_and_colours_follow_the_text);
     RUN(letters_highlight_dims_the_rest);
     RUN(letters_text_never_overlaps_at_19_60_and_200_characters);

@@ -23,6 +23,7 @@ struct attn_source {
     uint32_t *cps; /* the text's code points when labels come from "text", else NULL */
     size_t n_cps;
     bool synthetic;
+    char *input_path; /* the .npy file read, resolved against the spec's folder, or NULL */
 };
 
 /* The top-level keys attn_source_parse reads, NULL-terminated. */

@@ -1,11 +1,28 @@
-/* batch: `vizgen all` — render every spec in a directory that names a figure kind. */
+/* batch: `vizgen all` — render every spec in a directory that names a figure kind, on every core,
+ * skipping figures that are up to date. */
 #ifndef VIZGEN_BATCH_H
 #define VIZGEN_BATCH_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
-/* Renders each DIR/\*.json with a "figure" key, in name order, printing one line per figure to
- * `out` and each failure's error line to `err`. Returns 0 if all succeeded, else the worst status. */
-int batch_render_dir(const char *dir, FILE *out, FILE *err);
+struct batch_opts {
+    bool force;    /* render even when the output is up to date */
+    int workers;   /* threads; 0 means one per online core */
+    bool progress; /* a live "[done/total]" line on err when there are many specs */
+};
+
+/* Renders each DIR/\*.json with a "figure" key; prints one line per spec to `out` (in name order)
+ * and each failure's error line to `err`. Returns 0 if all succeeded, else the worst status. */
+int batch_render_dir(const char *dir, const struct batch_opts *opts, FILE *out, FILE *err);
+
+/* The specs of DIR in name order (malloc'd array of malloc'd paths; free with batch_free_list).
+ * Returns the count, or -1 if DIR cannot be read. */
+long batch_list(const char *dir, char ***paths);
+void batch_free_list(char **paths, long n);
+
+/* False for JSON without a "figure" key (token lists, say), which batch and watch leave alone;
+ * true when the file cannot be parsed, so that rendering reports the problem. */
+bool batch_names_a_figure(const char *path);
 
 #endif

@@ -18,16 +18,25 @@ struct rgb rgb_hex(unsigned hex);
 unsigned rgb_to_hex(struct rgb c);
 struct rgb rgb_mix(struct rgb a, struct rgb b, double t); /* t=0 -> a, t=1 -> b */
 double rgb_luminance(struct rgb c);                        /* WCAG relative luminance */
-struct rgb rgb_text_on(struct rgb bg);                     /* near-black or white, whichever reads */
+struct rgb rgb_text_on(struct rgb bg); /* black or white, whichever contrasts more (>= 4.5:1) */
 
-/* The house palette: one place for the neutral colours every figure uses. */
-enum {
-    INK = 0x1f2933,     /* titles, labels */
-    MUTED = 0x52606d,   /* subtitles, tick labels, annotations */
-    FAINT = 0x9aa5b1,   /* axis lines */
-    GRIDLINE = 0xe4e7eb,
-    PAPER = 0xffffff,
+/* Colours are passed as 0xRRGGBB, or as one of these roles, which the canvas's theme resolves,
+ * so one figure draws correctly on a light page and on a dark one. */
+enum color_role {
+    INK = 0x1000000, /* titles, labels */
+    MUTED,           /* subtitles, tick labels, annotations */
+    FAINT,           /* axis lines, dimmed marks */
+    GRIDLINE,
+    PAPER,           /* the background */
 };
+
+struct theme {
+    const char *name;
+    unsigned ink, muted, faint, gridline, paper;
+    bool dark;
+};
+extern const struct theme *const themes[]; /* light first (the default), NULL-terminated */
+extern const char *const theme_names[];    /* the same order */
 
 struct font {
     double size;
@@ -46,17 +55,24 @@ enum valign { ALIGN_TOP, ALIGN_MIDDLE, ALIGN_BASELINE, ALIGN_BOTTOM };
 struct canvas {
     cairo_surface_t *rec;
     cairo_t *cr;
+    const struct theme *theme;
     double width, height, scale;
     struct layout layout;
     cairo_font_face_t *faces[2]; /* regular, bold; NULL means "find by family name" */
     int oom; /* set when recording a mark failed; reported by canvas_rasterize */
 };
 
-int canvas_init(struct canvas *cv, double width, double scale, struct diag *d);
+int canvas_init(struct canvas *cv, double width, double scale, const struct theme *theme,
+                struct diag *d);
+/* The 0xRRGGBB a colour or role stands for on this canvas. */
+unsigned canvas_color(const struct canvas *cv, unsigned ref);
+struct rgb canvas_rgb(const struct canvas *cv, unsigned ref);
 void canvas_free(struct canvas *cv);
-/* Replays onto a new opaque white ARGB32 image of round(width*scale) x round(height*scale) pixels.
- * The caller destroys *out. Reports any Cairo error. */
-int canvas_rasterize(struct canvas *cv, cairo_surface_t **out, struct diag *d);
+/* Replays into a new image of round(width*scale) x round(height*scale) pixels: RGB24 on the
+ * theme's paper, or ARGB32 with a transparent background. The caller destroys *out. */
+int canvas_rasterize(struct canvas *cv, bool transparent, cairo_surface_t **out, struct diag *d);
+/* Replays onto any Cairo surface (vector output), painting the paper unless transparent. */
+int canvas_replay(struct canvas *cv, cairo_surface_t *target, bool transparent, struct diag *d);
 /* Rounds a logical coordinate to the device pixel grid, so raster images land on whole pixels. */
 double canvas_snap(const struct canvas *cv, double v);
 

@@ -17,6 +17,9 @@ struct figure_common {
     double width; /* logical pixels */
     double scale; /* pixels per logical pixel */
     double dpi;
+    const struct theme *theme;
+    bool transparent;
+    char *spec_json; /* the spec as compact JSON, for provenance; may be NULL */
 };
 
 struct figure_kind {
@@ -49,17 +52,22 @@ void figure_names(const char **names, size_t cap);
 /* The kind called name, or NULL. */
 const struct figure_kind *figure_find(const char *name);
 
-/* Command-line overrides; zero/NULL fields leave the spec's value. */
+/* Command-line overrides; zero/NULL/false fields leave the spec's value. */
 struct render_opts {
     const char *output;
     const char *dump_layout;
     double width, scale;
+    const struct theme *theme;
+    bool transparent;
+    bool only_stale; /* skip when the output is newer than the spec, its inputs and vizgen */
 };
 
-/* Renders the spec at spec_path. kind NULL means: the kind named by the spec's "figure" key.
- * On success *out_path (malloc'd, caller frees) is the file written. */
+/* Renders the spec at spec_path to PNG, SVG or PDF by the output's extension. kind NULL means:
+ * the kind named by the spec's "figure" key. On success *out_path (malloc'd, caller frees) is the
+ * file written, or that would have been when *skipped says it was up to date. */
 int figure_render_file(const char *spec_path, const struct figure_kind *kind,
-                       const struct render_opts *opts, char **out_path, struct diag *d);
+                       const struct render_opts *opts, char **out_path, bool *skipped,
+                       struct diag *d);
 
 /* Parses and validates without rendering (for `stats` and tests). On success the caller owns
  * *fig (free with (*kind)->free) and *common (free with figure_common_free). */

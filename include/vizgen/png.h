@@ -6,14 +6,22 @@
 #include "vizgen/diag.h"
 
 #include <cairo.h>
+#include <stdbool.h>
 
+/* A text chunk: Latin-1 tEXt, or compressed UTF-8 iTXt when utf8 is set. */
 struct png_text {
     const char *key, *value;
+    bool utf8;
 };
 
-/* Writes img (CAIRO_FORMAT_RGB24) to path as 8-bit RGB with a pHYs chunk for dpi and the given
- * tEXt chunks. The file at path is replaced only on success. */
+/* Writes img to path: 8-bit RGB from CAIRO_FORMAT_RGB24, RGBA (un-premultiplied) from ARGB32,
+ * with a pHYs chunk for dpi and the given text chunks (at most 8). The file at path is replaced
+ * only on success. */
 int png_write(cairo_surface_t *img, const char *path, double dpi, const struct png_text *texts,
               int n_texts, struct diag *d);
+
+/* Reads the text chunk `key` (one before the image data, where png_write puts them) of the PNG
+ * at path into *out (malloc'd; caller frees). */
+int png_read_text(const char *path, const char *key, char **out, struct diag *d);
 
 #endif

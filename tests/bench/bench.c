@@ -1,7 +1,8 @@
 /* bench: where vizgen's time goes. In one run: each default figure's phases in-process, whole
  * `vizgen` processes (wall time and peak RSS), `vizgen all`, heatmaps from .npy at growing sizes,
  * and the floor — encoding a finished pixel buffer alone. Prints a table, and JSON with --json.
- * Not a test: it asserts nothing. Run from the source tree: build/tests/bench/bench build/vizgen */
+ * Not a test: it asserts nothing. Run from the source tree: build/tests/bench/bench build/vizgen
+ * (it re-renders out/ from data/ along the way). */
 #define _DEFAULT_SOURCE /* wait4 */
 #include "vizgen/figure.h"
 #include "vizgen/png.h"
@@ -84,10 +85,10 @@ static void in_process(const char *spec, int runs)
             exit(1);
         }
         double t1 = now_ms();
-        canvas_init(&cv, c.width, c.scale, &d);
+        canvas_init(&cv, c.width, c.scale, c.theme, &d);
         kind->render(fig, &c, &cv, &d);
         double t2 = now_ms();
-        canvas_rasterize(&cv, &img, &d);
+        canvas_rasterize(&cv, false, &img, &d);
         double t3 = now_ms();
         png_write(img, "/tmp/vizgen-bench.png", c.dpi, NULL, 0, &d);
         double t4 = now_ms();
@@ -177,9 +178,9 @@ static void floor_encode(const char *spec, int runs)
     struct canvas cv;
     cairo_surface_t *img;
     figure_load(spec, NULL, &kind, &fig, &c, &d);
-    canvas_init(&cv, c.width, c.scale, &d);
+    canvas_init(&cv, c.width, c.scale, c.theme, &d);
     kind->render(fig, &c, &cv, &d);
-    canvas_rasterize(&cv, &img, &d);
+    canvas_rasterize(&cv, false, &img, &d);
     struct series enc = {0};
     for (int r = 0; r < runs; r++) {
         double t0 = now_ms();
@@ -222,8 +223,8 @@ int main(int argc, char **argv)
         char *av[] = {vizgen, "render", (char *)specs[i], "-o", "/tmp/vizgen-bench.png", NULL};
         whole_process(specs[i], av, runs);
     }
-    char *all[] = {vizgen, "all", "data", NULL};
-    whole_process("vizgen all data", all, runs);
+    char *all[] = {vizgen, "all", "data", "--force", NULL};
+    whole_process("vizgen all data --force", all, runs);
     for (int n = 256; n <= max_npy; n *= 2) {
         if (n == 512)
             continue;

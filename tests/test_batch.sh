@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The regeneration workflow: `vizgen all` (parallel, incremental), `vizgen watch`, vector output
+# and provenance. Waits are bounded polling loops, never fixed sleeps.
+set -u
+vizgen=$(realpath "$1")
+scratch=$(mktemp -d)
+watcher=
+trap '[ -n "$watcher" ] && kill "$watcher" 2>/dev/null; rm -rf "$scratch"' EXIT
+pass=0 fail=0
+check() { # check NAME COMMAND...
+    local name=$1
+    shift
+    if "$@" >/dev/null 2>&1; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $name"; fi
+}
+# wait_for COMMAND...: polls every 20 ms for up to 10 s.
+wait_for() {
+    for _ in $(seq 500); do "$@" >/dev/null 2>&1 && return 0; sleep 0.02; done
+    return 1
+}
+cd "$scratch" || exit 2
+mkdir specs
+cat > specs/a.json <<'J'
+{"figure": "model-compression", "output": "figs/a.png", "bars": [{"label": "x", "value": 2}]}
+J
+cat > specs/b.json <<'J'
+{"figure": "letter-counting", "output": "figs/b.png", "text": "hello"}
+J
+cat > specs/c.json <<'J'
+{"figure": "attention-heatmap", "output": "figs/c.png", "npy": "m.npy"}
+J
+echo '{"figure": "letter-counting", "output": "figs/bad.png", "text": ""}' > specs/bad.json
+echo '{"tokens": ["not", "a", "figure"]}' > specs/tokens.json
+# A 2x2 float32 identity written byte by byte.
+{ printf '\x93NUMPY\x01\x00\x76\x00'; printf "%-117s\n" "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }"
+  printf '\x00\x00\x80\x3f\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80\x3f'; } > specs/m.npy
+
+"$vizgen" all specs --jobs 2 > log1 2> err1
+check "all exits 2 when one spec is bad" test $? = 2
+check "all renders the good specs" test -s figs/a.png -a -s figs/b.png -a -s figs/c.png
+check "all reports the bad one" grep -q 'specs/bad.json: error: text: expected a non-empty string' err1
+check "all prints one line per figure spec" test "$(wc -l < log1)" = 4
+check "all leaves non-figure JSON alone" sh -c "! grep -q tokens log1"
+
+rm specs/bad.json
+"$vizgen" all specs > log2
+check "second run finds all up to date" test "$(grep -c 'up to date' log2)" = 3
+sleep 0.01; touch specs/b.json
+"$vizgen" all specs > log3
+check "touching a spec re-renders it alone" sh -c "grep 'specs/b.json' log3 | grep -qv 'up to date' && test \$(grep -c 'up to date' log3) = 2"
+sleep 0.01; touch specs/m.npy
+"$vizgen" all specs > log4
+check "touching an .npy re-renders the spec that reads it" sh -c "grep 'specs/c.json' log4 | grep -qv 'up to date' && test \$(grep -c 'up to date' log4) = 2"
+"$vizgen" all specs --force > log5
+check "--force re-renders everything" test "$(grep -c 'up to date' log5)" = 0
+
+# Vector output and provenance.
+check "svg renders" "$vizgen" render specs/a.json -o a.svg
+check "svg is well-formed XML" xmllint --noout a.svg
+check "svg carries the title" grep -q '<title>Memory Reduction Through Compression Techniques</title>' a.svg
+check "pdf renders" "$vizgen" render specs/b.json -o b.pdf
+check "pdf starts with %PDF" sh -c "head -c 5 b.pdf | grep -q '%PDF-'"
+check "pdf has one page" sh -c "pdfinfo b.pdf | grep -Eq '^Pages: +1$'"
+"$vizgen" render specs/b.json -o b2.pdf >/dev/null
+check "pdf is deterministic" cmp -s b.pdf b2.pdf
+"$vizgen" spec figs/b.png > round.json
+check "spec round-trips through the PNG" sh -c "'$vizgen' render round.json -o round.png && cmp -s round.png figs/b.png"
+check "spec of a non-vizgen file fails" sh -c "! '$vizgen' spec a.svg"
+
+# watch: a rename-style save is picked up, a broken save keeps the last good figure, Ctrl-C stops.
+mkdir w
+"$vizgen" watch w > watch.out 2> watch.err &
+watcher=$!
+check "watch starts" wait_for grep -q watching watch.out
+echo '{"figure": "letter-counting", "output": "w/out.png", "text": "abca"}' > w/.s.tmp && mv w/.s.tmp w/s.json
+check "watch renders after a rename-style save" wait_for test -s w/out.png
+cp w/out.png good.png
+echo '{"figure": "letter-counting", "output": "w/out.png", "text": 7}' > w/.s.tmp && mv w/.s.tmp w/s.json
+check "watch reports an invalid save" wait_for grep -q 'text: expected a non-empty string, got 7' watch.err
+check "watch keeps the last good figure" cmp -s w/out.png good.png
+echo '{"figure": "letter-counting", "output": "w/out.png", "text": "abcab"}' > w/s.json
+check "watch renders after an in-place save" wait_for sh -c "! cmp -s w/out.png good.png"
+kill -INT "$watcher"
+check "watch stops on SIGINT with status 0" wait "$watcher"
+watcher=
+check "watch says it stopped" grep -q stopped watch.out
+
+echo "batch: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
