@@ -16,8 +16,19 @@ const char *const attn_source_keys[] = {"text",  "tokens", "weights", "npy",  "l
 
 static const char *const normalize_names[] = {"none", "softmax", NULL};
 
-/* Largest array the loaders accept: 2^28 floats (1 GiB) across all layers and heads. */
-static const size_t MAX_ELEMS = (size_t)1 << 28;
+/* Largest array the loaders accept across all layers and heads: 2^28 floats (1 GiB), or one
+ * panel's limit when that was raised above it. */
+static size_t max_elems(const struct attn_request *req)
+{
+    return req->max_cells > ((size_t)1 << 28) ? req->max_cells : (size_t)1 << 28;
+}
+
+static int too_many_cells(const char *what, size_t q, size_t k, const struct attn_request *req,
+                          struct diag *d)
+{
+    return diag_set(d, VZ_EINPUT, "%s: %zux%zu is %zu cells, over the limit of %zu per panel "
+                                  "(raise it with --max-cells)", what, q, k, q * k, req->max_cells);
+}
 
 void attn_source_free(struct attn_source *s)
 {
@@ -41,7 +52,8 @@ static int oom(struct diag *d)
 
 /* Fills t from nested JSON arrays: the shape is read along the first elements, then every
  * innermost row is checked to have that length as it is read. */
-static int read_inline(struct spec_node n, struct tensor *t, struct diag *d)
+static int read_inline(struct spec_node n, const struct attn_request *req, struct tensor *t,
+                       struct diag *d)
 {
     memset(t, 0, sizeof *t);
     struct spec_node cur = n;
@@ -60,10 +72,13 @@ static int read_inline(struct spec_node n, struct tensor *t, struct diag *d)
                         n.path, t->rank);
     size_t total = 1;
     for (int i = 0; i < t->rank; i++) {
-        if (total > MAX_ELEMS / t->shape[i])
+        if (total > max_elems(req) / t->shape[i])
             return diag_set(d, VZ_EINPUT, "%s: array too large", n.path);
         total *= t->shape[i];
     }
+    size_t q = t->shape[t->rank - 2], k = t->shape[t->rank - 1];
+    if (q * k > req->max_cells)
+        return too_many_cells(n.path, q, k, req, d);
     t->data = malloc(total * sizeof *t->data);
     double *row = malloc(t->shape[t->rank - 1] * sizeof *row);
     if (!t->data || !row) {
@@ -175,8 +190,8 @@ static int select_panels(struct spec_node root, struct tensor *t, bool all_heads
     return VZ_OK;
 }
 
-static int load_real(struct spec_node root, const char *spec_path, bool all_heads,
-                     struct attn_source *s, struct diag *d)
+static int load_real(struct spec_node root, const struct attn_request *req, struct attn_source *s,
+                     struct diag *d)
 {
     struct tensor t;
     struct spec_node wn = spec_get(root, "weights"), nn = spec_get(root, "npy");
@@ -185,18 +200,19 @@ static int load_real(struct spec_node root, const char *spec_path, bool all_head
     if (wn.json) {
         if (nn.json)
             return diag_set(d, VZ_EINPUT, "npy: give either \"weights\" or \"npy\", not both");
-        if ((rc = read_inline(wn, &t, d)))
+        if ((rc = read_inline(wn, req, &t, d)))
             return rc;
         snprintf(where, sizeof where, "weights");
     } else {
         char *rel = NULL, *path;
         if ((rc = spec_string(nn, false, &rel, d)))
             return rc;
-        path = figure_resolve_path(spec_path, rel);
+        path = figure_resolve_path(req->spec_path, rel);
         free(rel);
         if (!path)
             return oom(d);
-        rc = npy_load(path, MAX_ELEMS, &t, d);
+        struct npy_limits lim = {max_elems(req), req->max_cells};
+        rc = npy_load(path, &lim, &t, d);
         snprintf(where, sizeof where, "%s: error: value at ", path);
         s->input_path = path;
         if (rc)
@@ -210,11 +226,8 @@ static int load_real(struct spec_node root, const char *spec_path, bool all_head
     if (q != k)
         rc = diag_set(d, VZ_EINPUT, "%s: expected square attention matrices, got %zux%zu",
                       wn.json ? "weights" : "npy", q, k);
-    else if (q > ATTN_MAX_TOKENS)
-        rc = diag_set(d, VZ_EINPUT, "%s: %zux%zu exceeds the limit of %dx%d cells per panel",
-                      wn.json ? "weights" : "npy", q, k, ATTN_MAX_TOKENS, ATTN_MAX_TOKENS);
     else
-        rc = select_panels(root, &t, all_heads, where, s, d);
+        rc = select_panels(root, &t, req->all_heads, where, s, d);
     tensor_free(&t);
     return rc;
 }
@@ -228,7 +241,7 @@ static int make_labels(struct spec_node root, struct attn_source *s, size_t n, s
     s->n_labels = n;
     int rc;
     if (tn.json) {
-        if ((rc = spec_array(tn, 1, ATTN_MAX_TOKENS, d)))
+        if ((rc = spec_array(tn, 1, SIZE_MAX, d)))
             return rc;
         if (spec_len(tn) != n)
             return diag_set(d, VZ_EINPUT, "tokens: %zu tokens but the attention matrix is %zux%zu",
@@ -266,7 +279,7 @@ static int parse_text(struct spec_node root, struct attn_source *s, struct diag 
     return VZ_OK;
 }
 
-int attn_source_parse(struct spec_node root, const char *spec_path, bool all_heads,
+int attn_source_parse(struct spec_node root, const struct attn_request *req,
                       struct attn_source *s, struct diag *d)
 {
     memset(s, 0, sizeof *s);
@@ -289,7 +302,7 @@ int attn_source_parse(struct spec_node root, const char *spec_path, bool all_hea
                 goto fail;
             }
         if ((rc = spec_opt_choice(root, "normalize", normalize_names, &normalize, d)) ||
-            (rc = load_real(root, spec_path, all_heads, s, d)))
+            (rc = load_real(root, req, s, d)))
             goto fail;
         if (s->cps && s->n_cps != s->panels[0].a.rows) {
             rc = diag_set(d, VZ_EINPUT, "text: %zu characters but the attention matrix is %zux%zu",
@@ -326,6 +339,10 @@ int attn_source_parse(struct spec_node root, const char *spec_path, bool all_hea
             (rc = spec_opt_number(root, "noise", 0, 10, false, &noise, d)) ||
             (rc = spec_opt_int(root, "seed", 0, 9007199254740991L, &seed, d)))
             goto fail;
+        if (s->n_cps * s->n_cps > req->max_cells) {
+            rc = too_many_cells("text", s->n_cps, s->n_cps, req, d);
+            goto fail;
+        }
         s->synthetic = true;
         s->panels = calloc(1, sizeof *s->panels);
         if (!s->panels || attn_init(&s->panels[0].a, s->n_cps, s->n_cps) != 0) {

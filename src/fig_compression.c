@@ -60,10 +60,10 @@ static int parse_bar(struct spec_node b, struct bar *out, struct diag *d)
     return VZ_OK;
 }
 
-static int compression_parse(struct spec_node root, const char *spec_path, void **out,
-                             struct diag *d)
+static int compression_parse(struct spec_node root, const struct figure_common *common,
+                             void **out, struct diag *d)
 {
-    (void)spec_path;
+    (void)common;
     struct compression *c = calloc(1, sizeof *c);
     if (!c)
         return diag_set(d, VZ_EIO, "error: out of memory");

@@ -75,7 +75,8 @@ static bool format_ok(const char *f)
     return conversions == 1 && strlen(f) <= 32;
 }
 
-static int heatmap_parse(struct spec_node root, const char *spec_path, void **out, struct diag *d)
+static int heatmap_parse(struct spec_node root, const struct figure_common *common, void **out,
+                         struct diag *d)
 {
     struct heatmap *h = calloc(1, sizeof *h);
     if (!h)
@@ -107,7 +108,8 @@ static int heatmap_parse(struct spec_node root, const char *spec_path, void **ou
         rc = diag_set(d, VZ_EINPUT, "stats: the entropy column needs \"layout\": \"single\"");
         goto fail;
     }
-    if ((rc = attn_source_parse(root, spec_path, h->layout == 1, &h->src, d)))
+    struct attn_request req = {common->spec_path, h->layout == 1, common->max_cells};
+    if ((rc = attn_source_parse(root, &req, &h->src, d)))
         goto fail;
     *out = h;
     return VZ_OK;

@@ -69,9 +69,10 @@ static int parse_highlight(struct spec_node root, struct letters *l, struct diag
     return VZ_OK;
 }
 
-static int letters_parse(struct spec_node root, const char *spec_path, void **out, struct diag *d)
+static int letters_parse(struct spec_node root, const struct figure_common *common, void **out,
+                         struct diag *d)
 {
-    (void)spec_path;
+    (void)common;
     struct letters *l = calloc(1, sizeof *l);
     if (!l)
         return diag_set(d, VZ_EIO, "error: out of memory");

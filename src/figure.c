@@ -80,9 +80,12 @@ static int title_ok(const char *path, const char *s, struct diag *d)
 }
 
 static int parse_common(struct spec_node root, const struct figure_kind *kind,
-                        struct figure_common *c, struct diag *d)
+                        const char *spec_path, size_t max_cells, struct figure_common *c,
+                        struct diag *d)
 {
     memset(c, 0, sizeof *c);
+    c->spec_path = spec_path;
+    c->max_cells = max_cells ? max_cells : FIGURE_MAX_CELLS;
     c->width = 1200;
     c->scale = 1;
     c->dpi = 144;
@@ -109,8 +112,9 @@ static int parse_common(struct spec_node root, const struct figure_kind *kind,
     return VZ_OK;
 }
 
-int figure_load(const char *spec_path, const struct figure_kind *want, const struct figure_kind **kind,
-                void **fig, struct figure_common *common, struct diag *d)
+int figure_load(const char *spec_path, const struct figure_kind *want, size_t max_cells,
+                const struct figure_kind **kind, void **fig, struct figure_common *common,
+                struct diag *d)
 {
     struct spec *s = NULL;
     *fig = NULL;
@@ -118,14 +122,26 @@ int figure_load(const char *spec_path, const struct figure_kind *want, const str
     int rc = spec_load(spec_path, &s, d);
     if (rc)
         return rc;
+    rc = figure_parse(s, spec_path, want, max_cells, kind, fig, common, d);
+    spec_free(s); /* nothing after this reads JSON: the figure struct owns copies */
+    return rc;
+}
+
+int figure_parse(const struct spec *s, const char *spec_path, const struct figure_kind *want,
+                 size_t max_cells, const struct figure_kind **kind, void **fig,
+                 struct figure_common *common, struct diag *d)
+{
+    *fig = NULL;
+    memset(common, 0, sizeof *common);
     struct spec_node root = spec_root(s);
+    int rc;
     if ((rc = kind_from_spec(root, want, kind, d)) ||
         (rc = spec_check_keys(root,
                               (const char *const *const[]){common_keys, (*kind)->keys,
                                                            (*kind)->shared_keys, NULL},
                               d)) ||
-        (rc = parse_common(root, *kind, common, d)) ||
-        (rc = (*kind)->parse(root, spec_path, fig, d))) {
+        (rc = parse_common(root, *kind, spec_path, max_cells, common, d)) ||
+        (rc = (*kind)->parse(root, common, fig, d))) {
         /* Field errors carry only the JSON path; the file name goes in front here, once.
          * Messages that already say where they are (a .npy file's) contain "error: ". */
         if (!strstr(d->msg, "error: ")) {
@@ -134,11 +150,9 @@ int figure_load(const char *spec_path, const struct figure_kind *want, const str
             diag_prefix(d, where);
         }
         figure_common_free(common);
-        spec_free(s);
         return rc;
     }
     common->spec_json = spec_compact(s); /* provenance; NULL (out of memory) just omits it */
-    spec_free(s); /* nothing below reads JSON: the figure struct owns copies */
     if (d->warn[0]) {
         char w[sizeof d->warn];
         snprintf(w, sizeof w, "%s", d->warn);

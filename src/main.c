@@ -17,7 +17,7 @@ static const char usage[] =
     "       vizgen render <spec.json> [options]   (the kind comes from the spec's \"figure\")\n"
     "       vizgen all [DIR] [--force] [--jobs N]  (every spec in DIR, default data/)\n"
     "       vizgen watch [DIR]                     (re-render specs in DIR as they are saved)\n"
-    "       vizgen stats <spec.json> [--json] [--k N] [--threshold T]\n"
+    "       vizgen stats <spec.json> [--json] [--k N] [--threshold T] [--max-cells N]\n"
     "       vizgen spec <figure.png>               (print the spec embedded in a figure)\n"
     "       vizgen list | vizgen <figure> --help | vizgen --help | vizgen --version\n";
 
@@ -55,6 +55,7 @@ static void print_help(void)
           "  --theme T           \"light\" (default) or \"dark\" for figures on dark pages\n"
           "  --transparent       transparent background instead of the theme's paper\n"
           "  --dump-layout FILE  write the box of every drawn mark as JSON\n"
+          "  --max-cells N       most cells per attention matrix (default 16384x16384)\n"
           "  --force             (all) render even figures that are up to date\n"
           "  --jobs N            (all) worker threads (default: one per core)\n"
           "\nexit status: 0 success, 1 I/O or rendering failure, 2 bad usage or bad spec\n",
@@ -109,6 +110,11 @@ static int render(const struct figure_kind *kind, int argc, char **argv)
                 return VZ_EINPUT;
         } else if (strcmp(a, "--transparent") == 0) {
             opts.transparent = true;
+        } else if (strcmp(a, "--max-cells") == 0) {
+            double v;
+            if (parse_double(a, ++i < argc ? argv[i] : NULL, 1, 1e12, &v))
+                return VZ_EINPUT;
+            opts.max_cells = (size_t)v;
         } else if (strcmp(a, "--theme") == 0) {
             const char *t = ++i < argc ? argv[i] : "";
             for (int k = 0; theme_names[k]; k++)
@@ -143,7 +149,7 @@ static int render(const struct figure_kind *kind, int argc, char **argv)
 
 static int stats(int argc, char **argv)
 {
-    struct report_opts opts = {false, 3, 0.1};
+    struct report_opts opts = {false, 3, 0.1, 0};
     const char *spec = NULL;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -154,6 +160,10 @@ static int stats(int argc, char **argv)
             if (parse_double(a, ++i < argc ? argv[i] : NULL, 1, 64, &v))
                 return VZ_EINPUT;
             opts.k = (int)v;
+        } else if (strcmp(a, "--max-cells") == 0) {
+            if (parse_double(a, ++i < argc ? argv[i] : NULL, 1, 1e12, &v))
+                return VZ_EINPUT;
+            opts.max_cells = (size_t)v;
         } else if (strcmp(a, "--threshold") == 0) {
             if (parse_double(a, ++i < argc ? argv[i] : NULL, 0, 1, &opts.threshold))
                 return VZ_EINPUT;
@@ -265,3 +275,4 @@ int main(int argc, char **argv)
     }
     return render(kind, argc - 2, argv + 2);
 }
+

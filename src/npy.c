@@ -174,21 +174,30 @@ static int fortran_to_c(struct tensor *t)
     return 0;
 }
 
-int npy_load(const char *path, size_t max_elems, struct tensor *t, struct diag *d)
+int npy_load(const char *path, const struct npy_limits *lim, struct tensor *t, struct diag *d)
 {
     memset(t, 0, sizeof *t);
     FILE *f = fopen(path, "rb");
     if (!f)
         return diag_set(d, VZ_EINPUT, "%s: error: cannot open: %s", path, strerror(errno));
     struct stat st;
+    int rc;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
+        rc = diag_set(d, VZ_EINPUT, "%s: error: not a regular file", path);
+    else
+        rc = npy_read(f, (size_t)st.st_size, path, lim, t, d);
+    fclose(f);
+    return rc;
+}
+
+int npy_read(FILE *f, size_t size, const char *path, const struct npy_limits *lim, struct tensor *t,
+             struct diag *d)
+{
+    memset(t, 0, sizeof *t);
     int rc = VZ_OK;
     char *h = NULL;
     unsigned char *raw = NULL;
     unsigned char pre[12];
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        rc = diag_set(d, VZ_EINPUT, "%s: error: not a regular file", path);
-        goto done;
-    }
     if (fread(pre, 1, 8, f) != 8 || memcmp(pre, "\x93NUMPY", 6) != 0) {
         rc = diag_set(d, VZ_EINPUT, "%s: error: not a .npy file (bad magic)", path);
         goto done;
@@ -209,7 +218,7 @@ int npy_load(const char *path, size_t max_elems, struct tensor *t, struct diag *
         rc = diag_set(d, VZ_EINPUT, "%s: error: unsupported .npy format version %d", path, major);
         goto done;
     }
-    if (hlen > 1 << 20 || (off_t)(pre_len + hlen) > st.st_size)
+    if (hlen > 1 << 20 || pre_len + hlen > size)
         goto truncated;
     h = malloc(hlen + 1);
     if (!h) {
@@ -228,14 +237,23 @@ int npy_load(const char *path, size_t max_elems, struct tensor *t, struct diag *
             rc = diag_set(d, VZ_EINPUT, "%s: error: array has an empty dimension", path);
             goto done;
         }
-        if (n > SIZE_MAX / hd.shape[i] || n * hd.shape[i] > max_elems) {
+        if (n > SIZE_MAX / hd.shape[i] || n * hd.shape[i] > lim->max_elems) {
             rc = diag_set(d, VZ_EINPUT, "%s: error: array has more than %zu elements", path,
-                          max_elems);
+                          lim->max_elems);
             goto done;
         }
         n *= hd.shape[i];
     }
-    size_t want = n * (size_t)hd.itemsize, have = (size_t)st.st_size - pre_len - hlen;
+    if (hd.rank >= 2) {
+        size_t q = hd.shape[hd.rank - 2], k = hd.shape[hd.rank - 1];
+        if (q * k > lim->max_panel) {
+            rc = diag_set(d, VZ_EINPUT, "%s: error: %zux%zu is %zu cells, over the limit of %zu "
+                                        "per panel (raise it with --max-cells)",
+                          path, q, k, q * k, lim->max_panel);
+            goto done;
+        }
+    }
+    size_t want = n * (size_t)hd.itemsize, have = size - pre_len - hlen;
     if (have != want) {
         rc = diag_set(d, VZ_EINPUT, "%s: error: header declares %zu bytes of data, file has %zu",
                       path, want, have);
@@ -279,6 +297,5 @@ done:
         tensor_free(t);
     free(raw);
     free(h);
-    fclose(f);
     return rc;
 }

@@ -83,7 +83,7 @@ int figure_render_file(const char *spec_path, const struct figure_kind *want,
     struct figure_common c;
     *out_path = NULL;
     *skipped = false;
-    int rc = figure_load(spec_path, want, &kind, &fig, &c, d);
+    int rc = figure_load(spec_path, want, opts->max_cells, &kind, &fig, &c, d);
     if (rc)
         return rc;
     if (opts->width > 0)

@@ -108,7 +108,7 @@ int report_stats(const char *spec_path, const struct report_opts *o, FILE *out, 
     const struct figure_kind *kind;
     void *fig;
     struct figure_common common;
-    int rc = figure_load(spec_path, NULL, &kind, &fig, &common, d);
+    int rc = figure_load(spec_path, NULL, o->max_cells, &kind, &fig, &common, d);
     if (rc)
         return rc;
     figure_common_free(&common);

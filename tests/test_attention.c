@@ -208,7 +208,8 @@ static void npy_every_dtype_order_and_layout_loads_the_same_values(void)
                 struct tensor t;
                 struct diag d;
                 diag_init(&d);
-                int rc = npy_load(path, 1000, &t, &d);
+                struct npy_limits lim = {1000, 1000};
+                int rc = npy_load(path, &lim, &t, &d);
                 if (!CHECK(rc == 0))
                     fprintf(stderr, "    %s: %s\n", dict, d.msg);
                 else {
@@ -229,7 +230,8 @@ static void expect_npy_error(const char *dict, size_t data_len, const char *frag
     struct tensor t;
     struct diag d;
     diag_init(&d);
-    CHECK(npy_load(path, 1 << 20, &t, &d) == VZ_EINPUT);
+    struct npy_limits lim = {1 << 20, 1 << 20};
+    CHECK(npy_load(path, &lim, &t, &d) == VZ_EINPUT);
     if (!CHECK(strstr(d.msg, fragment) != NULL))
         fprintf(stderr, "    message: %s\n    wanted: %s\n", d.msg, fragment);
     CHECK(t.data == NULL);
@@ -255,7 +257,8 @@ static void npy_bad_files_get_their_exact_errors(void)
     struct tensor t;
     struct diag d;
     diag_init(&d);
-    CHECK(npy_load(path, 100, &t, &d) == VZ_EINPUT);
+    struct npy_limits small = {100, 100};
+    CHECK(npy_load(path, &small, &t, &d) == VZ_EINPUT);
     CHECK(strstr(d.msg, "not a .npy file (bad magic)") != NULL);
     unlink(path);
 }

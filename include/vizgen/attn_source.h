@@ -8,7 +8,7 @@
 #include "vizgen/attention.h"
 #include "vizgen/spec.h"
 
-enum { ATTN_MAX_TOKENS = 16384, ATTN_MAX_TEXT = 4096 };
+enum { ATTN_MAX_TEXT = 4096 };
 
 struct attn_panel {
     struct attn a;
@@ -29,10 +29,14 @@ struct attn_source {
 /* The top-level keys attn_source_parse reads, NULL-terminated. */
 extern const char *const attn_source_keys[];
 
-/* Reads the attention keys of root. all_heads selects every head (of "layer" if given, else of
- * every layer) instead of the single "layer"/"head" panel. Rows that do not sum to 1 put a
- * warning in d->warn. */
-int attn_source_parse(struct spec_node root, const char *spec_path, bool all_heads,
+struct attn_request {
+    const char *spec_path; /* .npy paths are relative to the spec's folder */
+    bool all_heads;        /* every head (of "layer" if given, else of every layer) */
+    size_t max_cells;      /* the most cells one panel may have, checked before allocating */
+};
+
+/* Reads the attention keys of root. Rows that do not sum to 1 put a warning in d->warn. */
+int attn_source_parse(struct spec_node root, const struct attn_request *req,
                       struct attn_source *out, struct diag *d);
 void attn_source_free(struct attn_source *s);
 

@@ -20,7 +20,11 @@ struct figure_common {
     const struct theme *theme;
     bool transparent;
     char *spec_json; /* the spec as compact JSON, for provenance; may be NULL */
+    const char *spec_path; /* where the spec was read from (borrowed), to resolve its paths */
+    size_t max_cells;      /* the most cells one attention panel may have */
 };
+
+enum { FIGURE_MAX_CELLS = 16384 * 16384 };
 
 struct figure_kind {
     const char *name;
@@ -30,9 +34,9 @@ struct figure_kind {
     const char *const *keys;    /* the kind's own top-level keys, NULL-terminated */
     const char *const *shared_keys; /* keys of a shared reader it uses (attn_source), or NULL */
     const char *help;           /* its keys and defaults, for `vizgen KIND --help` */
-    /* Reads the kind's keys from root into a new figure struct (*out, freed with `free`).
-     * spec_path locates files the spec names relative to itself. */
-    int (*parse)(struct spec_node root, const char *spec_path, void **out, struct diag *d);
+    /* Reads the kind's keys from root into a new figure struct (*out, freed with `free`); the
+     * shared keys are already in c. */
+    int (*parse)(struct spec_node root, const struct figure_common *c, void **out, struct diag *d);
     /* Draws the figure and sets cv->height. */
     int (*render)(const void *fig, const struct figure_common *c, struct canvas *cv, struct diag *d);
     void (*free)(void *fig);
@@ -60,6 +64,7 @@ struct render_opts {
     const struct theme *theme;
     bool transparent;
     bool only_stale; /* skip when the output is newer than the spec, its inputs and vizgen */
+    size_t max_cells; /* 0: FIGURE_MAX_CELLS */
 };
 
 /* Renders the spec at spec_path to PNG, SVG or PDF by the output's extension. kind NULL means:
@@ -69,10 +74,16 @@ int figure_render_file(const char *spec_path, const struct figure_kind *kind,
                        const struct render_opts *opts, char **out_path, bool *skipped,
                        struct diag *d);
 
-/* Parses and validates without rendering (for `stats` and tests). On success the caller owns
- * *fig (free with (*kind)->free) and *common (free with figure_common_free). */
-int figure_load(const char *spec_path, const struct figure_kind *want, const struct figure_kind **kind,
-                void **fig, struct figure_common *common, struct diag *d);
+/* Parses and validates the spec at spec_path without rendering. want, if not NULL, is the kind
+ * the caller expects; max_cells 0 means FIGURE_MAX_CELLS. On success the caller owns *fig (free
+ * with (*kind)->free) and *common (free with figure_common_free). */
+int figure_load(const char *spec_path, const struct figure_kind *want, size_t max_cells,
+                const struct figure_kind **kind, void **fig, struct figure_common *common,
+                struct diag *d);
+/* The same for a spec already parsed (fuzzing, tests); spec_path only names it in messages. */
+int figure_parse(const struct spec *s, const char *spec_path, const struct figure_kind *want,
+                 size_t max_cells, const struct figure_kind **kind, void **fig,
+                 struct figure_common *common, struct diag *d);
 void figure_common_free(struct figure_common *c);
 
 /* A path relative to the spec file's directory (absolute paths are kept). Caller frees. */

@@ -7,6 +7,7 @@
 #include "vizgen/diag.h"
 
 #include <stddef.h>
+#include <stdio.h>
 
 enum { TENSOR_MAX_RANK = 4 };
 
@@ -19,8 +20,16 @@ struct tensor {
 void tensor_free(struct tensor *t);
 size_t tensor_size(const struct tensor *t);
 
-/* Loads path. The declared shape is checked against the file size before anything is allocated,
- * and its element count against max_elems. Errors read "PATH: error: ...". */
-int npy_load(const char *path, size_t max_elems, struct tensor *t, struct diag *d);
+struct npy_limits {
+    size_t max_elems; /* in the whole array */
+    size_t max_panel; /* in its last two dimensions */
+};
+
+/* Loads path. The declared shape is checked against the limits and the file size before anything
+ * is allocated. Errors read "PATH: error: ...". */
+int npy_load(const char *path, const struct npy_limits *lim, struct tensor *t, struct diag *d);
+/* The same from an open stream of `size` bytes; `name` stands for it in messages. */
+int npy_read(FILE *f, size_t size, const char *name, const struct npy_limits *lim, struct tensor *t,
+             struct diag *d);
 
 #endif

@@ -12,6 +12,7 @@ struct report_opts {
     bool json;
     int k;            /* top-k keys per query */
     double threshold; /* sparsity threshold */
+    size_t max_cells; /* 0: the default limit */
 };
 
 /* Loads the attention the spec at spec_path describes (any figure kind that has one) and

@@ -80,7 +80,7 @@ static void in_process(const char *spec, int runs)
         struct canvas cv;
         cairo_surface_t *img;
         double t0 = now_ms();
-        if (figure_load(spec, NULL, &kind, &fig, &c, &d)) {
+        if (figure_load(spec, NULL, 0, &kind, &fig, &c, &d)) {
             fprintf(stderr, "bench: %s\n", d.msg);
             exit(1);
         }
@@ -177,7 +177,7 @@ static void floor_encode(const char *spec, int runs)
     struct figure_common c;
     struct canvas cv;
     cairo_surface_t *img;
-    figure_load(spec, NULL, &kind, &fig, &c, &d);
+    figure_load(spec, NULL, 0, &kind, &fig, &c, &d);
     canvas_init(&cv, c.width, c.scale, c.theme, &d);
     kind->render(fig, &c, &cv, &d);
     canvas_rasterize(&cv, false, &img, &d);
