@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -89,7 +90,8 @@ struct job {
 
 struct pool {
     struct job *jobs;
-    long n, next, done;
+    long n, next, done, running;
+    bool stop; /* set on SIGINT/SIGTERM: finish the renders under way, start no more */
     const struct batch_opts *opts;
     FILE *err;
     pthread_mutex_t lock;
@@ -100,7 +102,9 @@ static void *worker(void *arg)
     struct pool *p = arg;
     for (;;) {
         pthread_mutex_lock(&p->lock);
-        long i = p->next++;
+        long i = p->stop ? p->n : p->next++;
+        if (i >= p->n)
+            p->running--;
         pthread_mutex_unlock(&p->lock);
         if (i >= p->n)
             return NULL;
@@ -130,8 +134,11 @@ int batch_render_dir(const char *dir, const struct batch_opts *opts, FILE *out, 
         fprintf(err, "vizgen: %s: error: cannot open directory\n", dir);
         return VZ_EINPUT;
     }
-    struct pool p = {calloc((size_t)n + 1, sizeof(struct job)), n, 0, 0, opts, err,
-                     PTHREAD_MUTEX_INITIALIZER};
+    struct pool p = {.jobs = calloc((size_t)n + 1, sizeof(struct job)),
+                     .n = n,
+                     .opts = opts,
+                     .err = err,
+                     .lock = PTHREAD_MUTEX_INITIALIZER};
     if (!p.jobs) {
         batch_free_list(paths, n);
         fprintf(err, "vizgen: error: out of memory\n");
@@ -144,21 +151,57 @@ int batch_render_dir(const char *dir, const struct batch_opts *opts, FILE *out, 
         workers = 1;
     if (workers > n)
         workers = n;
+    /* Workers inherit a mask blocking SIGINT and SIGTERM; this thread takes them with sigtimedwait
+     * and tells the workers to stop, so every file is either finished or never started and no
+     * temporary file is left behind. */
+    sigset_t mask, old;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &mask, &old);
     pthread_t tids[64];
     long started = 0;
-    for (; started < workers && started < 64; started++)
-        if (pthread_create(&tids[started], NULL, worker, &p) != 0)
+    for (; started < workers && started < 64; started++) {
+        /* Counted before it starts, since a worker with nothing to do may finish at once. */
+        pthread_mutex_lock(&p.lock);
+        p.running++;
+        pthread_mutex_unlock(&p.lock);
+        if (pthread_create(&tids[started], NULL, worker, &p) != 0) {
+            pthread_mutex_lock(&p.lock);
+            p.running--;
+            pthread_mutex_unlock(&p.lock);
             break;
-    if (started == 0)
+        }
+    }
+    int signo = 0;
+    if (started == 0) {
+        p.running = 1;
         worker(&p); /* no thread could start: do the work here */
+    }
+    for (;;) {
+        pthread_mutex_lock(&p.lock);
+        long running = p.running;
+        pthread_mutex_unlock(&p.lock);
+        if (running == 0)
+            break;
+        const struct timespec tick = {0, 20 * 1000 * 1000};
+        int got = sigtimedwait(&mask, NULL, &tick);
+        if (got > 0 && !signo) {
+            signo = got;
+            pthread_mutex_lock(&p.lock);
+            p.stop = true;
+            pthread_mutex_unlock(&p.lock);
+        }
+    }
     for (long i = 0; i < started; i++)
         pthread_join(tids[i], NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (opts->progress && n)
         fputs("\r\033[K", err);
     int worst = 0;
     for (long i = 0; i < n; i++) {
         struct job *j = &p.jobs[i];
-        if (!j->figure)
+        if (!j->figure || (!j->status && !j->written)) /* not reached before a stop */
             continue;
         if (j->d.warn[0])
             fprintf(err, "vizgen: %s\n", j->d.warn);
@@ -176,5 +219,9 @@ int batch_render_dir(const char *dir, const struct batch_opts *opts, FILE *out, 
     }
     free(p.jobs);
     batch_free_list(paths, n);
+    if (signo) {
+        fprintf(err, "vizgen: interrupted; figures not yet started were left as they were\n");
+        return 128 + signo;
+    }
     return worst;
 }

@@ -152,7 +152,11 @@ int canvas_init(struct canvas *cv, double width, double scale, const struct them
     layout_init(&cv->layout);
     cv->width = width;
     cv->scale = scale;
-    cv->rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+    /* Bounded, though the height is not known yet: Cairo 1.16's vector backends read an
+     * uninitialised field of unbounded recording surfaces (valgrind shows it). No figure comes
+     * near a million logical pixels tall. */
+    cairo_rectangle_t extents = {0, 0, width, 1 << 20};
+    cv->rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents);
     cv->cr = cairo_create(cv->rec);
     if (cairo_status(cv->cr) != CAIRO_STATUS_SUCCESS) {
         diag_set(d, VZ_EIO, "error: cannot create drawing surface: %s",

@@ -77,9 +77,10 @@ static int compression_parse(struct spec_node root, const struct figure_common *
         goto fail;
     }
     if ((rc = spec_opt_string(root, "unit", true, &c->unit, d)) ||
-        (rc = utf8_length(c->unit) > 16
-                  ? diag_set(d, VZ_EINPUT, "unit: expected at most 16 characters")
-                  : VZ_OK) ||
+        (rc = utf8_length(c->unit) > 16 ? diag_set(d, VZ_EINPUT,
+                                                   "unit: expected at most 16 characters, got %zu",
+                                                   utf8_length(c->unit))
+                                        : VZ_OK) ||
         (rc = spec_opt_string(root, "x_label", true, &c->x_label, d)) ||
         (rc = spec_opt_int(root, "decimals", 0, 6, &decimals, d)) ||
         (rc = spec_require(root, "bars", &bars, d)) ||

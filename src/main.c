@@ -6,6 +6,7 @@
 #include "vizgen/watch.h"
 
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,7 +137,15 @@ static int render(const struct figure_kind *kind, int argc, char **argv)
     diag_init(&d);
     char *written = NULL;
     bool skipped;
+    /* Ctrl-C waits for the render (milliseconds): then the output is complete or untouched and
+     * no temporary file is left. The signal, if any, is delivered when unblocked below. */
+    sigset_t mask, old;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGTERM);
+    sigprocmask(SIG_BLOCK, &mask, &old);
     int rc = figure_render_file(spec, kind, &opts, &written, &skipped, &d);
+    sigprocmask(SIG_SETMASK, &old, NULL);
     if (d.warn[0])
         fprintf(stderr, "vizgen: %s\n", d.warn);
     if (rc)

@@ -8,7 +8,24 @@ vizgen=$(realpath "$1")
 dir=$(dirname "$0")/bad
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-cd "$dir" || exit 2
+# Work on a copy, with the .npy fixtures the specs name written byte by byte (no opaque binaries
+# in the tree). npy NAME DESCR SHAPE DATA: DATA is printf escapes.
+cp -r "$dir" "$scratch/bad"
+cd "$scratch/bad" || exit 2
+npy() {
+    local dict="{'descr': '$2', 'fortran_order': False, 'shape': $3, }"
+    { printf '\x93NUMPY\x01\x00\x76\x00'; printf "%-117s\n" "$dict"; printf "$4"; } > "$1.npy"
+}
+one='\x00\x00\x80\x3f' zero='\x00\x00\x00\x00'
+npy lying_header '<f4' '(3, 3)' "$one$zero$zero$one"
+npy truncated '<f4' '(2, 2)' "$one$zero$zero"
+npy int_dtype '<i4' '(2, 2)' "$one$zero$zero$one"
+npy overflow_shape '<f4' '(18446744073709551615, 2)' "$one"
+npy nan_value '<f4' '(2, 2)' "$one$zero"'\x00\x00\xc0\x7f'"$one"
+npy rank1 '<f4' '(2,)' "$one$zero"
+npy big_panel '<f4' '(11, 11)' "$(for _ in $(seq 121); do printf '%s' "$zero"; done)"
+npy four_d '<f4' '(2, 2, 1, 1)' "$one$one$one$one"
+echo "just text" > not_npy.npy
 pass=0 fail=0
 for spec in *.json; do
     name=${spec%.json}
@@ -25,10 +42,10 @@ $(cat "$scratch/err")"
     if [ "$got" != "$want" ]; then
         fail=$((fail + 1))
         printf 'MISMATCH %s\n  want: %s\n  got:  %s\n' "$name" "$(echo "$want" | tr '\n' '|')" "$(echo "$got" | tr '\n' '|')"
-    elif [ -e "$scratch/out.png" ] || ls "$scratch" | grep -q tmp; then
+    elif [ -e "$scratch/out.png" ] || ls -A "$scratch" | grep -q '\.tmp\.'; then
         fail=$((fail + 1))
         printf 'LEFT A FILE %s\n' "$name"
-        rm -f "$scratch"/*
+        rm -f "$scratch"/out.png "$scratch"/*.tmp.*
     else
         pass=$((pass + 1))
     fi

@@ -13,7 +13,8 @@ struct batch_opts {
 };
 
 /* Renders each DIR/\*.json with a "figure" key; prints one line per spec to `out` (in name order)
- * and each failure's error line to `err`. Returns 0 if all succeeded, else the worst status. */
+ * and each failure's error line to `err`. Returns 0 if all succeeded, else the worst status, or
+ * 128 + the signal number when SIGINT or SIGTERM stopped it (renders under way finish first). */
 int batch_render_dir(const char *dir, const struct batch_opts *opts, FILE *out, FILE *err);
 
 /* The specs of DIR in name order (malloc'd array of malloc'd paths; free with batch_free_list).
