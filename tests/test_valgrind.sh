@@ -10,7 +10,8 @@ pass=0 fail=0
 memcheck() { # memcheck NAME ARGS...
     local name=$1
     shift
-    valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+    valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
+        --errors-for-leak-kinds=definite,indirect \
         --log-file="$scratch/vg.log" "$vizgen" "$@" >/dev/null 2>&1
     if [ $? = 99 ] || [ -s "$scratch/vg.log" ]; then
         fail=$((fail + 1))
