@@ -2,6 +2,7 @@
  * below, arcs back to the earlier occurrences it should attend to. Counts and arcs come from the
  * attention core, never from the spec. */
 #include "vizgen/attention.h"
+#include "vizgen/colormap.h"
 #include "vizgen/figure.h"
 #include "vizgen/utf8.h"
 
@@ -32,9 +33,12 @@ struct letters {
     long cap;
     int arcs, task;
     bool *highlight; /* n flags, or NULL when nothing is highlighted */
+    long query;      /* position whose attention row is shown as a strip, or -1 */
+    float *strip;    /* that row: n weights from the core, NaN where masked */
 };
 
-static const char *const keys[] = {"text", "cap", "arcs", "task", "highlight", NULL};
+static const char *const keys[] = {"text",      "cap",          "arcs",      "task",
+                                   "highlight", "attention_query", "sharpness", NULL};
 
 enum { MAX_CHARS = 2000 };
 
@@ -46,6 +50,7 @@ static void letters_free(void *p)
     free(l->cps);
     free(l->counts);
     free(l->highlight);
+    free(l->strip);
     free(l);
 }
 
@@ -69,6 +74,32 @@ static int parse_highlight(struct spec_node root, struct letters *l, struct diag
     return VZ_OK;
 }
 
+/* The attention strip: the synthetic letter-counting row of one query, from the core, with the
+ * mask the task implies (earlier keys only, or both sides). */
+static int parse_strip(struct spec_node root, struct letters *l, struct diag *d)
+{
+    double sharpness = 6;
+    int rc;
+    if ((rc = spec_opt_int(root, "attention_query", 0, (long)l->n - 1, &l->query, d)) ||
+        (rc = spec_opt_number(root, "sharpness", 0, 50, false, &sharpness, d)))
+        return rc;
+    if (l->query < 0) {
+        if (spec_get(root, "sharpness").json)
+            return diag_set(d, VZ_EINPUT, "sharpness: only applies with \"attention_query\"");
+        return VZ_OK;
+    }
+    struct attn a;
+    if (attn_init(&a, l->n, l->n) != 0)
+        return diag_set(d, VZ_EIO, "error: out of memory");
+    attn_letter_counting(&a, l->cps, l->task == TASK_BEFORE_AFTER ? MASK_NONE : MASK_CAUSAL_STRICT,
+                         sharpness, 0, 1);
+    l->strip = malloc(l->n * sizeof *l->strip);
+    if (l->strip)
+        memcpy(l->strip, a.w + (size_t)l->query * l->n, l->n * sizeof *l->strip);
+    attn_free(&a);
+    return l->strip ? VZ_OK : diag_set(d, VZ_EIO, "error: out of memory");
+}
+
 static int letters_parse(struct spec_node root, const struct figure_common *common, void **out,
                          struct diag *d)
 {
@@ -79,6 +110,7 @@ static int letters_parse(struct spec_node root, const struct figure_common *comm
     char *text = NULL;
     int rc;
     l->cap = 2;
+    l->query = -1;
     if ((rc = spec_req_string(root, "text", false, &text, d)))
         goto fail;
     l->cps = utf8_decode(text, &l->n);
@@ -95,7 +127,8 @@ static int letters_parse(struct spec_node root, const struct figure_common *comm
     if ((rc = spec_opt_int(root, "cap", 0, 1000, &l->cap, d)) ||
         (rc = spec_opt_choice(root, "arcs", arcs_names, &l->arcs, d)) ||
         (rc = spec_opt_choice(root, "task", task_names, &l->task, d)) ||
-        (rc = parse_highlight(root, l, d)))
+        (rc = parse_highlight(root, l, d)) ||
+        (rc = parse_strip(root, l, d)))
         goto fail;
     l->counts = malloc(l->n * sizeof *l->counts);
     if (!l->counts ||
@@ -224,6 +257,32 @@ static double row_max_dist(const struct letters *l, size_t first, size_t last)
     return best;
 }
 
+/* One row's part of the attention strip: a cell per key shaded by the query's weight on it. */
+static double draw_strip(struct canvas *cv, const struct letters *l, const struct geometry *g,
+                         size_t first, size_t last, double y)
+{
+    struct font f = {FONT_SMALL, false};
+    double h = 16;
+    if (!g->full_count)
+        draw_text(cv, "attention", g->x0 - 10, y + h / 2, f, ALIGN_RIGHT, ALIGN_MIDDLE, MUTED,
+                  "row-header", (long)first);
+    for (size_t j = first; j < last; j++) {
+        struct box b = {g->x0 + (double)(j - first) * g->pitch + 1, y, g->pitch - 2, h};
+        float w = l->strip[j];
+        unsigned c = attn_masked(w) ? canvas_color(cv, GRIDLINE) : colormap_color(CMAP_VIRIDIS, w);
+        draw_rect(cv, b, c, "strip-cell", (long)j, attn_masked(w) ? NAN : w);
+        if ((long)j == l->query)
+            draw_rect_outline(cv, b, 2, INK);
+    }
+    char ch[8], buf[160];
+    utf8_visible(l->cps[l->query], ch);
+    snprintf(buf, sizeof buf, "attention of position %ld ('%s') over the keys, 0 to 1 in viridis;"
+                              " grey keys are masked", l->query, ch);
+    struct box b = draw_text(cv, buf, g->x0, y + h + 6, f, ALIGN_LEFT, ALIGN_TOP, MUTED,
+                             "strip-caption", l->query);
+    return b.y + b.h;
+}
+
 static int letters_render(const void *p, const struct figure_common *fc, struct canvas *cv,
                           struct diag *d)
 {
@@ -277,6 +336,8 @@ static int letters_render(const void *p, const struct figure_common *fc, struct 
                                       ALIGN_CENTER, ALIGN_TOP, dim ? FAINT : INK, "count", (long)i);
             y = cb.y + cb.h;
         }
+        if (l->strip)
+            y = draw_strip(cv, l, &g, first, last, y + 10);
         y += ROW_GAP;
     }
     cv->height = ceil(y - ROW_GAP + MARGIN * 0.75);
@@ -297,6 +358,9 @@ const struct figure_kind fig_letters_kind = {
             "  arcs       \"all\" earlier occurrences, \"nearest\" only, or \"none\"  default \"all\"\n"
             "  task       \"before\" or \"before-after\" (count both sides)        default \"before\"\n"
             "  highlight  array of positions to emphasise; the rest is dimmed  default none\n"
+            "  attention_query  position whose synthetic attention row is drawn as a strip under\n"
+            "             the boxes (viridis, masked keys grey)                 default none\n"
+            "  sharpness  score of a matching character in that row, 0-50     default 6\n"
             "Long strings wrap onto further rows; arcs are drawn within a row.\n",
     .parse = letters_parse,
     .render = letters_render,

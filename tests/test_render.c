@@ -541,6 +541,36 @@ static void letters_highlight_dims_the_rest(void)
     probe_png_free(&img);
 }
 
+static void letters_attention_strip_shows_the_core_row(void)
+{
+    struct png_image img;
+    cJSON *l;
+    if (render("{\"figure\": \"letter-counting\", \"text\": \"i like movies a lot\","
+               " \"attention_query\": 10, \"sharpness\": 4}", NULL, &img, &l))
+        return;
+    size_t n;
+    uint32_t *cps = utf8_decode("i like movies a lot", &n);
+    struct attn a;
+    attn_init(&a, n, n);
+    attn_letter_counting(&a, cps, MASK_CAUSAL_STRICT, 4, 0, 1);
+    CHECK(probe_count(l, "strip-cell") == (int)n);
+    for (size_t j = 0; j < n; j++) {
+        const cJSON *c = probe_mark(l, "strip-cell", (int)j);
+        uint32_t px = probe_pixel(&img, probe_num(c, "x") + probe_num(c, "w") / 2,
+                                  probe_num(c, "y") + probe_num(c, "h") / 2);
+        float w = a.w[10 * n + j];
+        if (attn_masked(w))
+            CHECK(px == 0xe4e7eb);
+        else
+            CHECK_NEAR(invert(CMAP_VIRIDIS, px), w, 1.0 / 255);
+    }
+    CHECK(probe_text_ok(l));
+    attn_free(&a);
+    free(cps);
+    cJSON_Delete(l);
+    probe_png_free(&img);
+}
+
 static void letters_text_never_overlaps_at_19_60_and_200_characters(void)
 {
     const int sizes[] = {19, 60, 200};
@@ -587,6 +617,7 @@ int main(int argc, char **argv)
     RUN(dark_theme_keeps_text_readable);
     RUN(letters_boxes_counts_and_colours_follow_the_text);
     RUN(letters_highlight_dims_the_rest);
+    RUN(letters_attention_strip_shows_the_core_row);
     RUN(letters_text_never_overlaps_at_19_60_and_200_characters);
     unlink(spec);
     unlink(png);
