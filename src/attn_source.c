@@ -279,6 +279,16 @@ static int parse_text(struct spec_node root, struct attn_source *s, struct diag 
     return VZ_OK;
 }
 
+/* Keys that are valid but mean nothing for this kind of attention are errors, not ignored. */
+static int reject_keys(struct spec_node root, const char *const *keys, const char *only_for,
+                       struct diag *d)
+{
+    for (; *keys; keys++)
+        if (spec_get(root, *keys).json)
+            return diag_set(d, VZ_EINPUT, "%s: only applies to %s", *keys, only_for);
+    return VZ_OK;
+}
+
 int attn_source_parse(struct spec_node root, const struct attn_request *req,
                       struct attn_source *s, struct diag *d)
 {
@@ -295,13 +305,9 @@ int attn_source_parse(struct spec_node root, const struct attn_request *req,
     }
     if (real) {
         static const char *const synthetic_only[] = {"sharpness", "noise", "seed", NULL};
-        for (const char *const *k = synthetic_only; *k; k++)
-            if (spec_get(root, *k).json) {
-                rc = diag_set(d, VZ_EINPUT, "%s: only applies to synthetic attention (no "
-                                            "\"weights\" or \"npy\")", *k);
-                goto fail;
-            }
-        if ((rc = spec_opt_choice(root, "normalize", normalize_names, &normalize, d)) ||
+        if ((rc = reject_keys(root, synthetic_only,
+                              "synthetic attention (no \"weights\" or \"npy\")", d)) ||
+            (rc = spec_opt_choice(root, "normalize", normalize_names, &normalize, d)) ||
             (rc = load_real(root, req, s, d)))
             goto fail;
         if (s->cps && s->n_cps != s->panels[0].a.rows) {
@@ -327,12 +333,8 @@ int attn_source_parse(struct spec_node root, const struct attn_request *req,
             goto fail;
         }
         static const char *const real_only[] = {"normalize", "layer", "head", NULL};
-        for (const char *const *k = real_only; *k; k++)
-            if (spec_get(root, *k).json) {
-                rc = diag_set(d, VZ_EINPUT, "%s: only applies to real weights (\"weights\" or "
-                                            "\"npy\")", *k);
-                goto fail;
-            }
+        if ((rc = reject_keys(root, real_only, "real weights (\"weights\" or \"npy\")", d)))
+            goto fail;
         double sharpness = 6, noise = 0;
         long seed = 1;
         if ((rc = spec_opt_number(root, "sharpness", 0, 50, false, &sharpness, d)) ||

@@ -30,6 +30,17 @@ static int fail_usage(const char *fmt, const char *arg)
     return VZ_EINPUT;
 }
 
+/* The one positional argument a subcommand takes; a dash-led one is an unknown option. */
+static int positional(const char *a, const char **slot)
+{
+    if (a[0] == '-' && a[1])
+        return fail_usage("unknown option '%s'", a);
+    if (*slot)
+        return fail_usage("unexpected argument '%s'", a);
+    *slot = a;
+    return VZ_OK;
+}
+
 static int parse_double(const char *opt, const char *s, double lo, double hi, double *out)
 {
     char *end;
@@ -123,12 +134,8 @@ static int render(const struct figure_kind *kind, int argc, char **argv)
                     opts.theme = themes[k];
             if (!opts.theme)
                 return fail_usage("--theme: expected \"light\" or \"dark\", got '%s'", t);
-        } else if (a[0] == '-' && a[1]) {
-            return fail_usage("unknown option '%s'", a);
-        } else if (spec) {
-            return fail_usage("unexpected argument '%s'", a);
-        } else {
-            spec = a;
+        } else if (positional(a, &spec) != VZ_OK) {
+            return VZ_EINPUT;
         }
     }
     if (!spec)
@@ -176,12 +183,8 @@ static int stats(int argc, char **argv)
         } else if (strcmp(a, "--threshold") == 0) {
             if (parse_double(a, ++i < argc ? argv[i] : NULL, 0, 1, &opts.threshold))
                 return VZ_EINPUT;
-        } else if (a[0] == '-' && a[1]) {
-            return fail_usage("unknown option '%s'", a);
-        } else if (spec) {
-            return fail_usage("unexpected argument '%s'", a);
-        } else {
-            spec = a;
+        } else if (positional(a, &spec) != VZ_OK) {
+            return VZ_EINPUT;
         }
     }
     if (!spec)
@@ -199,8 +202,7 @@ static int stats(int argc, char **argv)
 static int all(int argc, char **argv)
 {
     struct batch_opts opts = {false, 0, isatty(STDERR_FILENO) != 0};
-    const char *dir = "data";
-    bool have_dir = false;
+    const char *dir = NULL;
     for (int i = 0; i < argc; i++) {
         double v;
         if (strcmp(argv[i], "--force") == 0) {
@@ -210,16 +212,11 @@ static int all(int argc, char **argv)
             if (parse_double(opt, i < argc ? argv[i] : NULL, 1, 64, &v))
                 return VZ_EINPUT;
             opts.workers = (int)v;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return fail_usage("unknown option '%s'", argv[i]);
-        } else if (have_dir) {
-            return fail_usage("unexpected argument '%s'", argv[i]);
-        } else {
-            dir = argv[i];
-            have_dir = true;
+        } else if (positional(argv[i], &dir) != VZ_OK) {
+            return VZ_EINPUT;
         }
     }
-    return batch_render_dir(dir, &opts, stdout, stderr);
+    return batch_render_dir(dir ? dir : "data", &opts, stdout, stderr);
 }
 
 static int print_spec(int argc, char **argv)

@@ -6,17 +6,7 @@ vizgen=$(realpath "$1")
 scratch=$(mktemp -d)
 watcher=
 trap '[ -n "$watcher" ] && kill "$watcher" 2>/dev/null; rm -rf "$scratch"' EXIT
-pass=0 fail=0
-check() { # check NAME COMMAND...
-    local name=$1
-    shift
-    if "$@" >/dev/null 2>&1; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $name"; fi
-}
-# wait_for COMMAND...: polls every 20 ms for up to 10 s.
-wait_for() {
-    for _ in $(seq 500); do "$@" >/dev/null 2>&1 && return 0; sleep 0.02; done
-    return 1
-}
+. "$(dirname "$0")/lib.sh"
 cd "$scratch" || exit 2
 mkdir specs
 cat > specs/a.json <<'J'
@@ -102,5 +92,4 @@ check "an interrupted batch says so" grep -q interrupted big.err
 check "an interrupted batch leaves no temporary file" sh -c "! ls -A bigout | grep -q '\.tmp\.'"
 check "every figure an interrupted batch left is a whole PNG" sh -c 'for f in bigout/*.png; do pngcheck -q "$f" || exit 1; done'
 
-echo "batch: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish batch

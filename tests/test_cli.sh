@@ -6,13 +6,7 @@ vizgen=$(realpath "$1")
 root=$(realpath "$(dirname "$0")/..")
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-pass=0 fail=0
-check() { # check NAME COMMAND...
-    local name=$1
-    shift
-    if "$@" >/dev/null 2>&1; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $name"; fi
-}
-no_temporaries() { ! ls -A "$1" | grep -q '\.tmp\.'; }
+. "$(dirname "$0")/lib.sh"
 
 cd "$scratch" || exit 2
 good='{"figure": "model-compression", "bars": [{"label": "a", "value": 2}, {"label": "b", "value": 1}]}'
@@ -50,5 +44,4 @@ check "stats table reports the mean same-char mass" grep -q 'mean same-char mass
 "$vizgen" stats "$root/data/attention.json" --json > stats.json
 check "stats JSON has per-query entropy and masked query 0" grep -q '"query":0,"token":"␣*i","entropy":null' stats.json
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish cli

@@ -6,7 +6,7 @@ vizgen=$(realpath "$1")
 root=$(realpath "$(dirname "$0")/..")
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-pass=0 fail=0
+. "$(dirname "$0")/lib.sh"
 memcheck() { # memcheck NAME ARGS...
     local name=$1
     shift
@@ -33,5 +33,4 @@ for bad in syntax_missing_comma bar_value_string unknown_key_typo heatmap_tokens
     letters_highlight_out_of_range title_1mb; do
     memcheck "bad input $bad" render "tests/bad/$bad.json" -o "$scratch/bad.png"
 done
-echo "valgrind: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish valgrind

@@ -67,43 +67,67 @@ static void report(const char *what, const char *phase, struct series *s, double
     }
 }
 
+/* One figure, loaded and drawn, ready to rasterize and encode. */
+struct prepared {
+    const struct figure_kind *kind;
+    void *fig;
+    struct figure_common c;
+    struct canvas cv;
+};
+
+static void load(const char *spec, struct prepared *p)
+{
+    struct diag d;
+    diag_init(&d);
+    if (figure_load(spec, NULL, 0, &p->kind, &p->fig, &p->c, &d) != VZ_OK) {
+        fprintf(stderr, "bench: %s\n", d.msg);
+        exit(1);
+    }
+}
+
+static void draw(struct prepared *p)
+{
+    struct diag d;
+    diag_init(&d);
+    canvas_init(&p->cv, p->c.width, p->c.scale, p->c.theme, &d);
+    p->kind->render(p->fig, &p->c, &p->cv, &d);
+}
+
+static void release(struct prepared *p)
+{
+    canvas_free(&p->cv);
+    p->kind->free(p->fig);
+    figure_common_free(&p->c);
+}
+
 /* The pipeline of figure_render_file, phase by phase. */
 static void in_process(const char *spec, int runs)
 {
-    struct series parse = {0}, draw = {0}, raster = {0}, encode = {0}, total = {0};
+    struct series parse = {0}, paint = {0}, raster = {0}, encode = {0}, total = {0};
     for (int r = 0; r < runs; r++) {
         struct diag d;
         diag_init(&d);
-        const struct figure_kind *kind;
-        void *fig;
-        struct figure_common c;
-        struct canvas cv;
+        struct prepared p;
         cairo_surface_t *img;
         double t0 = now_ms();
-        if (figure_load(spec, NULL, 0, &kind, &fig, &c, &d)) {
-            fprintf(stderr, "bench: %s\n", d.msg);
-            exit(1);
-        }
+        load(spec, &p);
         double t1 = now_ms();
-        canvas_init(&cv, c.width, c.scale, c.theme, &d);
-        kind->render(fig, &c, &cv, &d);
+        draw(&p);
         double t2 = now_ms();
-        canvas_rasterize(&cv, false, &img, &d);
+        canvas_rasterize(&p.cv, false, &img, &d);
         double t3 = now_ms();
-        png_write(img, "/tmp/vizgen-bench.png", c.dpi, NULL, 0, &d);
+        png_write(img, "/tmp/vizgen-bench.png", p.c.dpi, NULL, 0, &d);
         double t4 = now_ms();
         parse.v[parse.n++] = t1 - t0;
-        draw.v[draw.n++] = t2 - t1;
+        paint.v[paint.n++] = t2 - t1;
         raster.v[raster.n++] = t3 - t2;
         encode.v[encode.n++] = t4 - t3;
         total.v[total.n++] = t4 - t0;
         cairo_surface_destroy(img);
-        canvas_free(&cv);
-        kind->free(fig);
-        figure_common_free(&c);
+        release(&p);
     }
     report(spec, "parse", &parse, 0);
-    report(spec, "draw", &draw, 0);
+    report(spec, "draw", &paint, 0);
     report(spec, "rasterize", &raster, 0);
     report(spec, "encode", &encode, 0);
     report(spec, "total", &total, 0);
@@ -172,15 +196,11 @@ static void floor_encode(const char *spec, int runs)
 {
     struct diag d;
     diag_init(&d);
-    const struct figure_kind *kind;
-    void *fig;
-    struct figure_common c;
-    struct canvas cv;
+    struct prepared p;
     cairo_surface_t *img;
-    figure_load(spec, NULL, 0, &kind, &fig, &c, &d);
-    canvas_init(&cv, c.width, c.scale, c.theme, &d);
-    kind->render(fig, &c, &cv, &d);
-    canvas_rasterize(&cv, false, &img, &d);
+    load(spec, &p);
+    draw(&p);
+    canvas_rasterize(&p.cv, false, &img, &d);
     struct series enc = {0};
     for (int r = 0; r < runs; r++) {
         double t0 = now_ms();
@@ -189,9 +209,7 @@ static void floor_encode(const char *spec, int runs)
     }
     report(spec, "floor", &enc, 0);
     cairo_surface_destroy(img);
-    canvas_free(&cv);
-    kind->free(fig);
-    figure_common_free(&c);
+    release(&p);
 }
 
 int main(int argc, char **argv)
