@@ -49,7 +49,11 @@ int spec_parse(const char *name, const char *buf, size_t len, struct spec **out,
     size_t skip = 0;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         skip = 3; /* a UTF-8 byte-order mark, as some Windows editors write */
-    if (len - skip == 0 || strspn(buf + skip, " \t\r\n") == len - skip)
+    /* buf need not be NUL-terminated (the fuzzer found strspn reading past it). */
+    size_t ws = skip;
+    while (ws < len && (buf[ws] == ' ' || buf[ws] == '\t' || buf[ws] == '\r' || buf[ws] == '\n'))
+        ws++;
+    if (ws == len)
         return diag_set(d, VZ_EINPUT, "%s: error: empty file, expected a JSON object", name);
     size_t err_at;
     const char *msg;
