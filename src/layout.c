@@ -45,14 +45,6 @@ int layout_add(struct layout *l, const struct mark *m)
     return VZ_OK;
 }
 
-bool box_overlaps(struct box a, struct box b)
-{
-    /* Touching edges do not count: adjacent labels are fine. */
-    const double eps = 1e-6;
-    return a.x + eps < b.x + b.w && b.x + eps < a.x + a.w && a.y + eps < b.y + b.h &&
-           b.y + eps < a.y + a.h;
-}
-
 static const char *kind_name(enum mark_kind k)
 {
     static const char *const names[] = {"text", "rect", "line", "image", "path"};

@@ -151,11 +151,6 @@ struct spec_node spec_root(const struct spec *s)
     return n;
 }
 
-const char *spec_name(const struct spec *s)
-{
-    return s->name;
-}
-
 char *spec_compact(const struct spec *s)
 {
     return cJSON_PrintUnformatted(s->root);

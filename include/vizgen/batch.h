@@ -17,11 +17,6 @@ struct batch_opts {
  * 128 + the signal number when SIGINT or SIGTERM stopped it (renders under way finish first). */
 int batch_render_dir(const char *dir, const struct batch_opts *opts, FILE *out, FILE *err);
 
-/* The specs of DIR in name order (malloc'd array of malloc'd paths; free with batch_free_list).
- * Returns the count, or -1 if DIR cannot be read. */
-long batch_list(const char *dir, char ***paths);
-void batch_free_list(char **paths, long n);
-
 /* False for JSON without a "figure" key (token lists, say), which batch and watch leave alone;
  * true when the file cannot be parsed, so that rendering reports the problem. */
 bool batch_names_a_figure(const char *path);

@@ -37,7 +37,6 @@ void layout_init(struct layout *l);
 void layout_free(struct layout *l);
 /* Appends a copy of m (its text duplicated). Returns VZ_EIO when out of memory. */
 int layout_add(struct layout *l, const struct mark *m);
-bool box_overlaps(struct box a, struct box b);
 /* Writes the layout as JSON to path atomically. */
 int layout_write_json(const struct layout *l, const char *path, struct diag *d);
 

@@ -30,7 +30,6 @@ int spec_parse(const char *name, const char *buf, size_t len, struct spec **out,
 void spec_free(struct spec *s); /* NULL is a no-op */
 
 struct spec_node spec_root(const struct spec *s);
-const char *spec_name(const struct spec *s);
 /* The document as compact JSON (malloc'd, caller frees), or NULL when out of memory. */
 char *spec_compact(const struct spec *s);
 
