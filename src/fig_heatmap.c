@@ -127,7 +127,8 @@ static int draw_cells(struct canvas *cv, const struct heatmap *h, const struct a
     int rc = image_init(&img, px, px, d);
     if (rc)
         return rc;
-    if (raster_heatmap(a, (enum colormap_id)h->cmap, MASK_RGB[cv->theme->dark], px, px, img.pixels, img.stride)) {
+    if (raster_heatmap(a, (enum colormap_id)h->cmap, MASK_RGB[cv->theme->dark], px, px, img.pixels,
+                       img.stride)) {
         image_free(&img);
         return diag_set(d, VZ_EIO, "error: out of memory");
     }
