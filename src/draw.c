@@ -144,18 +144,19 @@ void canvas_record(struct canvas *cv, const struct mark *m)
         cv->oom = 1;
 }
 
-int canvas_init(struct canvas *cv, double width, double scale, const struct theme *theme,
-                struct diag *d)
+int canvas_init(struct canvas *cv, const struct canvas_opts *o, struct diag *d)
 {
     memset(cv, 0, sizeof *cv);
-    cv->theme = theme;
+    cv->theme = o->theme;
+    cv->transparent = o->transparent;
+    cv->vector = o->vector;
     layout_init(&cv->layout);
-    cv->width = width;
-    cv->scale = scale;
+    cv->width = o->width;
+    cv->scale = o->scale;
     /* Bounded, though the height is not known yet: Cairo 1.16's vector backends read an
      * uninitialised field of unbounded recording surfaces (valgrind shows it). No figure comes
      * near a million logical pixels tall. */
-    cairo_rectangle_t extents = {0, 0, width, 1 << 20};
+    cairo_rectangle_t extents = {0, 0, cv->width, 1 << 20};
     cv->rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents);
     cv->cr = cairo_create(cv->rec);
     if (cairo_status(cv->cr) != CAIRO_STATUS_SUCCESS) {
@@ -171,6 +172,11 @@ int canvas_init(struct canvas *cv, double width, double scale, const struct them
     cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
     cairo_set_font_options(cv->cr, fo);
     cairo_font_options_destroy(fo);
+    if (!cv->transparent) {
+        /* The paper is the first recorded operation, not painted at replay: see canvas_replay. */
+        set_rgb(cv, PAPER);
+        cairo_paint(cv->cr);
+    }
     for (int i = 0; i < 2; i++)
         cv->faces[i] = load_face(FONT_FILES[i]);
     return VZ_OK;
@@ -194,7 +200,7 @@ double canvas_snap(const struct canvas *cv, double v)
     return round(v * cv->scale) / cv->scale;
 }
 
-int canvas_replay(struct canvas *cv, cairo_surface_t *target, bool transparent, struct diag *d)
+int canvas_replay(struct canvas *cv, cairo_surface_t *target, struct diag *d)
 {
     if (cv->oom)
         return diag_set(d, VZ_EIO, "error: out of memory while drawing");
@@ -205,11 +211,12 @@ int canvas_replay(struct canvas *cv, cairo_surface_t *target, bool transparent, 
     cv->layout.height = cv->height;
     cv->layout.scale = cv->scale;
     cairo_t *cr = cairo_create(target);
-    if (!transparent) {
-        struct rgb p = canvas_rgb(cv, PAPER);
-        cairo_set_source_rgb(cr, p.r, p.g, p.b);
-        cairo_paint(cr);
-    }
+    /* Painted with SOURCE onto a new image, Cairo replays the recording straight into the
+     * target; with OVER it first replays into an intermediate image the size of the figure and
+     * composites that, which cost a third of a small render in page faults alone. Vector
+     * backends keep OVER, which they translate natively. */
+    if (cairo_surface_get_type(target) == CAIRO_SURFACE_TYPE_IMAGE)
+        cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
     cairo_scale(cr, cv->scale, cv->scale);
     cairo_set_source_surface(cr, cv->rec, 0, 0);
     cairo_paint(cr);
@@ -224,12 +231,12 @@ int canvas_replay(struct canvas *cv, cairo_surface_t *target, bool transparent, 
     return VZ_OK;
 }
 
-int canvas_rasterize(struct canvas *cv, bool transparent, cairo_surface_t **out, struct diag *d)
+int canvas_rasterize(struct canvas *cv, cairo_surface_t **out, struct diag *d)
 {
     int w = (int)lround(cv->width * cv->scale), h = (int)lround(cv->height * cv->scale);
-    cairo_surface_t *img =
-        cairo_image_surface_create(transparent ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, w, h);
-    int rc = canvas_replay(cv, img, transparent, d);
+    cairo_surface_t *img = cairo_image_surface_create(
+        cv->transparent ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, w, h);
+    int rc = canvas_replay(cv, img, d);
     if (rc) {
         cairo_surface_destroy(img);
         return rc;
@@ -417,19 +424,56 @@ void image_free(struct image *img)
     memset(img, 0, sizeof *img);
 }
 
-void draw_image(struct canvas *cv, struct image *img, double x, double y, const char *role,
-                long rows, long cols)
+/* img resampled to w x h by the nearest pixel, the rule Cairo's NEAREST filter follows; NULL
+ * when out of memory. */
+static cairo_surface_t *enlarge(const struct image *img, int w, int h)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        return NULL;
+    }
+    uint32_t *px = (uint32_t *)cairo_image_surface_get_data(s);
+    size_t stride = (size_t)cairo_image_surface_get_stride(s) / 4;
+    for (int y = 0; y < h; y++) {
+        const uint32_t *row =
+            img->pixels + (size_t)((y + 0.5) * img->height / h) * (size_t)img->stride;
+        for (int x = 0; x < w; x++)
+            px[(size_t)y * stride + (size_t)x] = row[(size_t)((x + 0.5) * img->width / w)];
+    }
+    cairo_surface_mark_dirty(s);
+    return s;
+}
+
+void draw_image(struct canvas *cv, struct image *img, double x, double y, double w, double h,
+                const char *role, long rows, long cols)
 {
     cairo_surface_mark_dirty(img->surface);
+    cairo_surface_t *src = cairo_surface_reference(img->surface);
+    int iw = img->width, ih = img->height;
+    int pw = (int)lround(w * cv->scale), ph = (int)lround(h * cv->scale);
+    if (cv->vector && (iw != pw || ih != ph)) {
+        /* Viewers smooth an enlarged image whatever the document asks (PDF's /Interpolate and
+         * SVG's image-rendering are hints that librsvg, for one, ignores), so vector output
+         * gets the blocks spelled out, one pixel per device pixel at the canvas's scale. */
+        cairo_surface_destroy(src);
+        if (!(src = enlarge(img, pw, ph))) {
+            cv->oom = 1;
+            return;
+        }
+        iw = pw;
+        ih = ph;
+    }
     cairo_save(cv->cr);
     cairo_translate(cv->cr, x, y);
-    cairo_scale(cv->cr, 1 / cv->scale, 1 / cv->scale);
-    cairo_set_source_surface(cv->cr, img->surface, 0, 0);
+    cairo_scale(cv->cr, w / iw, h / ih);
+    cairo_set_source_surface(cv->cr, src, 0, 0);
     cairo_pattern_set_filter(cairo_get_source(cv->cr), CAIRO_FILTER_NEAREST);
-    cairo_rectangle(cv->cr, 0, 0, img->width, img->height);
+    cairo_rectangle(cv->cr, 0, 0, iw, ih);
     cairo_fill(cv->cr);
     cairo_restore(cv->cr);
-    struct box b = {x, y, img->width / cv->scale, img->height / cv->scale};
+    cairo_surface_destroy(src);
+    struct box b = {x, y, w, h};
     struct mark mk = {MARK_IMAGE, b, role, -1, NAN, rows, cols, 0, NULL};
     canvas_record(cv, &mk);
 }

@@ -124,15 +124,20 @@ static int draw_cells(struct canvas *cv, const struct heatmap *h, const struct a
 {
     struct image img;
     int px = (int)lround(side * cv->scale);
-    int rc = image_init(&img, px, px, d);
+    /* Cells at least a pixel wide are one image pixel each, enlarged by nearest sampling at
+     * replay: the same pixels as filling the block here, without a megabyte of them to copy. */
+    bool small = a->rows <= (size_t)px && a->cols <= (size_t)px;
+    int iw = small ? (int)a->cols : px, ih = small ? (int)a->rows : px;
+    int rc = image_init(&img, iw, ih, d);
     if (rc)
         return rc;
-    if (raster_heatmap(a, (enum colormap_id)h->cmap, MASK_RGB[cv->theme->dark], px, px, img.pixels,
+    if (raster_heatmap(a, (enum colormap_id)h->cmap, MASK_RGB[cv->theme->dark], iw, ih, img.pixels,
                        img.stride)) {
         image_free(&img);
         return diag_set(d, VZ_EIO, "error: out of memory");
     }
-    draw_image(cv, &img, x, y, "heatmap", (long)a->rows, (long)a->cols);
+    draw_image(cv, &img, x, y, px / cv->scale, px / cv->scale, "heatmap", (long)a->rows,
+               (long)a->cols);
     image_free(&img);
     /* Grid lines only where cells are big enough for them to separate rather than cover. */
     double cell = side / (double)a->rows;
@@ -238,16 +243,14 @@ static void draw_colorbar(struct canvas *cv, const struct heatmap *h, double x, 
 {
     struct image img;
     int pw = (int)lround(BAR_W * cv->scale), ph = (int)lround(height * cv->scale);
-    if (image_init(&img, pw, ph, d) != VZ_OK) {
+    if (image_init(&img, 1, ph, d) != VZ_OK) {
         cv->oom = 1;
         return;
     }
-    for (int r = 0; r < ph; r++) {
-        unsigned c = colormap_color((enum colormap_id)h->cmap, 1 - (r + 0.5) / ph);
-        for (int k = 0; k < pw; k++)
-            img.pixels[(size_t)r * (size_t)img.stride + (size_t)k] = c;
-    }
-    draw_image(cv, &img, x, y, "colorbar", ph, 1);
+    for (int r = 0; r < ph; r++)
+        img.pixels[(size_t)r * (size_t)img.stride] =
+            colormap_color((enum colormap_id)h->cmap, 1 - (r + 0.5) / ph);
+    draw_image(cv, &img, x, y, pw / cv->scale, ph / cv->scale, "colorbar", ph, 1);
     image_free(&img);
     struct font f = {FONT_TICK, false};
     struct ticks tk;

@@ -62,7 +62,7 @@ static int write_png(struct canvas *cv, const struct figure_common *c, const cha
                      struct diag *d)
 {
     cairo_surface_t *img;
-    int rc = canvas_rasterize(cv, c->transparent, &img, d);
+    int rc = canvas_rasterize(cv, &img, d);
     if (rc)
         return rc;
     struct png_text texts[2] = {{"Software", "vizgen " VIZGEN_VERSION, false}};
@@ -107,12 +107,13 @@ int figure_render_file(const char *spec_path, const struct figure_kind *want,
             goto success;
         }
     }
-    if ((rc = canvas_init(&cv, c.width, c.scale, c.theme, d)) ||
-        (rc = kind->render(fig, &c, &cv, d)))
+    bool vector = ends_with(path, ".svg") || ends_with(path, ".pdf");
+    struct canvas_opts co = {c.width, c.scale, c.theme, c.transparent, vector};
+    if ((rc = canvas_init(&cv, &co, d)) || (rc = kind->render(fig, &c, &cv, d)))
         goto done;
-    if (ends_with(path, ".svg") || ends_with(path, ".pdf"))
+    if (vector)
         rc = vector_write(&cv, ends_with(path, ".svg") ? VECTOR_SVG : VECTOR_PDF, path, c.title,
-                          c.transparent, d);
+                          d);
     else
         rc = write_png(&cv, &c, path, d);
     if (rc || (opts->dump_layout && (rc = layout_write_json(&cv.layout, opts->dump_layout, d))))

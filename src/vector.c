@@ -54,7 +54,7 @@ static void write_svg_with_title(FILE *f, const char *svg, size_t len, const cha
 }
 
 int vector_write(struct canvas *cv, enum vector_format fmt, const char *path, const char *title,
-                 bool transparent, struct diag *d)
+                 struct diag *d)
 {
     struct atomic_file af;
     int rc = atomic_open(&af, path, d);
@@ -83,7 +83,7 @@ int vector_write(struct canvas *cv, enum vector_format fmt, const char *path, co
     /* Vector output is in points: replay at scale 1 whatever --scale says. */
     double scale = cv->scale;
     cv->scale = 1;
-    rc = canvas_replay(cv, s, transparent, d);
+    rc = canvas_replay(cv, s, d);
     cv->scale = scale;
     cairo_surface_finish(s);
     cairo_status_t st = cairo_surface_status(s);

@@ -206,18 +206,27 @@ static void check_cells(const struct png_image *img, const cJSON *l, int panel, 
         }
 }
 
+static const char movies_spec[] =
+    "{\"figure\": \"attention-heatmap\", \"text\": \"i like movies\", \"sharpness\": 6}";
+
+/* The weights movies_spec shows, from the core. */
+static void movies_weights(struct attn *a)
+{
+    size_t n;
+    uint32_t *cps = utf8_decode("i like movies", &n);
+    attn_init(a, n, n);
+    attn_letter_counting(a, cps, MASK_CAUSAL_STRICT, 6, 0, 1);
+    free(cps);
+}
+
 static void heatmap_cells_recover_synthetic_weights(void)
 {
     struct png_image img;
     cJSON *l;
-    if (render("{\"figure\": \"attention-heatmap\", \"text\": \"i like movies\", \"sharpness\": 6}",
-               NULL, &img, &l))
+    if (render(movies_spec, NULL, &img, &l))
         return;
-    size_t n;
-    uint32_t *cps = utf8_decode("i like movies", &n);
     struct attn a;
-    attn_init(&a, n, n);
-    attn_letter_counting(&a, cps, MASK_CAUSAL_STRICT, 6, 0, 1);
+    movies_weights(&a);
     check_cells(&img, l, 0, &a, CMAP_VIRIDIS, 1);
     CHECK(img.width >= 1200);
     const cJSON *hm = probe_mark(l, "heatmap", 0);
@@ -239,9 +248,52 @@ static void heatmap_cells_recover_synthetic_weights(void)
     const cJSON *yl = probe_mark(l, "y-label", 1);
     CHECK(yl && strcmp(cJSON_GetObjectItem(yl, "text")->valuestring, "\xe2\x90\xa3") == 0);
     attn_free(&a);
-    free(cps);
     cJSON_Delete(l);
     probe_png_free(&img);
+}
+
+/* Viewers enlarge an image smoothly whatever an SVG asks (librsvg ignores image-rendering), so
+ * the cells must come out sharp-edged from a real SVG renderer, not just from vizgen's PNG. */
+static void heatmap_svg_cells_stay_sharp_in_a_viewer(void)
+{
+    char svg[256], args[1024];
+    probe_tmp("out.svg", svg, sizeof svg);
+    probe_write(spec, movies_spec);
+    snprintf(args, sizeof args, "render %s -o %s --dump-layout %s", spec, svg, lay);
+    if (!CHECK(probe_run(vizgen, args, errf) == 0))
+        return;
+    /* At 72 dpi one SVG point is one pixel, as in the layout dump. */
+    snprintf(args, sizeof args, "--dpi-x 72 --dpi-y 72 -o %s %s", png, svg);
+    struct png_image img;
+    cJSON *l = probe_layout_load(lay);
+    if (!CHECK(probe_run("rsvg-convert", args, errf) == 0) || !CHECK(l != NULL) ||
+        !CHECK(probe_png_load(png, &img) == 0)) {
+        cJSON_Delete(l);
+        unlink(svg);
+        return;
+    }
+    struct attn a;
+    movies_weights(&a);
+    check_cells(&img, l, 0, &a, CMAP_VIRIDIS, 1);
+    const cJSON *hm = probe_mark(l, "heatmap", 0);
+    double x = probe_num(hm, "x"), y = probe_num(hm, "y"), cell = probe_num(hm, "w") / a.cols;
+    /* Three pixels in from each corner, clear of the grid line, a cell is still its own colour;
+     * a smoothly enlarged 13x13 image would be nearly halfway to its neighbours there. */
+    int bad = 0;
+    for (size_t i = 0; i < a.rows && bad < 3; i++)
+        for (size_t j = 0; j < a.cols && bad < 3; j++) {
+            float w = a.w[i * a.cols + j];
+            if (attn_masked(w))
+                continue;
+            double x0 = x + j * cell + 3, y0 = y + i * cell + 3;
+            double x1 = x + (j + 1) * cell - 4, y1 = y + (i + 1) * cell - 4;
+            bad += !CHECK_NEAR(invert(CMAP_VIRIDIS, probe_pixel(&img, x0, y0)), w, 2.0 / 255);
+            bad += !CHECK_NEAR(invert(CMAP_VIRIDIS, probe_pixel(&img, x1, y1)), w, 2.0 / 255);
+        }
+    attn_free(&a);
+    cJSON_Delete(l);
+    probe_png_free(&img);
+    unlink(svg);
 }
 
 static void heatmap_cells_recover_real_weights_in_plasma_at_scale_2(void)
@@ -608,6 +660,7 @@ int main(int argc, char **argv)
     RUN(compression_long_labels_are_shortened_not_overlapping);
     RUN(same_spec_gives_byte_identical_png);
     RUN(heatmap_cells_recover_synthetic_weights);
+    RUN(heatmap_svg_cells_stay_sharp_in_a_viewer);
     RUN(heatmap_cells_recover_real_weights_in_plasma_at_scale_2);
     RUN(heatmap_grid_shows_every_layer_and_head);
     RUN(heatmap_labels_never_overlap_at_13_64_and_512_tokens);

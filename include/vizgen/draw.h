@@ -50,8 +50,8 @@ struct text_metrics {
 enum halign { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT };
 enum valign { ALIGN_TOP, ALIGN_MIDDLE, ALIGN_BASELINE, ALIGN_BOTTOM };
 
-/* A canvas draws onto an unbounded recording surface in logical units; the figure sets the height
- * once it knows it, and canvas_rasterize replays at `scale` into pixels. */
+/* A canvas draws onto a recording surface in logical units; the figure sets the height once it
+ * knows it, and canvas_rasterize replays at `scale` into pixels. */
 struct canvas {
     cairo_surface_t *rec;
     cairo_t *cr;
@@ -59,20 +59,27 @@ struct canvas {
     double width, height, scale;
     struct layout layout;
     cairo_font_face_t *faces[2]; /* regular, bold; NULL means "find by family name" */
+    bool transparent;            /* no paper: ARGB32 pixels, nothing behind the marks */
+    bool vector;                 /* replayed into SVG or PDF at scale 1, not into pixels */
     int oom; /* set when recording a mark failed; reported by canvas_rasterize */
 };
 
-int canvas_init(struct canvas *cv, double width, double scale, const struct theme *theme,
-                struct diag *d);
+struct canvas_opts {
+    double width, scale; /* logical width; device pixels per logical pixel */
+    const struct theme *theme;
+    bool transparent, vector;
+};
+
+int canvas_init(struct canvas *cv, const struct canvas_opts *o, struct diag *d);
 /* The 0xRRGGBB a colour or role stands for on this canvas. */
 unsigned canvas_color(const struct canvas *cv, unsigned ref);
 struct rgb canvas_rgb(const struct canvas *cv, unsigned ref);
 void canvas_free(struct canvas *cv);
 /* Replays into a new image of round(width*scale) x round(height*scale) pixels: RGB24 on the
  * theme's paper, or ARGB32 with a transparent background. The caller destroys *out. */
-int canvas_rasterize(struct canvas *cv, bool transparent, cairo_surface_t **out, struct diag *d);
-/* Replays onto any Cairo surface (vector output), painting the paper unless transparent. */
-int canvas_replay(struct canvas *cv, cairo_surface_t *target, bool transparent, struct diag *d);
+int canvas_rasterize(struct canvas *cv, cairo_surface_t **out, struct diag *d);
+/* Replays onto any Cairo surface: a new image, or a vector document. */
+int canvas_replay(struct canvas *cv, cairo_surface_t *target, struct diag *d);
 /* Rounds a logical coordinate to the device pixel grid, so raster images land on whole pixels. */
 double canvas_snap(const struct canvas *cv, double v);
 
@@ -100,10 +107,11 @@ struct image {
 };
 int image_init(struct image *img, int width, int height, struct diag *d);
 void image_free(struct image *img);
-/* Places img with its top-left at (x, y), one image pixel per device pixel (x, y should be
- * snapped), and records it as an image mark of rows x cols cells. */
-void draw_image(struct canvas *cv, struct image *img, double x, double y, const char *role,
-                long rows, long cols);
+/* Places img stretched over the w x h box at (x, y), each image pixel a sharp-edged block (the
+ * box should be snapped to whole device pixels), and records it as an image mark of rows x cols
+ * cells. */
+void draw_image(struct canvas *cv, struct image *img, double x, double y, double w, double h,
+                const char *role, long rows, long cols);
 
 /* Title (bold) and optional subtitle, left-aligned at the margin; returns the y below them. */
 double draw_title_block(struct canvas *cv, const char *title, const char *subtitle, double margin);

@@ -7,9 +7,10 @@
 
 enum vector_format { VECTOR_SVG, VECTOR_PDF };
 
-/* Replays the finished canvas into a file of the given format at path (in points = logical
- * pixels), replacing it only on success. `title` goes into the document metadata. */
+/* Replays the finished canvas (made with `vector` set) into a file of the given format at path
+ * (in points = logical pixels), replacing it only on success. `title` goes into the document
+ * metadata. */
 int vector_write(struct canvas *cv, enum vector_format fmt, const char *path, const char *title,
-                 bool transparent, struct diag *d);
+                 struct diag *d);
 
 #endif

@@ -89,7 +89,8 @@ static void draw(struct prepared *p)
 {
     struct diag d;
     diag_init(&d);
-    canvas_init(&p->cv, p->c.width, p->c.scale, p->c.theme, &d);
+    struct canvas_opts co = {p->c.width, p->c.scale, p->c.theme, false, false};
+    canvas_init(&p->cv, &co, &d);
     p->kind->render(p->fig, &p->c, &p->cv, &d);
 }
 
@@ -114,7 +115,7 @@ static void in_process(const char *spec, int runs)
         double t1 = now_ms();
         draw(&p);
         double t2 = now_ms();
-        canvas_rasterize(&p.cv, false, &img, &d);
+        canvas_rasterize(&p.cv, &img, &d);
         double t3 = now_ms();
         png_write(img, "/tmp/vizgen-bench.png", p.c.dpi, NULL, 0, &d);
         double t4 = now_ms();
@@ -200,7 +201,7 @@ static void floor_encode(const char *spec, int runs)
     cairo_surface_t *img;
     load(spec, &p);
     draw(&p);
-    canvas_rasterize(&p.cv, false, &img, &d);
+    canvas_rasterize(&p.cv, &img, &d);
     struct series enc = {0};
     for (int r = 0; r < runs; r++) {
         double t0 = now_ms();

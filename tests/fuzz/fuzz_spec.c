@@ -20,7 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* A small cell limit keeps single inputs from asking for gigabytes. */
     if (figure_parse(s, "fuzz.json", NULL, 1 << 16, &kind, &fig, &c, &d) == VZ_OK) {
         struct canvas cv;
-        if (canvas_init(&cv, c.width, 1, c.theme, &d) == VZ_OK) {
+        struct canvas_opts co = {c.width, 1, c.theme, c.transparent, false};
+        if (canvas_init(&cv, &co, &d) == VZ_OK) {
             kind->render(fig, &c, &cv, &d);
             canvas_free(&cv);
         }
