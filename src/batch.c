@@ -91,12 +91,29 @@ struct job {
 
 struct pool {
     struct job *jobs;
-    long n, next, done, running;
+    long n, next, done;
     bool stop; /* set on SIGINT/SIGTERM: finish the renders under way, start no more */
+    int signo;
+    sigset_t signals;
     const struct batch_opts *opts;
     FILE *err;
     pthread_mutex_t lock;
 };
+
+/* Takes SIGINT or SIGTERM, which every thread blocks, and tells the workers to stop; cancelled
+ * once they are done. */
+static void *signal_waiter(void *arg)
+{
+    struct pool *p = arg;
+    int signo;
+    if (sigwait(&p->signals, &signo) == 0) {
+        pthread_mutex_lock(&p->lock);
+        p->stop = true;
+        p->signo = signo;
+        pthread_mutex_unlock(&p->lock);
+    }
+    return NULL;
+}
 
 static void *worker(void *arg)
 {
@@ -104,8 +121,6 @@ static void *worker(void *arg)
     for (;;) {
         pthread_mutex_lock(&p->lock);
         long i = p->stop ? p->n : p->next++;
-        if (i >= p->n)
-            p->running--;
         pthread_mutex_unlock(&p->lock);
         if (i >= p->n)
             return NULL;
@@ -152,51 +167,29 @@ int batch_render_dir(const char *dir, const struct batch_opts *opts, FILE *out, 
         workers = 1;
     if (workers > n)
         workers = n;
-    /* Workers inherit a mask blocking SIGINT and SIGTERM; this thread takes them with sigtimedwait
-     * and tells the workers to stop, so every file is either finished or never started and no
-     * temporary file is left behind. */
-    sigset_t mask, old;
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGINT);
-    sigaddset(&mask, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &mask, &old);
-    pthread_t tids[64];
+    /* Signals wait for a thread of their own, so every file is either finished or never
+     * started and no temporary file is left behind; the workers and this thread inherit the
+     * mask that blocks them. This thread renders too, so one worker needs no thread at all. */
+    sigemptyset(&p.signals);
+    sigaddset(&p.signals, SIGINT);
+    sigaddset(&p.signals, SIGTERM);
+    sigset_t old;
+    pthread_sigmask(SIG_BLOCK, &p.signals, &old);
+    pthread_t waiter, tids[64];
+    bool waiting = pthread_create(&waiter, NULL, signal_waiter, &p) == 0;
     long started = 0;
-    for (; started < workers && started < 64; started++) {
-        /* Counted before it starts, since a worker with nothing to do may finish at once. */
-        pthread_mutex_lock(&p.lock);
-        p.running++;
-        pthread_mutex_unlock(&p.lock);
-        if (pthread_create(&tids[started], NULL, worker, &p) != 0) {
-            pthread_mutex_lock(&p.lock);
-            p.running--;
-            pthread_mutex_unlock(&p.lock);
-            break;
-        }
-    }
-    int signo = 0;
-    if (started == 0) {
-        p.running = 1;
-        worker(&p); /* no thread could start: do the work here */
-    }
-    for (;;) {
-        pthread_mutex_lock(&p.lock);
-        long running = p.running;
-        pthread_mutex_unlock(&p.lock);
-        if (running == 0)
-            break;
-        const struct timespec tick = {0, 20 * 1000 * 1000};
-        int got = sigtimedwait(&mask, NULL, &tick);
-        if (got > 0 && !signo) {
-            signo = got;
-            pthread_mutex_lock(&p.lock);
-            p.stop = true;
-            pthread_mutex_unlock(&p.lock);
-        }
-    }
+    while (started < workers - 1 && started < 64 &&
+           pthread_create(&tids[started], NULL, worker, &p) == 0)
+        started++;
+    worker(&p);
     for (long i = 0; i < started; i++)
         pthread_join(tids[i], NULL);
+    if (waiting) {
+        pthread_cancel(waiter);
+        pthread_join(waiter, NULL);
+    }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int signo = p.signo;
     if (opts->progress && n)
         fputs("\r\033[K", err);
     int worst = 0;
