@@ -130,6 +130,7 @@ static void *worker(void *arg)
         if (j->figure) {
             struct render_opts ro = {0};
             ro.only_stale = !p->opts->force;
+            ro.threads = 1; /* the other workers have the other cores */
             double t0 = now_ms();
             j->status = figure_render_file(j->spec, NULL, &ro, &j->written, &j->skipped, &j->d);
             j->ms = now_ms() - t0;

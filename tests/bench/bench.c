@@ -102,7 +102,7 @@ static void release(struct prepared *p)
 }
 
 /* The pipeline of figure_render_file, phase by phase. */
-static void in_process(const char *spec, int runs)
+static void in_process(const char *spec, int runs, int threads)
 {
     struct series parse = {0}, paint = {0}, raster = {0}, encode = {0}, total = {0};
     for (int r = 0; r < runs; r++) {
@@ -117,7 +117,7 @@ static void in_process(const char *spec, int runs)
         double t2 = now_ms();
         canvas_rasterize(&p.cv, &img, &d);
         double t3 = now_ms();
-        png_write(img, "/tmp/vizgen-bench.png", p.c.dpi, NULL, 0, &d);
+        png_write(img, "/tmp/vizgen-bench.png", p.c.dpi, NULL, 0, threads, &d);
         double t4 = now_ms();
         parse.v[parse.n++] = t1 - t0;
         paint.v[paint.n++] = t2 - t1;
@@ -193,7 +193,7 @@ static void write_npy(const char *path, int n)
 }
 
 /* The floor: encode the default heatmap's finished pixels again and again. */
-static void floor_encode(const char *spec, int runs)
+static void floor_encode(const char *spec, int runs, int threads)
 {
     struct diag d;
     diag_init(&d);
@@ -205,10 +205,12 @@ static void floor_encode(const char *spec, int runs)
     struct series enc = {0};
     for (int r = 0; r < runs; r++) {
         double t0 = now_ms();
-        png_write(img, "/tmp/vizgen-bench.png", 144, NULL, 0, &d);
+        png_write(img, "/tmp/vizgen-bench.png", 144, NULL, 0, threads, &d);
         enc.v[enc.n++] = now_ms() - t0;
     }
-    report(spec, "floor", &enc, 0);
+    char phase[32];
+    snprintf(phase, sizeof phase, "floor %dT", threads);
+    report(spec, phase, &enc, 0);
     cairo_surface_destroy(img);
     release(&p);
 }
@@ -231,13 +233,16 @@ int main(int argc, char **argv)
     }
     if (runs < 1 || runs > MAX_RUNS)
         runs = 21;
+    int threads = (int)sysconf(_SC_NPROCESSORS_ONLN); /* as a single render uses */
     if (json)
         fputs("{\"results\":[\n", json);
     const char *specs[] = {"data/compression.json", "data/attention.json", "data/letter-counting.json"};
     printf("%-34s %-10s %12s  %7s  %s\n", "what", "phase", "median", "spread", "peak RSS");
     for (int i = 0; i < 3; i++)
-        in_process(specs[i], runs);
-    floor_encode("data/attention.json", runs);
+        in_process(specs[i], runs, threads);
+    floor_encode("data/attention.json", runs, 1);
+    if (threads > 1)
+        floor_encode("data/attention.json", runs, threads);
     for (int i = 0; i < 3; i++) {
         char *av[] = {vizgen, "render", (char *)specs[i], "-o", "/tmp/vizgen-bench.png", NULL};
         whole_process(specs[i], av, runs);
