@@ -119,12 +119,17 @@ void attn_softmax_rows(struct attn *a)
                 mx = row[j];
         if (mx == -INFINITY)
             continue; /* fully masked row */
+        /* One float exp a weight, kept in place until the sum is known: exp in double, twice
+         * over, was most of `vizgen stats` on a large matrix. */
+        for (size_t j = 0; j < a->cols; j++)
+            if (!attn_masked(row[j])) {
+                row[j] = expf(row[j] - (float)mx);
+                sum += row[j];
+            }
+        float scale = (float)(1 / sum);
         for (size_t j = 0; j < a->cols; j++)
             if (!attn_masked(row[j]))
-                sum += exp(row[j] - mx);
-        for (size_t j = 0; j < a->cols; j++)
-            if (!attn_masked(row[j]))
-                row[j] = (float)(exp(row[j] - mx) / sum);
+                row[j] *= scale;
     }
 }
 

@@ -13,7 +13,7 @@ double attn_entropy(const struct attn *a, size_t i, bool bits)
             continue;
         any = true;
         if (row[j] > 0)
-            h -= row[j] * log(row[j]);
+            h -= row[j] * (double)logf(row[j]); /* float log: the weights are floats anyway */
     }
     if (!any)
         return NAN;

@@ -127,6 +127,15 @@ static float half_to_float(uint16_t h)
 static void convert(const unsigned char *src, float *dst, size_t n, const struct header *hd)
 {
     const int big = hd->order == '>';
+    const uint32_t probe = 1;
+    unsigned char host_little;
+    memcpy(&host_little, &probe, 1);
+    if (hd->itemsize == 4 && big != host_little) {
+        /* Already floats in this machine's byte order: most .npy files, converted in place. */
+        if ((const void *)src != (const void *)dst)
+            memcpy(dst, src, n * sizeof *dst);
+        return;
+    }
     for (size_t i = 0; i < n; i++) {
         const unsigned char *b = src + i * (size_t)hd->itemsize;
         uint64_t u = 0;
