@@ -1,8 +1,9 @@
-/* bench: where vizgen's time goes. In one run: each default figure's phases in-process, whole
- * `vizgen` processes (wall time and peak RSS), `vizgen all`, heatmaps from .npy at growing sizes,
- * and the floor — encoding a finished pixel buffer alone. Prints a table, and JSON with --json.
- * Not a test: it asserts nothing. Run from the source tree: build/tests/bench/bench build/vizgen
- * (it re-renders out/ from data/ along the way). */
+/* bench: where vizgen's time goes. In one run: whole `vizgen` processes (wall time, peak RSS,
+ * PNG size) for each default figure, `vizgen all`, heatmaps from .npy at growing sizes and
+ * `vizgen stats` on the 2048x2048 one; then each default figure's phases in-process, and the
+ * floor — encoding a finished pixel buffer alone, on one thread and on all. Prints a table, and
+ * JSON with --json. Not a test: it asserts nothing. Run from the source tree:
+ * build/tests/bench/bench build/vizgen (it re-renders out/ from data/ along the way). */
 #define _DEFAULT_SOURCE /* wait4 */
 #include "vizgen/figure.h"
 #include "vizgen/png.h"
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,18 +52,26 @@ static double spread(const struct series *s)
 static FILE *json;
 static int json_first = 1;
 
-static void report(const char *what, const char *phase, struct series *s, double rss_mib)
+/* One line of the table (and of the JSON); rss_mib and png_kib are left out when 0. */
+static void report(const char *what, const char *phase, struct series *s, double rss_mib,
+                   double png_kib)
 {
     double med = median(s);
-    printf("%-34s %-10s %9.2f ms  ±%6.2f", what, phase, med, spread(s));
+    printf("%-38s %-10s %9.2f ms  ±%6.2f", what, phase, med, spread(s));
     if (rss_mib > 0)
         printf("  %7.1f MiB", rss_mib);
+    else if (png_kib > 0)
+        printf("  %11s", "");
+    if (png_kib > 0)
+        printf("  %6.1f KiB", png_kib);
     putchar('\n');
     if (json) {
         fprintf(json, "%s{\"what\":\"%s\",\"phase\":\"%s\",\"median_ms\":%.3f,\"spread_ms\":%.3f",
                 json_first ? "" : ",\n", what, phase, med, spread(s));
         if (rss_mib > 0)
             fprintf(json, ",\"peak_rss_mib\":%.1f", rss_mib);
+        if (png_kib > 0)
+            fprintf(json, ",\"png_kib\":%.1f", png_kib);
         fputc('}', json);
         json_first = 0;
     }
@@ -127,15 +137,16 @@ static void in_process(const char *spec, int runs, int threads)
         cairo_surface_destroy(img);
         release(&p);
     }
-    report(spec, "parse", &parse, 0);
-    report(spec, "draw", &paint, 0);
-    report(spec, "rasterize", &raster, 0);
-    report(spec, "encode", &encode, 0);
-    report(spec, "total", &total, 0);
+    report(spec, "parse", &parse, 0, 0);
+    report(spec, "draw", &paint, 0, 0);
+    report(spec, "rasterize", &raster, 0, 0);
+    report(spec, "encode", &encode, 0, 0);
+    report(spec, "total", &total, 0, 0);
 }
 
-/* Runs argv as a process `runs` times; reports median wall time and the largest peak RSS. */
-static void whole_process(const char *what, char *const argv[], int runs)
+/* Runs argv as a process `runs` times; reports median wall time, the largest peak RSS and, when
+ * png is not NULL, the size of the file it wrote. */
+static void whole_process(const char *what, char *const argv[], int runs, const char *png)
 {
     struct series wall = {0};
     long max_rss = 0;
@@ -159,7 +170,9 @@ static void whole_process(const char *what, char *const argv[], int runs)
         if (ru.ru_maxrss > max_rss)
             max_rss = ru.ru_maxrss;
     }
-    report(what, "process", &wall, (double)max_rss / 1024);
+    struct stat st;
+    double kib = png && stat(png, &st) == 0 ? (double)st.st_size / 1024 : 0;
+    report(what, "process", &wall, (double)max_rss / 1024, kib);
 }
 
 static void write_npy(const char *path, int n)
@@ -210,7 +223,7 @@ static void floor_encode(const char *spec, int runs, int threads)
     }
     char phase[32];
     snprintf(phase, sizeof phase, "floor %dT", threads);
-    report(spec, phase, &enc, 0);
+    report(spec, phase, &enc, 0, 0);
     cairo_surface_destroy(img);
     release(&p);
 }
@@ -237,18 +250,18 @@ int main(int argc, char **argv)
     if (json)
         fputs("{\"results\":[\n", json);
     const char *specs[] = {"data/compression.json", "data/attention.json", "data/letter-counting.json"};
-    printf("%-34s %-10s %12s  %7s  %s\n", "what", "phase", "median", "spread", "peak RSS");
-    for (int i = 0; i < 3; i++)
-        in_process(specs[i], runs, threads);
-    floor_encode("data/attention.json", runs, 1);
-    if (threads > 1)
-        floor_encode("data/attention.json", runs, threads);
+    const char *out = "/tmp/vizgen-bench.png";
+    printf("%-38s %-10s %12s  %7s  %11s  %s\n", "what", "phase", "median", "spread", "peak RSS",
+           "PNG");
+    /* Whole processes first: Linux counts a forked child's memory from before its exec in the
+     * child's peak RSS, so once the in-process runs below have grown this program, every child
+     * would report at least that much. */
     for (int i = 0; i < 3; i++) {
-        char *av[] = {vizgen, "render", (char *)specs[i], "-o", "/tmp/vizgen-bench.png", NULL};
-        whole_process(specs[i], av, runs);
+        char *av[] = {vizgen, "render", (char *)specs[i], "-o", (char *)out, NULL};
+        whole_process(specs[i], av, runs, out);
     }
     char *all[] = {vizgen, "all", "data", "--force", NULL};
-    whole_process("vizgen all data --force", all, runs);
+    whole_process("vizgen all data --force", all, runs, NULL);
     for (int n = 256; n <= max_npy; n *= 2) {
         if (n == 512)
             continue;
@@ -260,11 +273,25 @@ int main(int argc, char **argv)
         fprintf(f, "{\"figure\": \"attention-heatmap\", \"npy\": \"%s\", \"mask\": \"causal\"}\n", npy);
         fclose(f);
         snprintf(what, sizeof what, "heatmap %dx%d float32 .npy", n, n);
-        char *av[] = {vizgen, "render", spec, "-o", "/tmp/vizgen-bench.png", NULL};
-        whole_process(what, av, n >= 2048 ? (runs + 1) / 2 : runs);
+        char *av[] = {vizgen, "render", spec, "-o", (char *)out, NULL};
+        int r = n >= 2048 ? (runs + 1) / 2 : runs;
+        whole_process(what, av, r, NULL);
+        if (n == 2048) {
+            /* The statistics of the attention lab over raw scores, as `vizgen stats` reports them. */
+            f = fopen(spec, "w");
+            fprintf(f, "{\"figure\": \"attention-heatmap\", \"npy\": \"%s\", \"normalize\": \"softmax\"}\n", npy);
+            fclose(f);
+            char *sv[] = {vizgen, "stats", spec, "--json", NULL};
+            whole_process("vizgen stats --json 2048x2048, softmax", sv, r, NULL);
+        }
         unlink(npy);
         unlink(spec);
     }
+    for (int i = 0; i < 3; i++)
+        in_process(specs[i], runs, threads);
+    floor_encode("data/attention.json", runs, 1);
+    if (threads > 1)
+        floor_encode("data/attention.json", runs, threads);
     unlink("/tmp/vizgen-bench.png");
     if (json) {
         fputs("\n]}\n", json);
