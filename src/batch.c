@@ -96,6 +96,7 @@ struct pool {
     int signo;
     sigset_t signals;
     const struct batch_opts *opts;
+    int encode_threads; /* each figure's share of the cores for PNG compression */
     FILE *err;
     pthread_mutex_t lock;
 };
@@ -130,7 +131,7 @@ static void *worker(void *arg)
         if (j->figure) {
             struct render_opts ro = {0};
             ro.only_stale = !p->opts->force;
-            ro.threads = 1; /* the other workers have the other cores */
+            ro.threads = p->encode_threads;
             double t0 = now_ms();
             j->status = figure_render_file(j->spec, NULL, &ro, &j->written, &j->skipped, &j->d);
             j->ms = now_ms() - t0;
@@ -163,11 +164,14 @@ int batch_render_dir(const char *dir, const struct batch_opts *opts, FILE *out, 
     }
     for (long i = 0; i < n; i++)
         p.jobs[i].spec = paths[i];
-    long workers = opts->workers > 0 ? opts->workers : sysconf(_SC_NPROCESSORS_ONLN);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    long workers = opts->workers > 0 ? opts->workers : cores;
     if (workers < 1)
         workers = 1;
     if (workers > n)
         workers = n;
+    /* Fewer specs than cores: the spare cores help compress. */
+    p.encode_threads = workers < cores ? (int)(cores / workers) : 1;
     /* Signals wait for a thread of their own, so every file is either finished or never
      * started and no temporary file is left behind; the workers and this thread inherit the
      * mask that blocks them. This thread renders too, so one worker needs no thread at all. */
