@@ -113,6 +113,8 @@ static int filter_row(const unsigned char *cur, const unsigned char *prev, size_
 
 static int append(struct piece *p, const unsigned char *b, size_t n)
 {
+    if (n == 0)
+        return 0; /* nothing to copy, and p->out may not exist yet */
     if (p->len + n > p->cap) {
         size_t cap = p->cap ? p->cap : 65536;
         while (cap < p->len + n)
