@@ -171,7 +171,7 @@ int batch_render_dir(const char *dir, const struct batch_opts *opts, FILE *out, 
     if (workers > n)
         workers = n;
     /* Fewer specs than cores: the spare cores help compress. */
-    p.encode_threads = workers < cores ? (int)(cores / workers) : 1;
+    p.encode_threads = workers > 0 && workers < cores ? (int)(cores / workers) : 1;
     /* Signals wait for a thread of their own, so every file is either finished or never
      * started and no temporary file is left behind; the workers and this thread inherit the
      * mask that blocks them. This thread renders too, so one worker needs no thread at all. */
