@@ -10,8 +10,8 @@ work=${2:-$root/build-fuzz}
 mkdir -p "$work"
 cd "$work"
 flags="-g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -DVIZGEN_VERSION=\"fuzz\" -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
-cflags="$(pkg-config --cflags cairo cairo-ft freetype2 libpng libcjson)"
-libs="$(pkg-config --libs cairo cairo-ft freetype2 libpng libcjson) -lm -lpthread"
+cflags="$(pkg-config --cflags cairo cairo-ft freetype2 libpng libcjson zlib)"
+libs="$(pkg-config --libs cairo cairo-ft freetype2 libpng libcjson zlib) -lm -lpthread"
 sources=$(ls "$root"/src/*.c | grep -v '/main\.c$')
 for target in spec npy; do
     # shellcheck disable=SC2086
