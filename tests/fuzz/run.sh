@@ -12,7 +12,7 @@ cd "$work"
 flags="-g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -DVIZGEN_VERSION=\"fuzz\" -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 cflags="$(pkg-config --cflags cairo cairo-ft freetype2 libpng libcjson zlib)"
 libs="$(pkg-config --libs cairo cairo-ft freetype2 libpng libcjson zlib) -lm -lpthread"
-sources=$(ls "$root"/src/*.c | grep -v '/main\.c$')
+sources=$(find "$root/src" -name "*.c" ! -name main.c | sort)
 for target in spec npy; do
     # shellcheck disable=SC2086
     clang $flags -I"$root/include" $cflags $sources "$root/tests/fuzz/fuzz_$target.c" $libs -o "fuzz_$target"
