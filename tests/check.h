@@ -3,6 +3,8 @@
 #ifndef VIZGEN_TEST_CHECK_H
 #define VIZGEN_TEST_CHECK_H
 
+#include "vizgen/diag.h"
+
 #include <math.h>
 #include <stdio.h>
 
@@ -40,8 +42,16 @@ static inline int check_near_(double a, double b, double tol, const char *expr, 
     do {                                                                                           \
         int before_ = check_state_.failed;                                                         \
         test();                                                                                    \
-        printf("%s %s\n", check_state_.failed == before_ ? "ok  " : "FAIL", #test);               \
+        printf("%s %s\n", check_state_.failed == before_ ? "ok  " : "FAIL", #test);                \
     } while (0)
+
+/* The error line a diag prints (without "vizgen: "), in a buffer that the next call reuses. */
+static inline const char *diag_text(const struct diag *d)
+{
+    static char line[1200];
+    diag_format(&d->err, "error", line, sizeof line);
+    return line;
+}
 
 static inline int check_summary(void)
 {

@@ -118,7 +118,7 @@ static void lab_example_entropy_and_top_k(void)
     CHECK(keys[0] == 2 && keys[1] == 0); /* ties (0.1 at 0, 1, 3) go to the lower index */
     CHECK(attn_top_k(&a, 3, 3, keys) == 3);
     CHECK(keys[0] == 3 && keys[1] == 0 && keys[2] == 1);
-    CHECK_NEAR(attn_sparsity(&a, 0, 0.1), 0.0, 1e-9);  /* 0.1 is not below 0.1 */
+    CHECK_NEAR(attn_sparsity(&a, 0, 0.1), 0.0, 1e-9); /* 0.1 is not below 0.1 */
     CHECK_NEAR(attn_sparsity(&a, 0, 0.15), 0.75, 1e-9);
     attn_free(&a);
 }
@@ -157,7 +157,8 @@ static void write_npy(const char *path, int major, const char *dict, const void 
     if (major == 1) {
         p[8] = (unsigned char)(hlen & 0xff), p[9] = (unsigned char)(hlen >> 8);
     } else {
-        p[8] = (unsigned char)(hlen & 0xff), p[9] = (unsigned char)(hlen >> 8), p[10] = 0, p[11] = 0;
+        p[8] = (unsigned char)(hlen & 0xff), p[9] = (unsigned char)(hlen >> 8), p[10] = 0,
+        p[11] = 0;
     }
     fwrite(p, 1, pre, f);
     fwrite(dict, 1, dl, f);
@@ -211,7 +212,7 @@ static void npy_every_dtype_order_and_layout_loads_the_same_values(void)
                 struct npy_limits lim = {1000, 1000};
                 int rc = npy_load(path, &lim, &t, &d);
                 if (!CHECK(rc == 0))
-                    fprintf(stderr, "    %s: %s\n", dict, d.msg);
+                    fprintf(stderr, "    %s: %s\n", dict, diag_text(&d));
                 else {
                     CHECK(t.rank == 2 && t.shape[0] == 2 && t.shape[1] == 3);
                     for (int k = 0; k < 6; k++)
@@ -232,8 +233,8 @@ static void expect_npy_error(const char *dict, size_t data_len, const char *frag
     diag_init(&d);
     struct npy_limits lim = {1 << 20, 1 << 20};
     CHECK(npy_load(path, &lim, &t, &d) == VZ_EINPUT);
-    if (!CHECK(strstr(d.msg, fragment) != NULL))
-        fprintf(stderr, "    message: %s\n    wanted: %s\n", d.msg, fragment);
+    if (!CHECK(strstr(diag_text(&d), fragment) != NULL))
+        fprintf(stderr, "    message: %s\n    wanted: %s\n", diag_text(&d), fragment);
     CHECK(t.data == NULL);
     unlink(path);
 }
@@ -244,8 +245,9 @@ static void npy_bad_files_get_their_exact_errors(void)
                      "error: header declares 24 bytes of data, file has 20");
     expect_npy_error("{'descr': '<i8', 'fortran_order': False, 'shape': (2, 2), }", 32,
                      "error: unsupported dtype '<i8' (expected float16, float32 or float64)");
-    expect_npy_error("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }",
-                     8, "error: array has more than 1048576 elements");
+    expect_npy_error(
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }", 8,
+        "error: array has more than 1048576 elements");
     expect_npy_error("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 1, 1, 1), }", 4,
                      "arrays of rank 1 to 4 are supported");
     expect_npy_error("{'descr': '<f4', 'shape': (2,), }", 8, "no valid 'fortran_order'");
@@ -259,7 +261,7 @@ static void npy_bad_files_get_their_exact_errors(void)
     diag_init(&d);
     struct npy_limits small = {100, 100};
     CHECK(npy_load(path, &small, &t, &d) == VZ_EINPUT);
-    CHECK(strstr(d.msg, "not a .npy file (bad magic)") != NULL);
+    CHECK(strstr(diag_text(&d), "not a .npy file (bad magic)") != NULL);
     unlink(path);
 }
 

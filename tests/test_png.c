@@ -72,13 +72,14 @@ static void round_trip(cairo_format_t fmt, int w, int h)
 {
     cairo_surface_t *s = pattern(fmt, w, h, (uint64_t)w * 1000003u + (uint64_t)h);
     bool alpha = fmt == CAIRO_FORMAT_ARGB32;
-    struct png_text texts[] = {{"Software", "vizgen test", false},
-                               {"vizgen-spec", "{\"title\": \"\xce\xb1\xce\xb2 \xe2\x86\x92 x\"}", true}};
+    struct png_text texts[] = {
+        {"Software", "vizgen test", false},
+        {"vizgen-spec", "{\"title\": \"\xce\xb1\xce\xb2 \xe2\x86\x92 x\"}", true}};
     struct diag d;
     diag_init(&d);
     if (!CHECK(png_write(s, out_a, 96, texts, 2, 1, &d) == VZ_OK) ||
         !CHECK(png_write(s, out_b, 96, texts, 2, 3, &d) == VZ_OK)) {
-        fprintf(stderr, "    %s\n", d.msg);
+        fprintf(stderr, "    %s\n", diag_text(&d));
         cairo_surface_destroy(s);
         return;
     }

@@ -26,7 +26,7 @@ static void whitespace_only_input_is_an_empty_file_not_an_overread(void)
     /* Fuzzer reproducer: a single space, unterminated. */
     struct diag d;
     CHECK(parse_exact(" ", &d) == VZ_EINPUT);
-    CHECK(strcmp(d.msg, "t.json: error: empty file, expected a JSON object") == 0);
+    CHECK(strcmp(diag_text(&d), "t.json: error: empty file, expected a JSON object") == 0);
     CHECK(parse_exact("\n\t\r ", &d) == VZ_EINPUT);
     CHECK(parse_exact("", &d) == VZ_EINPUT);
 }
@@ -35,9 +35,10 @@ static void syntax_errors_report_line_and_column(void)
 {
     struct diag d;
     CHECK(parse_exact("{\n  \"a\": 1\n  \"b\": 2}", &d) == VZ_EINPUT);
-    CHECK(strcmp(d.msg, "t.json:3:3: error: expected ',' or '}'") == 0);
+    CHECK(strcmp(diag_text(&d), "t.json:3:3: error: expected ',' or '}'") == 0);
+    CHECK(d.err.line == 3 && d.err.col == 3 && strcmp(d.err.file, "t.json") == 0);
     CHECK(parse_exact("{\"a\": [1, 2", &d) == VZ_EINPUT);
-    CHECK(strcmp(d.msg, "t.json:1:12: error: unexpected end of input") == 0);
+    CHECK(strcmp(diag_text(&d), "t.json:1:12: error: unexpected end of input") == 0);
     CHECK(parse_exact("{\"a\": 1}", &d) == VZ_OK);
 }
 
@@ -51,10 +52,16 @@ static void field_readers_name_the_path_and_what_was_found(void)
     struct spec_node bars = spec_get(spec_root(s), "bars");
     double v;
     CHECK(spec_number(spec_get(spec_at(bars, 1), "value"), 0, 1e15, true, &v, &d) == VZ_EINPUT);
-    CHECK(strcmp(d.msg, "bars[1].value: expected a number > 0 and <= 1e+15, got \"abc\"") == 0);
+    CHECK(strcmp(d.err.path, "bars[1].value") == 0);
+    CHECK(strcmp(d.err.msg, "expected a number > 0 and <= 1e+15, got \"abc\"") == 0);
+    CHECK(d.err.file[0] == '\0' && d.err.line == 0); /* the pipeline names the spec file */
     static const char *const keys[] = {"bars", "subtitle", NULL};
     CHECK(spec_check_keys(spec_root(s), (const char *const *const[]){keys, NULL}, &d) == VZ_EINPUT);
-    CHECK(strcmp(d.msg, "subtitel: unknown key (did you mean \"subtitle\"?)") == 0);
+    CHECK(strcmp(d.err.path, "subtitel") == 0);
+    CHECK(strcmp(d.err.msg, "unknown key (did you mean \"subtitle\"?)") == 0);
+    diag_locate(&d, "t.json");
+    CHECK(strcmp(diag_text(&d),
+                 "t.json: error: subtitel: unknown key (did you mean \"subtitle\"?)") == 0);
     spec_free(s);
 }
 

@@ -1,45 +1,141 @@
-/* diag: formatting of the error context; nothing here prints or exits. */
+/* diag: filling and formatting notes; the only place a location and a message become a line. */
 #include "vizgen/diag.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 void diag_init(struct diag *d)
 {
-    d->status = VZ_OK;
-    d->msg[0] = '\0';
-    d->warn[0] = '\0';
+    memset(d, 0, sizeof *d);
 }
 
-void diag_warn(struct diag *d, const char *fmt, ...)
+static void copy(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src ? src : "");
+}
+
+static int note(struct diag *d, enum vz_status st, const char *file, long line, long col,
+                const char *path, const char *fmt, va_list ap)
+{
+    struct diag_note *n = &d->err;
+    copy(n->file, sizeof n->file, file);
+    n->line = line;
+    n->col = col;
+    copy(n->path, sizeof n->path, path);
+    vsnprintf(n->msg, sizeof n->msg, fmt, ap);
+    d->status = st;
+    return st;
+}
+
+int diag_set(struct diag *d, enum vz_status st, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(d->warn, sizeof d->warn, fmt, ap);
+    int rc = note(d, st, NULL, 0, 0, NULL, fmt, ap);
     va_end(ap);
+    return rc;
 }
 
-int diag_set(struct diag *d, enum vz_status status, const char *fmt, ...)
+int diag_at(struct diag *d, enum vz_status st, const char *path, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(d->msg, sizeof d->msg, fmt, ap);
+    /* An empty path is the document itself. */
+    int rc = note(d, st, NULL, 0, 0, path && path[0] ? path : "(top level)", fmt, ap);
     va_end(ap);
-    d->status = status;
-    return status;
+    return rc;
 }
 
-void diag_prefix(struct diag *d, const char *prefix)
+int diag_in(struct diag *d, enum vz_status st, const char *file, const char *fmt, ...)
 {
-    size_t pl = strlen(prefix), ml = strlen(d->msg);
-    if (pl + 3 >= sizeof d->msg)
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = note(d, st, file, 0, 0, NULL, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int diag_pos(struct diag *d, enum vz_status st, const char *file, long line, long col,
+             const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = note(d, st, file, line, col, NULL, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int diag_oom(struct diag *d)
+{
+    return diag_set(d, VZ_EIO, "out of memory");
+}
+
+static struct diag_note *next_warning(struct diag *d)
+{
+    if (d->n_warn == DIAG_MAX_WARN) {
+        d->warn_dropped++;
+        return NULL;
+    }
+    struct diag_note *n = &d->warn[d->n_warn++];
+    memset(n, 0, sizeof *n);
+    return n;
+}
+
+void diag_warn(struct diag *d, const char *path, const char *fmt, ...)
+{
+    struct diag_note *n = next_warning(d);
+    if (!n)
         return;
-    if (pl + 2 + ml >= sizeof d->msg)
-        ml = sizeof d->msg - pl - 3; /* keep the location; the message's tail gives way */
-    memmove(d->msg + pl + 2, d->msg, ml);
-    d->msg[pl + 2 + ml] = '\0';
-    memcpy(d->msg, prefix, pl);
-    d->msg[pl] = ':';
-    d->msg[pl + 1] = ' ';
+    copy(n->path, sizeof n->path, path);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(n->msg, sizeof n->msg, fmt, ap);
+    va_end(ap);
+}
+
+void diag_warn_in(struct diag *d, const char *file, const char *fmt, ...)
+{
+    struct diag_note *n = next_warning(d);
+    if (!n)
+        return;
+    copy(n->file, sizeof n->file, file);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(n->msg, sizeof n->msg, fmt, ap);
+    va_end(ap);
+}
+
+void diag_locate(struct diag *d, const char *file)
+{
+    if (d->status != VZ_OK && !d->err.file[0])
+        copy(d->err.file, sizeof d->err.file, file);
+    for (int i = 0; i < d->n_warn; i++)
+        if (!d->warn[i].file[0])
+            copy(d->warn[i].file, sizeof d->warn[i].file, file);
+}
+
+int diag_format(const struct diag_note *n, const char *severity, char *buf, size_t size)
+{
+    char where[320] = "";
+    if (n->file[0] && n->line > 0)
+        snprintf(where, sizeof where, "%s:%ld:%ld: ", n->file, n->line, n->col);
+    else if (n->file[0])
+        snprintf(where, sizeof where, "%s: ", n->file);
+    return snprintf(buf, size, "%s%s: %s%s%s", where, severity, n->path, n->path[0] ? ": " : "",
+                    n->msg);
+}
+
+void diag_print(const struct diag *d, FILE *f)
+{
+    char line[1200];
+    for (int i = 0; i < d->n_warn; i++) {
+        diag_format(&d->warn[i], "warning", line, sizeof line);
+        fprintf(f, "vizgen: %s\n", line);
+    }
+    if (d->warn_dropped)
+        fprintf(f, "vizgen: warning: %d more warnings not shown\n", d->warn_dropped);
+    if (d->status != VZ_OK) {
+        diag_format(&d->err, "error", line, sizeof line);
+        fprintf(f, "vizgen: %s\n", line);
+    }
 }

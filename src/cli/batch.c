@@ -202,10 +202,8 @@ int batch_render_dir(const char *dir, const struct batch_opts *opts, FILE *out, 
         struct job *j = &p.jobs[i];
         if (!j->figure || (!j->status && !j->written)) /* not reached before a stop */
             continue;
-        if (j->d.warn[0])
-            fprintf(err, "vizgen: %s\n", j->d.warn);
+        diag_print(&j->d, err);
         if (j->status) {
-            fprintf(err, "vizgen: %s\n", j->d.msg);
             fprintf(out, "%-32s FAILED\n", j->spec);
             if (j->status > worst)
                 worst = j->status;

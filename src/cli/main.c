@@ -56,22 +56,24 @@ static int parse_double(const char *opt, const char *s, double lo, double hi, do
 
 static void print_help(void)
 {
-    fputs("vizgen " VIZGEN_VERSION " - publication-quality PNG figures about transformer models\n\n",
+    fputs("vizgen " VIZGEN_VERSION
+          " - publication-quality PNG figures about transformer models\n\n",
           stdout);
     fputs(usage, stdout);
-    fputs("\noptions:\n"
-          "  -o PATH             output file (default: the spec's \"output\", else out/<name>.png);\n"
-          "                      .svg and .pdf write vector files\n"
-          "  --width PX          figure width in logical pixels (1200-8000, default 1200)\n"
-          "  --scale S           pixels per logical pixel, e.g. 2 for HiDPI (default 1)\n"
-          "  --theme T           \"light\" (default) or \"dark\" for figures on dark pages\n"
-          "  --transparent       transparent background instead of the theme's paper\n"
-          "  --dump-layout FILE  write the box of every drawn mark as JSON\n"
-          "  --max-cells N       most cells per attention matrix (default 16384x16384)\n"
-          "  --force             (all) render even figures that are up to date\n"
-          "  --jobs N            (all) worker threads (default: one per core)\n"
-          "\nexit status: 0 success, 1 I/O or rendering failure, 2 bad usage or bad spec\n",
-          stdout);
+    fputs(
+        "\noptions:\n"
+        "  -o PATH             output file (default: the spec's \"output\", else out/<name>.png);\n"
+        "                      .svg and .pdf write vector files\n"
+        "  --width PX          figure width in logical pixels (1200-8000, default 1200)\n"
+        "  --scale S           pixels per logical pixel, e.g. 2 for HiDPI (default 1)\n"
+        "  --theme T           \"light\" (default) or \"dark\" for figures on dark pages\n"
+        "  --transparent       transparent background instead of the theme's paper\n"
+        "  --dump-layout FILE  write the box of every drawn mark as JSON\n"
+        "  --max-cells N       most cells per attention matrix (default 16384x16384)\n"
+        "  --force             (all) render even figures that are up to date\n"
+        "  --jobs N            (all) worker threads (default: one per core)\n"
+        "\nexit status: 0 success, 1 I/O or rendering failure, 2 bad usage or bad spec\n",
+        stdout);
 }
 
 static int list_kinds(void)
@@ -83,18 +85,19 @@ static int list_kinds(void)
 
 static void kind_help(const struct figure_kind *k)
 {
-    printf("vizgen %s <spec.json> [options]\n  %s\n  default output: out/%s\n\n"
-           "spec keys:\n  figure     \"%s\" (optional with this command)\n"
-           "  title      string                                               default \"%s\"\n"
-           "  subtitle   string                                               default \"%s\"\n"
-           "  output     output path                                          default out/%s\n"
-           "  width      logical width, 1200-8000                             default 1200\n"
-           "  scale      pixels per logical pixel, 0.25-8                     default 1\n"
-           "  dpi        resolution written to the PNG                        default 144\n"
-           "  theme      \"light\" or \"dark\"                                   default \"light\"\n"
-           "  transparent  transparent background                             default false\n%s",
-           k->name, k->summary, k->default_output, k->name, k->default_title, k->default_subtitle,
-           k->default_output, k->help);
+    printf(
+        "vizgen %s <spec.json> [options]\n  %s\n  default output: out/%s\n\n"
+        "spec keys:\n  figure     \"%s\" (optional with this command)\n"
+        "  title      string                                               default \"%s\"\n"
+        "  subtitle   string                                               default \"%s\"\n"
+        "  output     output path                                          default out/%s\n"
+        "  width      logical width, 1200-8000                             default 1200\n"
+        "  scale      pixels per logical pixel, 0.25-8                     default 1\n"
+        "  dpi        resolution written to the PNG                        default 144\n"
+        "  theme      \"light\" or \"dark\"                                   default \"light\"\n"
+        "  transparent  transparent background                             default false\n%s",
+        k->name, k->summary, k->default_output, k->name, k->default_title, k->default_subtitle,
+        k->default_output, k->help);
 }
 
 static int render(const struct figure_kind *kind, int argc, char **argv)
@@ -153,11 +156,8 @@ static int render(const struct figure_kind *kind, int argc, char **argv)
     sigprocmask(SIG_BLOCK, &mask, &old);
     int rc = figure_render_file(spec, kind, &opts, &written, &skipped, &d);
     sigprocmask(SIG_SETMASK, &old, NULL);
-    if (d.warn[0])
-        fprintf(stderr, "vizgen: %s\n", d.warn);
-    if (rc)
-        fprintf(stderr, "vizgen: %s\n", d.msg);
-    else
+    diag_print(&d, stderr);
+    if (!rc)
         printf("wrote %s\n", written);
     free(written);
     return rc;
@@ -192,10 +192,7 @@ static int stats(int argc, char **argv)
     struct diag d;
     diag_init(&d);
     int rc = report_stats(spec, &opts, stdout, &d);
-    if (d.warn[0])
-        fprintf(stderr, "vizgen: %s\n", d.warn);
-    if (rc)
-        fprintf(stderr, "vizgen: %s\n", d.msg);
+    diag_print(&d, stderr);
     return rc;
 }
 
@@ -228,7 +225,7 @@ static int print_spec(int argc, char **argv)
     char *json;
     int rc = png_read_text(argv[0], "vizgen-spec", &json, &d);
     if (rc) {
-        fprintf(stderr, "vizgen: %s\n", d.msg);
+        diag_print(&d, stderr);
         return rc;
     }
     puts(json);
@@ -275,10 +272,10 @@ int main(int argc, char **argv)
             fprintf(stderr, "vizgen: error: unknown figure kind '%s' (did you mean '%s'?)\n", cmd,
                     hint);
         else
-            fprintf(stderr, "vizgen: error: unknown figure kind or command '%s' (see 'vizgen list')\n",
+            fprintf(stderr,
+                    "vizgen: error: unknown figure kind or command '%s' (see 'vizgen list')\n",
                     cmd);
         return VZ_EINPUT;
     }
     return render(kind, argc - 2, argv + 2);
 }
-

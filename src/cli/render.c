@@ -99,7 +99,7 @@ int figure_render_file(const char *spec_path, const struct figure_kind *want,
     struct canvas cv = {0};
     char *path = output_path(kind, &c, opts);
     if (!path) {
-        rc = diag_set(d, VZ_EIO, "error: out of memory");
+        rc = diag_oom(d);
         goto done;
     }
     if (opts->only_stale) {
@@ -114,8 +114,7 @@ int figure_render_file(const char *spec_path, const struct figure_kind *want,
     if ((rc = canvas_init(&cv, &co, d)) || (rc = kind->render(fig, &c, &cv, d)))
         goto done;
     if (vector)
-        rc = vector_write(&cv, ends_with(path, ".svg") ? VECTOR_SVG : VECTOR_PDF, path, c.title,
-                          d);
+        rc = vector_write(&cv, ends_with(path, ".svg") ? VECTOR_SVG : VECTOR_PDF, path, c.title, d);
     else
         rc = write_png(&cv, &c, path, opts->threads, d);
     if (rc || (opts->dump_layout && (rc = layout_write_json(&cv.layout, opts->dump_layout, d))))

@@ -49,7 +49,8 @@ static void table_panel(const struct attn_source *s, const struct attn_panel *p,
         size_t n = attn_top_k(a, i, (size_t)o->k, keys);
         fputs(" ", out);
         for (size_t t = 0; t < n; t++)
-            fprintf(out, " %zu %s (%.3f)", keys[t], s->labels[keys[t]], a->w[i * a->cols + keys[t]]);
+            fprintf(out, " %zu %s (%.3f)", keys[t], s->labels[keys[t]],
+                    a->w[i * a->cols + keys[t]]);
         if (n == 0)
             fputs(" (fully masked)", out);
         if (s->cps) {
@@ -114,14 +115,15 @@ int report_stats(const char *spec_path, const struct report_opts *o, FILE *out, 
     figure_common_free(&common);
     if (!kind->attention) {
         kind->free(fig);
-        return diag_set(d, VZ_EINPUT, "%s: error: a %s spec has no attention matrix; stats need "
-                                      "an attention-heatmap spec", spec_path, kind->name);
+        return diag_in(d, VZ_EINPUT, spec_path,
+                       "a %s spec has no attention matrix; stats need an attention-heatmap spec",
+                       kind->name);
     }
     const struct attn_source *s = kind->attention(fig);
     size_t *keys = malloc((size_t)o->k * sizeof *keys);
     if (!keys) {
         kind->free(fig);
-        return diag_set(d, VZ_EIO, "error: out of memory");
+        return diag_oom(d);
     }
     if (o->json) {
         fputs("{\"panels\":[", out);
@@ -138,6 +140,6 @@ int report_stats(const char *spec_path, const struct report_opts *o, FILE *out, 
     free(keys);
     kind->free(fig);
     if (fflush(out) != 0 || ferror(out))
-        return diag_set(d, VZ_EIO, "error: writing the report failed");
+        return diag_set(d, VZ_EIO, "writing the report failed");
     return VZ_OK;
 }

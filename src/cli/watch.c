@@ -44,10 +44,9 @@ static void render_one(const char *dir, const char *name, FILE *out, FILE *err)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = figure_render_file(spec, NULL, &ro, &written, &skipped, &d);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (d.warn[0])
-        fprintf(err, "vizgen: %s\n", d.warn);
+    diag_print(&d, err);
     if (rc)
-        fprintf(err, "vizgen: %s (keeping the last good figure)\n", d.msg);
+        fprintf(err, "vizgen: %s: keeping the last good figure\n", spec);
     else
         fprintf(out, "%-32s -> %-36s %6.1f ms\n", spec, written,
                 (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);

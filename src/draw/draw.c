@@ -15,7 +15,8 @@
 
 const char DRAW_FONT_FAMILY[] = "DejaVu Sans";
 
-static const struct theme light = {"light", 0x1f2933, 0x52606d, 0x9aa5b1, 0xe4e7eb, 0xffffff, false};
+static const struct theme light = {"light",  0x1f2933, 0x52606d, 0x9aa5b1,
+                                   0xe4e7eb, 0xffffff, false};
 /* GitHub's dark page colour, so README figures sit on it without a visible box. */
 static const struct theme dark = {"dark", 0xe6edf3, 0xa8b3bf, 0x6e7681, 0x30363d, 0x0d1117, true};
 const struct theme *const themes[] = {&light, &dark, NULL};
@@ -72,7 +73,8 @@ static cairo_font_face_t *load_face(const char *file)
 
 struct rgb rgb_hex(unsigned hex)
 {
-    struct rgb c = {((hex >> 16) & 0xff) / 255.0, ((hex >> 8) & 0xff) / 255.0, (hex & 0xff) / 255.0};
+    struct rgb c = {((hex >> 16) & 0xff) / 255.0, ((hex >> 8) & 0xff) / 255.0,
+                    (hex & 0xff) / 255.0};
     return c;
 }
 
@@ -162,7 +164,7 @@ int canvas_init(struct canvas *cv, const struct canvas_opts *o, struct diag *d)
     cv->rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents);
     cv->cr = cairo_create(cv->rec);
     if (cairo_status(cv->cr) != CAIRO_STATUS_SUCCESS) {
-        diag_set(d, VZ_EIO, "error: cannot create drawing surface: %s",
+        diag_set(d, VZ_EIO, "cannot create drawing surface: %s",
                  cairo_status_to_string(cairo_status(cv->cr)));
         canvas_free(cv);
         return VZ_EIO;
@@ -205,9 +207,9 @@ double canvas_snap(const struct canvas *cv, double v)
 int canvas_replay(struct canvas *cv, cairo_surface_t *target, struct diag *d)
 {
     if (cv->oom)
-        return diag_set(d, VZ_EIO, "error: out of memory while drawing");
+        return diag_set(d, VZ_EIO, "out of memory while drawing");
     if (cairo_status(cv->cr) != CAIRO_STATUS_SUCCESS)
-        return diag_set(d, VZ_EIO, "error: drawing failed: %s",
+        return diag_set(d, VZ_EIO, "drawing failed: %s",
                         cairo_status_to_string(cairo_status(cv->cr)));
     cv->layout.width = cv->width;
     cv->layout.height = cv->height;
@@ -229,7 +231,7 @@ int canvas_replay(struct canvas *cv, cairo_surface_t *target, struct diag *d)
         st = cairo_surface_status(target);
     }
     if (st != CAIRO_STATUS_SUCCESS)
-        return diag_set(d, VZ_EIO, "error: rendering failed: %s", cairo_status_to_string(st));
+        return diag_set(d, VZ_EIO, "rendering failed: %s", cairo_status_to_string(st));
     return VZ_OK;
 }
 
@@ -327,8 +329,8 @@ struct box draw_text(struct canvas *cv, const char *text, double x, double y, st
     return b;
 }
 
-struct box draw_text_vertical(struct canvas *cv, const char *text, double x, double y, struct font f,
-                              unsigned rgb, const char *role, long index)
+struct box draw_text_vertical(struct canvas *cv, const char *text, double x, double y,
+                              struct font f, unsigned rgb, const char *role, long index)
 {
     struct text_metrics m;
     draw_measure(cv, text, f, &m);
@@ -410,8 +412,8 @@ void draw_line(struct canvas *cv, double x0, double y0, double x1, double y1, do
     cairo_stroke(cv->cr);
     cairo_restore(cv->cr);
     if (role) {
-        struct box b = {fmin(x0, x1) - width / 2, fmin(y0, y1) - width / 2,
-                        fabs(x1 - x0) + width, fabs(y1 - y0) + width};
+        struct box b = {fmin(x0, x1) - width / 2, fmin(y0, y1) - width / 2, fabs(x1 - x0) + width,
+                        fabs(y1 - y0) + width};
         struct mark mk = {MARK_LINE, b, role, -1, NAN, 0, 0, canvas_color(cv, rgb), NULL};
         canvas_record(cv, &mk);
     }
@@ -449,7 +451,7 @@ int image_init(struct image *img, int width, int height, struct diag *d)
     img->surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
     if (cairo_surface_status(img->surface) != CAIRO_STATUS_SUCCESS) {
         image_free(img);
-        return diag_set(d, VZ_EIO, "error: cannot allocate a %dx%d image", width, height);
+        return diag_set(d, VZ_EIO, "cannot allocate a %dx%d image", width, height);
     }
     img->pixels = (uint32_t *)cairo_image_surface_get_data(img->surface);
     img->width = width;

@@ -398,7 +398,7 @@ int png_write(cairo_surface_t *img, const char *path, double dpi, const struct p
         return rc;
     if (encode(af.f, img, dpi, texts, n_texts, threads) != 0) {
         atomic_abort(&af);
-        return diag_set(d, VZ_EIO, "%s: error: PNG encoding failed", path);
+        return diag_in(d, VZ_EIO, path, "PNG encoding failed");
     }
     return atomic_commit(&af, d);
 }
@@ -420,22 +420,22 @@ int png_read_text(const char *path, const char *key, char **out, struct diag *d)
     *out = NULL;
     FILE *f = fopen(path, "rb");
     if (!f)
-        return diag_set(d, VZ_EINPUT, "%s: error: cannot open: %s", path, strerror(errno));
+        return diag_in(d, VZ_EINPUT, path, "cannot open: %s", strerror(errno));
     unsigned char sig[8];
     if (fread(sig, 1, 8, f) != 8 || png_sig_cmp(sig, 0, 8) != 0) {
         fclose(f);
-        return diag_set(d, VZ_EINPUT, "%s: error: not a PNG file", path);
+        return diag_in(d, VZ_EINPUT, path, "not a PNG file");
     }
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, on_png_error,
-                                             on_png_warning);
+    png_structp png =
+        png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, on_png_error, on_png_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     int rc = VZ_OK;
     if (!png || !info) {
-        rc = diag_set(d, VZ_EIO, "%s: error: out of memory", path);
+        rc = diag_oom(d);
     } else if (setjmp(png_jmpbuf(png))) {
         free(*out);
         *out = NULL;
-        rc = diag_set(d, VZ_EINPUT, "%s: error: damaged PNG file", path);
+        rc = diag_in(d, VZ_EINPUT, path, "damaged PNG file");
     } else {
         png_init_io(png, f);
         png_set_sig_bytes(png, 8);
@@ -446,10 +446,12 @@ int png_read_text(const char *path, const char *key, char **out, struct diag *d)
         png_get_text(png, info, &text, &n);
         for (int i = 0; i < n && !*out; i++)
             if (strcmp(text[i].key, key) == 0 && !(*out = strdup(text[i].text)))
-                rc = diag_set(d, VZ_EIO, "%s: error: out of memory", path);
+                rc = diag_oom(d);
         if (!*out && rc == VZ_OK)
-            rc = diag_set(d, VZ_EINPUT, "%s: error: no \"%s\" text in this PNG (not written by "
-                                        "vizgen, or its spec was too large to embed)", path, key);
+            rc = diag_in(d, VZ_EINPUT, path,
+                         "no \"%s\" text in this PNG (not written by vizgen, or its spec was too "
+                         "large to embed)",
+                         key);
     }
     png_destroy_read_struct(&png, &info, NULL);
     fclose(f);

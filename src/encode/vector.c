@@ -65,7 +65,7 @@ int vector_write(struct canvas *cv, enum vector_format fmt, const char *path, co
     FILE *sink = fmt == VECTOR_SVG ? open_memstream(&mem, &mem_len) : af.f;
     if (!sink) {
         atomic_abort(&af);
-        return diag_set(d, VZ_EIO, "%s: error: out of memory", path);
+        return diag_oom(d);
     }
     double w = cv->width, h = cv->height;
     cairo_surface_t *s;
@@ -89,10 +89,10 @@ int vector_write(struct canvas *cv, enum vector_format fmt, const char *path, co
     cairo_status_t st = cairo_surface_status(s);
     cairo_surface_destroy(s);
     if (rc == VZ_OK && st != CAIRO_STATUS_SUCCESS)
-        rc = diag_set(d, VZ_EIO, "%s: error: writing failed: %s", path, cairo_status_to_string(st));
+        rc = diag_in(d, VZ_EIO, path, "writing failed: %s", cairo_status_to_string(st));
     if (fmt == VECTOR_SVG) {
         if (fclose(sink) != 0 && rc == VZ_OK)
-            rc = diag_set(d, VZ_EIO, "%s: error: out of memory", path);
+            rc = diag_oom(d);
         if (rc == VZ_OK)
             write_svg_with_title(af.f, mem, mem_len, title);
         free(mem);

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const attn_source_keys[] = {"text",  "tokens", "weights", "npy",  "layer",     "head",
-                                        "mask",  "sharpness", "noise", "seed", "normalize", NULL};
+const char *const attn_source_keys[] = {"text", "tokens",    "weights", "npy",  "layer",     "head",
+                                        "mask", "sharpness", "noise",   "seed", "normalize", NULL};
 
 static const char *const normalize_names[] = {"none", "softmax", NULL};
 
@@ -26,8 +26,10 @@ static size_t max_elems(const struct attn_request *req)
 static int too_many_cells(const char *what, size_t q, size_t k, const struct attn_request *req,
                           struct diag *d)
 {
-    return diag_set(d, VZ_EINPUT, "%s: %zux%zu is %zu cells, over the limit of %zu per panel "
-                                  "(raise it with --max-cells)", what, q, k, q * k, req->max_cells);
+    return diag_at(
+        d, VZ_EINPUT, what,
+        "%zux%zu is %zu cells, over the limit of %zu per panel (raise it with --max-cells)", q, k,
+        q * k, req->max_cells);
 }
 
 void attn_source_free(struct attn_source *s)
@@ -47,7 +49,7 @@ void attn_source_free(struct attn_source *s)
 
 static int oom(struct diag *d)
 {
-    return diag_set(d, VZ_EIO, "error: out of memory");
+    return diag_oom(d);
 }
 
 /* Fills t from nested JSON arrays: the shape is read along the first elements, then every
@@ -59,21 +61,21 @@ static int read_inline(struct spec_node n, const struct attn_request *req, struc
     struct spec_node cur = n;
     while (spec_type_of(cur) == SPEC_ARRAY) {
         if (t->rank == TENSOR_MAX_RANK)
-            return diag_set(d, VZ_EINPUT, "%s: expected an array of 2 to 4 dimensions, got more",
-                            n.path);
+            return diag_at(d, VZ_EINPUT, n.path,
+                           "expected an array of 2 to 4 dimensions, got more");
         size_t len = spec_len(cur);
         if (len == 0)
-            return diag_set(d, VZ_EINPUT, "%s: expected a non-empty array", cur.path);
+            return diag_at(d, VZ_EINPUT, cur.path, "expected a non-empty array");
         t->shape[t->rank++] = len;
         cur = spec_at(cur, 0);
     }
     if (t->rank < 2)
-        return diag_set(d, VZ_EINPUT, "%s: expected an array of 2 to 4 dimensions, got %d",
-                        n.path, t->rank);
+        return diag_at(d, VZ_EINPUT, n.path, "expected an array of 2 to 4 dimensions, got %d",
+                       t->rank);
     size_t total = 1;
     for (int i = 0; i < t->rank; i++) {
         if (total > max_elems(req) / t->shape[i])
-            return diag_set(d, VZ_EINPUT, "%s: array too large", n.path);
+            return diag_at(d, VZ_EINPUT, n.path, "array too large");
         total *= t->shape[i];
     }
     size_t q = t->shape[t->rank - 2], k = t->shape[t->rank - 1];
@@ -125,16 +127,22 @@ static void cell_name(const struct tensor *t, size_t flat, char *buf, size_t siz
         used += (size_t)snprintf(buf + used, size - used, "[%zu]", idx[a]);
 }
 
+/* Adds the q x k panel at offset. file is the .npy the tensor came from, or NULL for inline
+ * "weights", so that a bad value is reported where the user can find it. */
 static int add_panel(struct attn_source *s, struct tensor *t, size_t offset, long layer, long head,
-                     const char *where, struct diag *d)
+                     const char *file, struct diag *d)
 {
     size_t q = t->shape[t->rank - 2], k = t->shape[t->rank - 1];
     for (size_t i = 0; i < q * k; i++)
         if (!isfinite(t->data[offset + i])) {
-            char cell[96];
+            char cell[96], path[128];
+            const char *got = isnan(t->data[offset + i]) ? "NaN" : "infinity";
             cell_name(t, offset + i, cell, sizeof cell);
-            return diag_set(d, VZ_EINPUT, "%s%s: expected a finite weight, got %s", where, cell,
-                            isnan(t->data[offset + i]) ? "NaN" : "infinity");
+            if (file)
+                return diag_in(d, VZ_EINPUT, file, "value at %s: expected a finite weight, got %s",
+                               cell, got);
+            snprintf(path, sizeof path, "weights%s", cell);
+            return diag_at(d, VZ_EINPUT, path, "expected a finite weight, got %s", got);
         }
     struct attn_panel *p = &s->panels[s->n_panels];
     p->layer = layer;
@@ -155,18 +163,18 @@ static int add_panel(struct attn_source *s, struct tensor *t, size_t offset, lon
 }
 
 /* Picks the panels: one (layer, head), or every head of one layer, or every head of every layer. */
-static int select_panels(struct spec_node root, struct tensor *t, bool all_heads, const char *where,
+static int select_panels(struct spec_node root, struct tensor *t, bool all_heads, const char *file,
                          struct attn_source *s, struct diag *d)
 {
     size_t L = t->rank == 4 ? t->shape[0] : 1, H = t->rank >= 3 ? t->shape[t->rank - 3] : 1;
     const char *axes = t->rank == 2 ? "2-D: [query][key]" : "3-D: [head][query][key]";
     struct spec_node ln = spec_get(root, "layer"), hn = spec_get(root, "head");
     if (t->rank < 4 && ln.json)
-        return diag_set(d, VZ_EINPUT, "layer: the weights have no layer axis (%s)", axes);
+        return diag_at(d, VZ_EINPUT, "layer", "the weights have no layer axis (%s)", axes);
     if (t->rank < 3 && hn.json)
-        return diag_set(d, VZ_EINPUT, "head: the weights have no head axis (%s)", axes);
+        return diag_at(d, VZ_EINPUT, "head", "the weights have no head axis (%s)", axes);
     if (all_heads && hn.json)
-        return diag_set(d, VZ_EINPUT, "head: a grid shows every head; remove \"head\"");
+        return diag_at(d, VZ_EINPUT, "head", "a grid shows every head; remove \"head\"");
     long layer = 0, head = 0;
     int rc;
     if ((rc = spec_opt_int(root, "layer", 0, (long)L - 1, &layer, d)) ||
@@ -185,7 +193,7 @@ static int select_panels(struct spec_node root, struct tensor *t, bool all_heads
     for (size_t l = l0; l < l1; l++)
         for (size_t h = h0; h < h1; h++)
             if ((rc = add_panel(s, t, (l * H + h) * panel, t->rank == 4 ? (long)l : -1,
-                                t->rank >= 3 ? (long)h : -1, where, d)))
+                                t->rank >= 3 ? (long)h : -1, file, d)))
                 return rc;
     return VZ_OK;
 }
@@ -196,13 +204,11 @@ static int load_real(struct spec_node root, const struct attn_request *req, stru
     struct tensor t;
     struct spec_node wn = spec_get(root, "weights"), nn = spec_get(root, "npy");
     int rc;
-    char where[256];
     if (wn.json) {
         if (nn.json)
-            return diag_set(d, VZ_EINPUT, "npy: give either \"weights\" or \"npy\", not both");
+            return diag_at(d, VZ_EINPUT, "npy", "give either \"weights\" or \"npy\", not both");
         if ((rc = read_inline(wn, req, &t, d)))
             return rc;
-        snprintf(where, sizeof where, "weights");
     } else {
         char *rel = NULL, *path;
         if ((rc = spec_string(nn, false, &rel, d)))
@@ -213,21 +219,20 @@ static int load_real(struct spec_node root, const struct attn_request *req, stru
             return oom(d);
         struct npy_limits lim = {max_elems(req), req->max_cells};
         rc = npy_load(path, &lim, &t, d);
-        snprintf(where, sizeof where, "%s: error: value at ", path);
         s->input_path = path;
         if (rc)
             return rc;
         if (t.rank < 2) {
             tensor_free(&t);
-            return diag_set(d, VZ_EINPUT, "npy: expected an array of 2 to 4 dimensions, got 1");
+            return diag_at(d, VZ_EINPUT, "npy", "expected an array of 2 to 4 dimensions, got 1");
         }
     }
     size_t q = t.shape[t.rank - 2], k = t.shape[t.rank - 1];
     if (q != k)
-        rc = diag_set(d, VZ_EINPUT, "%s: expected square attention matrices, got %zux%zu",
-                      wn.json ? "weights" : "npy", q, k);
+        rc = diag_at(d, VZ_EINPUT, wn.json ? "weights" : "npy",
+                     "expected square attention matrices, got %zux%zu", q, k);
     else
-        rc = select_panels(root, &t, req->all_heads, where, s, d);
+        rc = select_panels(root, &t, req->all_heads, s->input_path, s, d);
     tensor_free(&t);
     return rc;
 }
@@ -244,8 +249,8 @@ static int make_labels(struct spec_node root, struct attn_source *s, size_t n, s
         if ((rc = spec_array(tn, 1, SIZE_MAX, d)))
             return rc;
         if (spec_len(tn) != n)
-            return diag_set(d, VZ_EINPUT, "tokens: %zu tokens but the attention matrix is %zux%zu",
-                            spec_len(tn), n, n);
+            return diag_at(d, VZ_EINPUT, "tokens", "%zu tokens but the attention matrix is %zux%zu",
+                           spec_len(tn), n, n);
         for (size_t i = 0; i < n; i++)
             if ((rc = spec_string(spec_at(tn, i), true, &s->labels[i], d)))
                 return rc;
@@ -274,8 +279,8 @@ static int parse_text(struct spec_node root, struct attn_source *s, struct diag 
     if (!s->cps)
         return oom(d);
     if (s->n_cps > ATTN_MAX_TEXT)
-        return diag_set(d, VZ_EINPUT, "text: expected at most %d characters, got %zu",
-                        ATTN_MAX_TEXT, s->n_cps);
+        return diag_at(d, VZ_EINPUT, "text", "expected at most %d characters, got %zu",
+                       ATTN_MAX_TEXT, s->n_cps);
     return VZ_OK;
 }
 
@@ -285,12 +290,12 @@ static int reject_keys(struct spec_node root, const char *const *keys, const cha
 {
     for (; *keys; keys++)
         if (spec_get(root, *keys).json)
-            return diag_set(d, VZ_EINPUT, "%s: only applies to %s", *keys, only_for);
+            return diag_at(d, VZ_EINPUT, *keys, "only applies to %s", only_for);
     return VZ_OK;
 }
 
-int attn_source_parse(struct spec_node root, const struct attn_request *req,
-                      struct attn_source *s, struct diag *d)
+int attn_source_parse(struct spec_node root, const struct attn_request *req, struct attn_source *s,
+                      struct diag *d)
 {
     memset(s, 0, sizeof *s);
     int rc;
@@ -300,7 +305,7 @@ int attn_source_parse(struct spec_node root, const struct attn_request *req,
         (rc = spec_opt_choice(root, "mask", attn_mask_names, &mask, d)))
         goto fail;
     if (s->cps && spec_get(root, "tokens").json) {
-        rc = diag_set(d, VZ_EINPUT, "tokens: give either \"text\" or \"tokens\", not both");
+        rc = diag_at(d, VZ_EINPUT, "tokens", "give either \"text\" or \"tokens\", not both");
         goto fail;
     }
     if (real) {
@@ -311,10 +316,11 @@ int attn_source_parse(struct spec_node root, const struct attn_request *req,
             (rc = load_real(root, req, s, d)))
             goto fail;
         if (s->cps && s->n_cps != s->panels[0].a.rows) {
-            rc = diag_set(d, VZ_EINPUT, "text: %zu characters but the attention matrix is %zux%zu",
-                          s->n_cps, s->panels[0].a.rows, s->panels[0].a.rows);
+            rc = diag_at(d, VZ_EINPUT, "text", "%zu characters but the attention matrix is %zux%zu",
+                         s->n_cps, s->panels[0].a.rows, s->panels[0].a.rows);
             goto fail;
         }
+        bool warned = false; /* one warning says it; a line per panel would bury it */
         for (size_t i = 0; i < s->n_panels; i++) {
             struct attn *a = &s->panels[i].a;
             attn_apply_mask(a, (enum attn_mask)mask);
@@ -322,14 +328,21 @@ int attn_source_parse(struct spec_node root, const struct attn_request *req,
                 attn_softmax_rows(a);
             double sum;
             long bad = attn_first_unnormalized_row(a, 1e-3, &sum);
-            if (bad >= 0 && !d->warn[0])
-                diag_warn(d, "row %ld of the attention sums to %.4g, not 1 (set \"normalize\": "
-                             "\"softmax\" for raw scores)", bad, sum);
+            if (bad < 0 || warned)
+                continue;
+            warned = true;
+            const char *fmt = "row %ld of the attention sums to %.4g, not 1 (set \"normalize\": "
+                              "\"softmax\" for raw scores)";
+            if (s->input_path)
+                diag_warn_in(d, s->input_path, fmt, bad, sum);
+            else
+                diag_warn(d, "weights", fmt, bad, sum);
         }
     } else {
         if (!s->cps) {
-            rc = diag_set(d, VZ_EINPUT, "text: missing required key (synthetic attention is "
-                                        "computed from a text; or give \"weights\" or \"npy\")");
+            rc = diag_at(d, VZ_EINPUT, "text",
+                         "missing required key (synthetic attention is computed from a text; or "
+                         "give \"weights\" or \"npy\")");
             goto fail;
         }
         static const char *const real_only[] = {"normalize", "layer", "head", NULL};

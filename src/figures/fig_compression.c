@@ -48,48 +48,48 @@ static void compression_free(void *p)
 static int parse_bar(struct spec_node b, struct bar *out, struct diag *d)
 {
     int rc;
-    if ((rc = spec_expect_object(b, d)) || (rc = spec_check_keys(b, (const char *const *const[]){bar_keys, NULL}, d)) ||
+    if ((rc = spec_expect_object(b, d)) ||
+        (rc = spec_check_keys(b, (const char *const *const[]){bar_keys, NULL}, d)) ||
         (rc = spec_req_string(b, "label", false, &out->label, d)) ||
         (rc = spec_req_number(b, "value", 0, 1e15, true, &out->value, d)) ||
         (rc = spec_opt_bool(b, "approx", &out->approx, d)))
         return rc;
     size_t chars = utf8_length(out->label);
     if (chars > MAX_LABEL_CHARS)
-        return diag_set(d, VZ_EINPUT, "%s.label: expected at most %d characters, got %zu", b.path,
-                        MAX_LABEL_CHARS, chars);
+        return diag_at(d, VZ_EINPUT, spec_get(b, "label").path,
+                       "expected at most %d characters, got %zu", MAX_LABEL_CHARS, chars);
     return VZ_OK;
 }
 
-static int compression_parse(struct spec_node root, const struct figure_common *common,
-                             void **out, struct diag *d)
+static int compression_parse(struct spec_node root, const struct figure_common *common, void **out,
+                             struct diag *d)
 {
     (void)common;
     struct compression *c = calloc(1, sizeof *c);
     if (!c)
-        return diag_set(d, VZ_EIO, "error: out of memory");
+        return diag_oom(d);
     long decimals = 2;
     int rc;
     c->unit = strdup("MB");
     c->x_label = strdup("Memory (MB)");
     struct spec_node bars;
     if (!c->unit || !c->x_label) {
-        rc = diag_set(d, VZ_EIO, "error: out of memory");
+        rc = diag_oom(d);
         goto fail;
     }
     if ((rc = spec_opt_string(root, "unit", true, &c->unit, d)) ||
-        (rc = utf8_length(c->unit) > 16 ? diag_set(d, VZ_EINPUT,
-                                                   "unit: expected at most 16 characters, got %zu",
-                                                   utf8_length(c->unit))
-                                        : VZ_OK) ||
+        (rc = utf8_length(c->unit) > 16
+                  ? diag_at(d, VZ_EINPUT, "unit", "expected at most 16 characters, got %zu",
+                            utf8_length(c->unit))
+                  : VZ_OK) ||
         (rc = spec_opt_string(root, "x_label", true, &c->x_label, d)) ||
         (rc = spec_opt_int(root, "decimals", 0, 6, &decimals, d)) ||
-        (rc = spec_require(root, "bars", &bars, d)) ||
-        (rc = spec_array(bars, 1, MAX_BARS, d)))
+        (rc = spec_require(root, "bars", &bars, d)) || (rc = spec_array(bars, 1, MAX_BARS, d)))
         goto fail;
     c->decimals = (int)decimals;
     c->bars = calloc(spec_len(bars), sizeof *c->bars);
     if (!c->bars) {
-        rc = diag_set(d, VZ_EIO, "error: out of memory");
+        rc = diag_oom(d);
         goto fail;
     }
     for (size_t i = 0; i < spec_len(bars); i++) {
@@ -172,13 +172,14 @@ static int compression_render(const void *p, const struct figure_common *fc, str
 {
     const struct compression *c = p;
     const double W = cv->width;
-    struct font label_f = {FONT_LABEL, false}, value_f = {FONT_LABEL, true}, tick_f = {FONT_TICK, false};
+    struct font label_f = {FONT_LABEL, false}, value_f = {FONT_LABEL, true},
+                tick_f = {FONT_TICK, false};
     struct bar_text *t = calloc(c->n, sizeof *t);
     char **labels = calloc(c->n, sizeof *labels);
     if (!t || !labels) {
         free(t);
         free(labels);
-        return diag_set(d, VZ_EIO, "error: out of memory");
+        return diag_oom(d);
     }
     double top = draw_title_block(cv, fc->title, fc->subtitle, MARGIN) + 44;
 
@@ -260,8 +261,7 @@ static int compression_render(const void *p, const struct figure_common *fc, str
     snprintf(lbl, sizeof lbl, "Baseline: %s", t[c->baseline].value);
     draw_measure(cv, lbl, tick_f, &m);
     double lx = fmin(fmax(bx - m.width / 2, x0), x1 - m.width);
-    draw_text(cv, lbl, lx, top - 14, tick_f, ALIGN_LEFT, ALIGN_BOTTOM, MUTED,
-              "baseline-label", -1);
+    draw_text(cv, lbl, lx, top - 14, tick_f, ALIGN_LEFT, ALIGN_BOTTOM, MUTED, "baseline-label", -1);
 
     cv->height = ceil(at.y + at.h + MARGIN * 0.75);
     for (size_t i = 0; i < c->n; i++)
@@ -282,7 +282,8 @@ const struct figure_kind fig_compression_kind = {
             "             \"approx\": bool (default false; shows \"~\")}        required\n"
             "  baseline   index of the bar reductions are measured against     default 0\n"
             "  unit       unit after each value                                default \"MB\"\n"
-            "  x_label    x-axis title                                         default \"Memory (MB)\"\n"
+            "  x_label    x-axis title                                         default \"Memory "
+            "(MB)\"\n"
             "  decimals   most decimals shown in values (0-6)                  default 2\n",
     .parse = compression_parse,
     .render = compression_render,

@@ -13,10 +13,10 @@
 /* Units: logical pixels. */
 enum {
     MARGIN = 40,
-    MAX_SIDE = 720,   /* a single heatmap's side */
+    MAX_SIDE = 720, /* a single heatmap's side */
     MAX_LABEL_W = 110,
     GAP = 8,
-    BAR_W = 18,       /* colorbar */
+    BAR_W = 18, /* colorbar */
     STATS_W = 96,
     PANEL_GAP = 28,
 };
@@ -31,7 +31,7 @@ struct heatmap {
     char *format, *x_label, *y_label, *bar_label;
 };
 
-static const char *const keys[] = {"colormap", "annotate", "format",  "layout", "stats",
+static const char *const keys[] = {"colormap", "annotate", "format",         "layout", "stats",
                                    "x_label",  "y_label",  "colorbar_label", NULL};
 
 static void heatmap_free(void *p)
@@ -80,14 +80,14 @@ static int heatmap_parse(struct spec_node root, const struct figure_common *comm
 {
     struct heatmap *h = calloc(1, sizeof *h);
     if (!h)
-        return diag_set(d, VZ_EIO, "error: out of memory");
+        return diag_oom(d);
     int rc;
     h->format = strdup("%.2f");
     h->x_label = strdup("Key position");
     h->y_label = strdup("Query position");
     h->bar_label = strdup("Attention weight");
     if (!h->format || !h->x_label || !h->y_label || !h->bar_label) {
-        rc = diag_set(d, VZ_EIO, "error: out of memory");
+        rc = diag_oom(d);
         goto fail;
     }
     if ((rc = spec_opt_choice(root, "colormap", colormap_names, &h->cmap, d)) ||
@@ -100,12 +100,13 @@ static int heatmap_parse(struct spec_node root, const struct figure_common *comm
         (rc = spec_opt_string(root, "colorbar_label", true, &h->bar_label, d)))
         goto fail;
     if (!format_ok(h->format)) {
-        rc = diag_set(d, VZ_EINPUT, "format: expected one printf conversion for a number such as "
-                                    "\"%%.2f\", got \"%s\"", h->format);
+        rc = diag_at(d, VZ_EINPUT, "format",
+                     "expected one printf conversion for a number such as \"%%.2f\", got \"%s\"",
+                     h->format);
         goto fail;
     }
     if (h->stats && h->layout == 1) {
-        rc = diag_set(d, VZ_EINPUT, "stats: the entropy column needs \"layout\": \"single\"");
+        rc = diag_at(d, VZ_EINPUT, "stats", "the entropy column needs \"layout\": \"single\"");
         goto fail;
     }
     struct attn_request req = {common->spec_path, h->layout == 1, common->max_cells};
@@ -134,7 +135,7 @@ static int draw_cells(struct canvas *cv, const struct heatmap *h, const struct a
     if (raster_heatmap(a, (enum colormap_id)h->cmap, MASK_RGB[cv->theme->dark], iw, ih, img.pixels,
                        img.stride)) {
         image_free(&img);
-        return diag_set(d, VZ_EIO, "error: out of memory");
+        return diag_oom(d);
     }
     draw_image(cv, &img, x, y, px / cv->scale, px / cv->scale, "heatmap", (long)a->rows,
                (long)a->cols);
@@ -296,7 +297,8 @@ static void draw_entropy_column(struct canvas *cv, const struct attn *a, double 
 {
     struct font f = {FONT_SMALL, false};
     double cell = side / (double)a->rows, hmax = log((double)a->cols);
-    draw_text(cv, "Entropy (nats)", x, y - 6, f, ALIGN_LEFT, ALIGN_BOTTOM, MUTED, "stats-title", -1);
+    draw_text(cv, "Entropy (nats)", x, y - 6, f, ALIGN_LEFT, ALIGN_BOTTOM, MUTED, "stats-title",
+              -1);
     draw_line(cv, x, y, x, y + side, 1, FAINT, false, NULL);
     for (size_t i = 0; i < a->rows; i++) {
         double e = attn_entropy(a, i, false);
@@ -342,8 +344,8 @@ static int render_single(const struct heatmap *h, const struct figure_common *fc
     if (h->annotate)
         draw_annotations(cv, h, a, x0, y0, side);
     double below = draw_tick_labels(cv, &h->src, x0, y0, side, label_w);
-    draw_text_vertical(cv, h->y_label, x0 - GAP - label_w - GAP - axis_title_w / 2,
-                       y0 + side / 2, lf, INK, "axis-title", -1);
+    draw_text_vertical(cv, h->y_label, x0 - GAP - label_w - GAP - axis_title_w / 2, y0 + side / 2,
+                       lf, INK, "axis-title", -1);
     struct box xt = draw_text(cv, h->x_label, x0 + side / 2, below + GAP, lf, ALIGN_CENTER,
                               ALIGN_TOP, INK, "axis-title", -1);
     double bx = x0 + side + 28;
@@ -374,12 +376,14 @@ static int render_grid(const struct heatmap *h, const struct figure_common *fc, 
     size_t n = src->panels[0].a.rows;
     if ((double)n <= side)
         side = (double)n * floor(side / (double)n);
-    double x_start = canvas_snap(cv, MARGIN + (avail - ((double)cols * (side + PANEL_GAP) - PANEL_GAP)) / 2);
+    double x_start =
+        canvas_snap(cv, MARGIN + (avail - ((double)cols * (side + PANEL_GAP) - PANEL_GAP)) / 2);
     double y = top;
     for (size_t p = 0; p < np; p++) {
         const struct attn_panel *pn = &src->panels[p];
         double px = canvas_snap(cv, x_start + (double)(p % cols) * (side + PANEL_GAP));
-        double py = canvas_snap(cv, top + (double)(p / cols) * (side + header_h + PANEL_GAP) + header_h);
+        double py =
+            canvas_snap(cv, top + (double)(p / cols) * (side + header_h + PANEL_GAP) + header_h);
         char head[48] = "";
         if (pn->layer >= 0)
             snprintf(head, sizeof head, "L%ld H%ld", pn->layer, pn->head);
@@ -396,7 +400,8 @@ static int render_grid(const struct heatmap *h, const struct figure_common *fc, 
     double grid_w = (double)cols * (side + PANEL_GAP) - PANEL_GAP;
     struct box xt = draw_text(cv, h->x_label, x_start + grid_w / 2, y + 14, lf, ALIGN_CENTER,
                               ALIGN_TOP, INK, "axis-title", -1);
-    draw_text_vertical(cv, h->y_label, x_start - 20, top + (y - top) / 2, lf, INK, "axis-title", -1);
+    draw_text_vertical(cv, h->y_label, x_start - 20, top + (y - top) / 2, lf, INK, "axis-title",
+                       -1);
     bool masked = false;
     for (size_t p = 0; p < np && !masked; p++)
         masked = has_masked(&src->panels[p].a);
@@ -434,18 +439,22 @@ const struct figure_kind fig_heatmap_kind = {
         "  npy        path to a .npy file (relative to the spec) of such an array\n"
         "  layer      layer index for 4-D arrays                             default 0\n"
         "  head       head index for 3-D and 4-D arrays                      default 0\n"
-        "  mask       \"causal-strict\", \"causal\" or \"none\"     default causal-strict (synthetic), none\n"
+        "  mask       \"causal-strict\", \"causal\" or \"none\"     default causal-strict "
+        "(synthetic), none\n"
         "  normalize  \"none\" or \"softmax\" (real weights given as raw scores) default \"none\"\n"
         "  sharpness  synthetic score of a matching character, 0-50          default 6\n"
         "  noise      synthetic uniform noise amplitude, 0-10                default 0\n"
         "  seed       synthetic noise seed                                   default 1\n"
         "figure:\n"
-        "  colormap   \"viridis\", \"plasma\", \"magma\", \"inferno\", \"cividis\"  default \"viridis\"\n"
-        "  layout     \"single\" or \"grid\" (every head as small multiples)    default \"single\"\n"
+        "  colormap   \"viridis\", \"plasma\", \"magma\", \"inferno\", \"cividis\"  default "
+        "\"viridis\"\n"
+        "  layout     \"single\" or \"grid\" (every head as small multiples)    default "
+        "\"single\"\n"
         "  annotate   print each weight in its cell where it fits            default false\n"
         "  format     printf format of annotations                           default \"%.2f\"\n"
         "  stats      entropy column beside the heatmap (single layout)      default false\n"
-        "  x_label, y_label, colorbar_label  axis titles  default \"Key position\", \"Query position\",\n"
+        "  x_label, y_label, colorbar_label  axis titles  default \"Key position\", \"Query "
+        "position\",\n"
         "                                                 \"Attention weight\"\n",
     .parse = heatmap_parse,
     .render = heatmap_render,

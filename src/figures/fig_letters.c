@@ -16,9 +16,9 @@ enum { MARGIN = 40, MIN_PITCH = 34, MAX_BOX = 64, ARC_MIN = 16, ARC_MAX = 150, R
 
 /* Okabe-Ito (without black; yellow last, it is faint on white), then Paul Tol's muted colours,
  * so the first seven distinct characters get the colourblind-safe set. */
-static const unsigned PALETTE[] = {0xE69F00, 0x56B4E9, 0x009E73, 0x0072B2, 0xD55E00, 0xCC79A7,
-                                   0xF0E442, 0xCC6677, 0x332288, 0x44AA99, 0x882255, 0x999933,
-                                   0x88CCEE, 0xDDCC77};
+static const unsigned PALETTE[] = {0xE69F00, 0x56B4E9, 0x009E73, 0x0072B2, 0xD55E00,
+                                   0xCC79A7, 0xF0E442, 0xCC6677, 0x332288, 0x44AA99,
+                                   0x882255, 0x999933, 0x88CCEE, 0xDDCC77};
 enum { PALETTE_N = sizeof PALETTE / sizeof PALETTE[0] };
 
 static const char *const arcs_names[] = {"all", "nearest", "none", NULL};
@@ -37,8 +37,8 @@ struct letters {
     float *strip;    /* that row: n weights from the core, NaN where masked */
 };
 
-static const char *const keys[] = {"text",      "cap",          "arcs",      "task",
-                                   "highlight", "attention_query", "sharpness", NULL};
+static const char *const keys[] = {
+    "text", "cap", "arcs", "task", "highlight", "attention_query", "sharpness", NULL};
 
 enum { MAX_CHARS = 2000 };
 
@@ -64,7 +64,7 @@ static int parse_highlight(struct spec_node root, struct letters *l, struct diag
         return rc;
     l->highlight = calloc(l->n, sizeof *l->highlight);
     if (!l->highlight)
-        return diag_set(d, VZ_EIO, "error: out of memory");
+        return diag_oom(d);
     for (size_t i = 0; i < spec_len(hn); i++) {
         long pos;
         if ((rc = spec_int(spec_at(hn, i), 0, (long)l->n - 1, &pos, d)))
@@ -85,19 +85,19 @@ static int parse_strip(struct spec_node root, struct letters *l, struct diag *d)
         return rc;
     if (l->query < 0) {
         if (spec_get(root, "sharpness").json)
-            return diag_set(d, VZ_EINPUT, "sharpness: only applies with \"attention_query\"");
+            return diag_at(d, VZ_EINPUT, "sharpness", "only applies with \"attention_query\"");
         return VZ_OK;
     }
     struct attn a;
     if (attn_init(&a, l->n, l->n) != 0)
-        return diag_set(d, VZ_EIO, "error: out of memory");
+        return diag_oom(d);
     attn_letter_counting(&a, l->cps, l->task == TASK_BEFORE_AFTER ? MASK_NONE : MASK_CAUSAL_STRICT,
                          sharpness, 0, 1);
     l->strip = malloc(l->n * sizeof *l->strip);
     if (l->strip)
         memcpy(l->strip, a.w + (size_t)l->query * l->n, l->n * sizeof *l->strip);
     attn_free(&a);
-    return l->strip ? VZ_OK : diag_set(d, VZ_EIO, "error: out of memory");
+    return l->strip ? VZ_OK : diag_oom(d);
 }
 
 static int letters_parse(struct spec_node root, const struct figure_common *common, void **out,
@@ -106,7 +106,7 @@ static int letters_parse(struct spec_node root, const struct figure_common *comm
     (void)common;
     struct letters *l = calloc(1, sizeof *l);
     if (!l)
-        return diag_set(d, VZ_EIO, "error: out of memory");
+        return diag_oom(d);
     char *text = NULL;
     int rc;
     l->cap = 2;
@@ -116,24 +116,23 @@ static int letters_parse(struct spec_node root, const struct figure_common *comm
     l->cps = utf8_decode(text, &l->n);
     free(text);
     if (!l->cps) {
-        rc = diag_set(d, VZ_EIO, "error: out of memory");
+        rc = diag_oom(d);
         goto fail;
     }
     if (l->n > MAX_CHARS) {
-        rc = diag_set(d, VZ_EINPUT, "text: expected at most %d characters, got %zu", MAX_CHARS,
-                      l->n);
+        rc = diag_at(d, VZ_EINPUT, "text", "expected at most %d characters, got %zu", MAX_CHARS,
+                     l->n);
         goto fail;
     }
     if ((rc = spec_opt_int(root, "cap", 0, 1000, &l->cap, d)) ||
         (rc = spec_opt_choice(root, "arcs", arcs_names, &l->arcs, d)) ||
         (rc = spec_opt_choice(root, "task", task_names, &l->task, d)) ||
-        (rc = parse_highlight(root, l, d)) ||
-        (rc = parse_strip(root, l, d)))
+        (rc = parse_highlight(root, l, d)) || (rc = parse_strip(root, l, d)))
         goto fail;
     l->counts = malloc(l->n * sizeof *l->counts);
     if (!l->counts ||
         letter_counts(l->cps, l->n, (int)l->cap, l->task == TASK_BEFORE_AFTER, l->counts) != 0) {
-        rc = diag_set(d, VZ_EIO, "error: out of memory");
+        rc = diag_oom(d);
         goto fail;
     }
     *out = l;
@@ -276,8 +275,10 @@ static double draw_strip(struct canvas *cv, const struct letters *l, const struc
     }
     char ch[8], buf[160];
     utf8_visible(l->cps[l->query], ch);
-    snprintf(buf, sizeof buf, "attention of position %ld ('%s') over the keys, 0 to 1 in viridis;"
-                              " grey keys are masked", l->query, ch);
+    snprintf(buf, sizeof buf,
+             "attention of position %ld ('%s') over the keys, 0 to 1 in viridis;"
+             " grey keys are masked",
+             l->query, ch);
     struct box b = draw_text(cv, buf, g->x0, y + h + 6, f, ALIGN_LEFT, ALIGN_TOP, MUTED,
                              "strip-caption", l->query);
     return b.y + b.h;
@@ -289,7 +290,7 @@ static int letters_render(const void *p, const struct figure_common *fc, struct 
     const struct letters *l = p;
     unsigned *colour = malloc(l->n * sizeof *colour);
     if (!colour)
-        return diag_set(d, VZ_EIO, "error: out of memory");
+        return diag_oom(d);
     assign_colours(l, colour);
     struct geometry g;
     plan(cv, l, &g);
@@ -353,15 +354,16 @@ const struct figure_kind fig_letters_kind = {
     .default_subtitle = "",
     .keys = keys,
     .shared_keys = NULL,
-    .help = "  text       the input string (UTF-8; one box per character)       required\n"
-            "  cap        counts at or above this show as \"N+\"; 0 for no cap    default 2\n"
-            "  arcs       \"all\" earlier occurrences, \"nearest\" only, or \"none\"  default \"all\"\n"
-            "  task       \"before\" or \"before-after\" (count both sides)        default \"before\"\n"
-            "  highlight  array of positions to emphasise; the rest is dimmed  default none\n"
-            "  attention_query  position whose synthetic attention row is drawn as a strip under\n"
-            "             the boxes (viridis, masked keys grey)                 default none\n"
-            "  sharpness  score of a matching character in that row, 0-50     default 6\n"
-            "Long strings wrap onto further rows; arcs are drawn within a row.\n",
+    .help =
+        "  text       the input string (UTF-8; one box per character)       required\n"
+        "  cap        counts at or above this show as \"N+\"; 0 for no cap    default 2\n"
+        "  arcs       \"all\" earlier occurrences, \"nearest\" only, or \"none\"  default \"all\"\n"
+        "  task       \"before\" or \"before-after\" (count both sides)        default \"before\"\n"
+        "  highlight  array of positions to emphasise; the rest is dimmed  default none\n"
+        "  attention_query  position whose synthetic attention row is drawn as a strip under\n"
+        "             the boxes (viridis, masked keys grey)                 default none\n"
+        "  sharpness  score of a matching character in that row, 0-50     default 6\n"
+        "Long strings wrap onto further rows; arcs are drawn within a row.\n",
     .parse = letters_parse,
     .render = letters_render,
     .free = letters_free,

@@ -53,9 +53,9 @@ static int kind_from_spec(struct spec_node root, const struct figure_kind *want,
             *kind = want;
             return VZ_OK;
         }
-        return diag_set(d, VZ_EINPUT, "figure: missing required key (the figure kind, one of "
-                                      "\"model-compression\", \"attention-heatmap\", "
-                                      "\"letter-counting\")");
+        return diag_at(d, VZ_EINPUT, "figure",
+                       "missing required key (the figure kind, one of \"model-compression\", "
+                       "\"attention-heatmap\", \"letter-counting\")");
     }
     const char *names[16];
     figure_names(names, 16);
@@ -64,8 +64,8 @@ static int kind_from_spec(struct spec_node root, const struct figure_kind *want,
     if (rc)
         return rc;
     if (want && want != figure_kinds[idx])
-        return diag_set(d, VZ_EINPUT, "figure: spec is for \"%s\", not \"%s\"",
-                        figure_kinds[idx]->name, want->name);
+        return diag_at(d, VZ_EINPUT, "figure", "spec is for \"%s\", not \"%s\"",
+                       figure_kinds[idx]->name, want->name);
     *kind = figure_kinds[idx];
     return VZ_OK;
 }
@@ -74,8 +74,8 @@ static int title_ok(const char *path, const char *s, struct diag *d)
 {
     size_t n = s ? utf8_length(s) : 0;
     if (n > MAX_TITLE_CHARS)
-        return diag_set(d, VZ_EINPUT, "%s: expected at most %d characters, got %zu", path,
-                        MAX_TITLE_CHARS, n);
+        return diag_at(d, VZ_EINPUT, path, "expected at most %d characters, got %zu",
+                       MAX_TITLE_CHARS, n);
     return VZ_OK;
 }
 
@@ -93,7 +93,7 @@ static int parse_common(struct spec_node root, const struct figure_kind *kind,
     c->title = strdup(kind->default_title);
     c->subtitle = strdup(kind->default_subtitle);
     if (!c->title || !c->subtitle)
-        return diag_set(d, VZ_EIO, "error: out of memory");
+        return diag_oom(d);
     int rc;
     if ((rc = spec_opt_string(root, "title", true, &c->title, d)) ||
         (rc = title_ok("title", c->title, d)) ||
@@ -136,28 +136,19 @@ int figure_parse(const struct spec *s, const char *spec_path, const struct figur
     struct spec_node root = spec_root(s);
     int rc;
     if ((rc = kind_from_spec(root, want, kind, d)) ||
-        (rc = spec_check_keys(root,
-                              (const char *const *const[]){common_keys, (*kind)->keys,
-                                                           (*kind)->shared_keys, NULL},
-                              d)) ||
+        (rc = spec_check_keys(
+             root,
+             (const char *const *const[]){common_keys, (*kind)->keys, (*kind)->shared_keys, NULL},
+             d)) ||
         (rc = parse_common(root, *kind, spec_path, max_cells, common, d)) ||
         (rc = (*kind)->parse(root, common, fig, d))) {
-        /* Field errors carry only the JSON path; the file name goes in front here, once.
-         * Messages that already say where they are (a .npy file's) contain "error: ". */
-        if (!strstr(d->msg, "error: ")) {
-            char where[512];
-            snprintf(where, sizeof where, "%s: error", spec_path);
-            diag_prefix(d, where);
-        }
+        /* Field readers know the JSON path; which spec they were reading is known here. */
+        diag_locate(d, spec_path);
         figure_common_free(common);
         return rc;
     }
     common->spec_json = spec_compact(s); /* provenance; NULL (out of memory) just omits it */
-    if (d->warn[0]) {
-        char w[sizeof d->warn];
-        snprintf(w, sizeof w, "%s", d->warn);
-        diag_warn(d, "%s: warning: %s", spec_path, w);
-    }
+    diag_locate(d, spec_path);
     return VZ_OK;
 }
 

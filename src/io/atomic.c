@@ -31,15 +31,15 @@ int atomic_open(struct atomic_file *af, const char *path, struct diag *d)
     memset(af, 0, sizeof *af);
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return diag_set(d, VZ_EIO, "%s: error: is a directory", path);
+        return diag_in(d, VZ_EIO, path, "is a directory");
     if (make_parents(path) != 0)
-        return diag_set(d, VZ_EIO, "%s: error: cannot create directory: %s", path, strerror(errno));
+        return diag_in(d, VZ_EIO, path, "cannot create directory: %s", strerror(errno));
     size_t n = strlen(path);
     af->path = strdup(path);
     af->tmp = malloc(n + 16);
     if (!af->path || !af->tmp) {
         atomic_abort(af);
-        return diag_set(d, VZ_EIO, "%s: error: out of memory", path);
+        return diag_oom(d);
     }
     memcpy(af->tmp, path, n);
     memcpy(af->tmp + n, ".tmp.XXXXXX", 12);
@@ -49,19 +49,19 @@ int atomic_open(struct atomic_file *af, const char *path, struct diag *d)
         free(af->tmp);
         af->tmp = NULL;
         atomic_abort(af);
-        return diag_set(d, VZ_EIO, "%s: error: cannot write: %s", path, strerror(e));
+        return diag_in(d, VZ_EIO, path, "cannot write: %s", strerror(e));
     }
     /* mkstemp makes 0600; figures are meant to be shared, so make them world-readable. */
     if (fchmod(fd, 0644) != 0) {
         close(fd);
         atomic_abort(af);
-        return diag_set(d, VZ_EIO, "%s: error: cannot write: %s", path, strerror(errno));
+        return diag_in(d, VZ_EIO, path, "cannot write: %s", strerror(errno));
     }
     af->f = fdopen(fd, "wb");
     if (!af->f) {
         close(fd);
         atomic_abort(af);
-        return diag_set(d, VZ_EIO, "%s: error: cannot write: %s", path, strerror(errno));
+        return diag_in(d, VZ_EIO, path, "cannot write: %s", strerror(errno));
     }
     return VZ_OK;
 }
@@ -80,7 +80,7 @@ int atomic_commit(struct atomic_file *af, struct diag *d)
         e = errno;
     }
     if (bad) {
-        diag_set(d, VZ_EIO, "%s: error: write failed: %s", af->path, strerror(e));
+        diag_in(d, VZ_EIO, af->path, "write failed: %s", strerror(e));
         atomic_abort(af);
         return VZ_EIO;
     }

@@ -56,18 +56,17 @@ static int parse_header(const char *path, const char *h, struct header *hd, stru
 {
     const char *p = find_key(h, "descr");
     if (!p || *p != '\'')
-        return diag_set(d, VZ_EINPUT, "%s: error: npy header has no 'descr'", path);
+        return diag_in(d, VZ_EINPUT, path, "npy header has no 'descr'");
     p++;
     const char *end = strchr(p, '\'');
     if (!end)
-        return diag_set(d, VZ_EINPUT, "%s: error: npy header has a malformed 'descr'", path);
+        return diag_in(d, VZ_EINPUT, path, "npy header has a malformed 'descr'");
     char descr[16];
     size_t dl = (size_t)(end - p);
     snprintf(descr, sizeof descr, "%.*s", (int)(dl < 15 ? dl : 15), p);
     if (dl != 3 || !strchr("<>=|", descr[0]) || descr[1] != 'f' || !strchr("248", descr[2]))
-        return diag_set(d, VZ_EINPUT,
-                        "%s: error: unsupported dtype '%s' (expected float16, float32 or float64)",
-                        path, descr);
+        return diag_in(d, VZ_EINPUT, path,
+                       "unsupported dtype '%s' (expected float16, float32 or float64)", descr);
     hd->itemsize = descr[2] - '0';
     /* '=' is native order; every machine we run on is little-endian, as is NumPy's default. */
     hd->order = descr[0] == '>' ? '>' : '<';
@@ -78,11 +77,11 @@ static int parse_header(const char *path, const char *h, struct header *hd, stru
     else if (p && strncmp(p, "False", 5) == 0)
         hd->fortran = 0;
     else
-        return diag_set(d, VZ_EINPUT, "%s: error: npy header has no valid 'fortran_order'", path);
+        return diag_in(d, VZ_EINPUT, path, "npy header has no valid 'fortran_order'");
 
     p = find_key(h, "shape");
     if (!p || *p != '(')
-        return diag_set(d, VZ_EINPUT, "%s: error: npy header has no valid 'shape'", path);
+        return diag_in(d, VZ_EINPUT, path, "npy header has no valid 'shape'");
     p++;
     hd->rank = 0;
     for (;;) {
@@ -91,21 +90,21 @@ static int parse_header(const char *path, const char *h, struct header *hd, stru
         if (*p == ')')
             break;
         if (*p < '0' || *p > '9')
-            return diag_set(d, VZ_EINPUT, "%s: error: npy header has a malformed 'shape'", path);
+            return diag_in(d, VZ_EINPUT, path, "npy header has a malformed 'shape'");
         if (hd->rank == TENSOR_MAX_RANK)
-            return diag_set(d, VZ_EINPUT, "%s: error: arrays of rank 1 to %d are supported, this "
-                                          "one has more dimensions", path, TENSOR_MAX_RANK);
+            return diag_in(d, VZ_EINPUT, path,
+                           "arrays of rank 1 to %d are supported, this one has more dimensions",
+                           TENSOR_MAX_RANK);
         errno = 0;
         char *e;
         unsigned long long v = strtoull(p, &e, 10);
         if (errno || v > SIZE_MAX)
-            return diag_set(d, VZ_EINPUT, "%s: error: npy shape dimension too large", path);
+            return diag_in(d, VZ_EINPUT, path, "npy shape dimension too large");
         hd->shape[hd->rank++] = (size_t)v;
         p = e;
     }
     if (hd->rank == 0)
-        return diag_set(d, VZ_EINPUT, "%s: error: npy array is a scalar, expected 1 to 4 "
-                                      "dimensions", path);
+        return diag_in(d, VZ_EINPUT, path, "npy array is a scalar, expected 1 to 4 dimensions");
     return VZ_OK;
 }
 
@@ -188,11 +187,11 @@ int npy_load(const char *path, const struct npy_limits *lim, struct tensor *t, s
     memset(t, 0, sizeof *t);
     FILE *f = fopen(path, "rb");
     if (!f)
-        return diag_set(d, VZ_EINPUT, "%s: error: cannot open: %s", path, strerror(errno));
+        return diag_in(d, VZ_EINPUT, path, "cannot open: %s", strerror(errno));
     struct stat st;
     int rc;
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
-        rc = diag_set(d, VZ_EINPUT, "%s: error: not a regular file", path);
+        rc = diag_in(d, VZ_EINPUT, path, "not a regular file");
     else
         rc = npy_read(f, (size_t)st.st_size, path, lim, t, d);
     fclose(f);
@@ -208,7 +207,7 @@ int npy_read(FILE *f, size_t size, const char *path, const struct npy_limits *li
     unsigned char *raw = NULL;
     unsigned char pre[12];
     if (fread(pre, 1, 8, f) != 8 || memcmp(pre, "\x93NUMPY", 6) != 0) {
-        rc = diag_set(d, VZ_EINPUT, "%s: error: not a .npy file (bad magic)", path);
+        rc = diag_in(d, VZ_EINPUT, path, "not a .npy file (bad magic)");
         goto done;
     }
     int major = pre[6];
@@ -224,14 +223,14 @@ int npy_read(FILE *f, size_t size, const char *path, const struct npy_limits *li
         hlen = pre[8] | (size_t)pre[9] << 8 | (size_t)pre[10] << 16 | (size_t)pre[11] << 24;
         pre_len = 12;
     } else {
-        rc = diag_set(d, VZ_EINPUT, "%s: error: unsupported .npy format version %d", path, major);
+        rc = diag_in(d, VZ_EINPUT, path, "unsupported .npy format version %d", major);
         goto done;
     }
     if (hlen > 1 << 20 || pre_len + hlen > size)
         goto truncated;
     h = malloc(hlen + 1);
     if (!h) {
-        rc = diag_set(d, VZ_EIO, "%s: error: out of memory", path);
+        rc = diag_oom(d);
         goto done;
     }
     if (fread(h, 1, hlen, f) != hlen)
@@ -243,12 +242,11 @@ int npy_read(FILE *f, size_t size, const char *path, const struct npy_limits *li
     size_t n = 1;
     for (int i = 0; i < hd.rank; i++) {
         if (hd.shape[i] == 0) {
-            rc = diag_set(d, VZ_EINPUT, "%s: error: array has an empty dimension", path);
+            rc = diag_in(d, VZ_EINPUT, path, "array has an empty dimension");
             goto done;
         }
         if (n > SIZE_MAX / hd.shape[i] || n * hd.shape[i] > lim->max_elems) {
-            rc = diag_set(d, VZ_EINPUT, "%s: error: array has more than %zu elements", path,
-                          lim->max_elems);
+            rc = diag_in(d, VZ_EINPUT, path, "array has more than %zu elements", lim->max_elems);
             goto done;
         }
         n *= hd.shape[i];
@@ -256,23 +254,24 @@ int npy_read(FILE *f, size_t size, const char *path, const struct npy_limits *li
     if (hd.rank >= 2) {
         size_t q = hd.shape[hd.rank - 2], k = hd.shape[hd.rank - 1];
         if (q * k > lim->max_panel) {
-            rc = diag_set(d, VZ_EINPUT, "%s: error: %zux%zu is %zu cells, over the limit of %zu "
-                                        "per panel (raise it with --max-cells)",
-                          path, q, k, q * k, lim->max_panel);
+            rc = diag_in(
+                d, VZ_EINPUT, path,
+                "%zux%zu is %zu cells, over the limit of %zu per panel (raise it with --max-cells)",
+                q, k, q * k, lim->max_panel);
             goto done;
         }
     }
     size_t want = n * (size_t)hd.itemsize, have = size - pre_len - hlen;
     if (have != want) {
-        rc = diag_set(d, VZ_EINPUT, "%s: error: header declares %zu bytes of data, file has %zu",
-                      path, want, have);
+        rc = diag_in(d, VZ_EINPUT, path, "header declares %zu bytes of data, file has %zu", want,
+                     have);
         goto done;
     }
     t->rank = hd.rank;
     memcpy(t->shape, hd.shape, sizeof hd.shape);
     t->data = malloc(n * sizeof(float));
     if (!t->data) {
-        rc = diag_set(d, VZ_EIO, "%s: error: out of memory", path);
+        rc = diag_oom(d);
         goto done;
     }
     if (hd.itemsize == 4) {
@@ -284,7 +283,7 @@ int npy_read(FILE *f, size_t size, const char *path, const struct npy_limits *li
         enum { CHUNK = 1 << 16 };
         raw = malloc((size_t)CHUNK * (size_t)hd.itemsize);
         if (!raw) {
-            rc = diag_set(d, VZ_EIO, "%s: error: out of memory", path);
+            rc = diag_oom(d);
             goto done;
         }
         for (size_t at = 0; at < n; at += CHUNK) {
@@ -295,12 +294,12 @@ int npy_read(FILE *f, size_t size, const char *path, const struct npy_limits *li
         }
     }
     if (hd.fortran && hd.rank > 1 && fortran_to_c(t) != 0) {
-        rc = diag_set(d, VZ_EIO, "%s: error: out of memory", path);
+        rc = diag_oom(d);
         goto done;
     }
     goto done;
 truncated:
-    rc = diag_set(d, VZ_EINPUT, "%s: error: file is truncated", path);
+    rc = diag_in(d, VZ_EINPUT, path, "file is truncated");
 done:
     if (rc)
         tensor_free(t);

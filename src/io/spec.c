@@ -23,12 +23,6 @@ static const cJSON *J(struct spec_node n)
     return n.json;
 }
 
-/* "(top level)" reads better than an empty path in messages. */
-static const char *shown(const char *path)
-{
-    return path[0] ? path : "(top level)";
-}
-
 static void line_col(const char *buf, size_t at, int *line, int *col)
 {
     *line = 1;
@@ -54,26 +48,26 @@ int spec_parse(const char *name, const char *buf, size_t len, struct spec **out,
     while (ws < len && (buf[ws] == ' ' || buf[ws] == '\t' || buf[ws] == '\r' || buf[ws] == '\n'))
         ws++;
     if (ws == len)
-        return diag_set(d, VZ_EINPUT, "%s: error: empty file, expected a JSON object", name);
+        return diag_in(d, VZ_EINPUT, name, "empty file, expected a JSON object");
     size_t err_at;
     const char *msg;
     if (jsoncheck(buf + skip, len - skip, &err_at, &msg)) {
         int line, col;
         line_col(buf, skip + err_at, &line, &col);
-        return diag_set(d, VZ_EINPUT, "%s:%d:%d: error: %s", name, line, col, msg);
+        return diag_pos(d, VZ_EINPUT, name, line, col, "%s", msg);
     }
     struct spec *s = calloc(1, sizeof *s);
     if (!s)
-        return diag_set(d, VZ_EIO, "%s: error: out of memory", name);
+        return diag_oom(d);
     s->name = strdup(name);
     s->root = cJSON_ParseWithLength(buf + skip, len - skip);
     if (!s->name || !s->root) {
         spec_free(s);
-        return diag_set(d, VZ_EIO, "%s: error: out of memory while parsing", name);
+        return diag_in(d, VZ_EIO, name, "out of memory while parsing");
     }
     if (!cJSON_IsObject(s->root)) {
         spec_free(s);
-        return diag_set(d, VZ_EINPUT, "%s:1:1: error: expected a JSON object at the top level", name);
+        return diag_pos(d, VZ_EINPUT, name, 1, 1, "expected a JSON object at the top level");
     }
     *out = s;
     return VZ_OK;
@@ -84,22 +78,22 @@ int spec_load(const char *file, struct spec **out, struct diag *d)
     *out = NULL;
     FILE *f = fopen(file, "rb");
     if (!f)
-        return diag_set(d, VZ_EINPUT, "%s: error: cannot open: %s", file, strerror(errno));
+        return diag_in(d, VZ_EINPUT, file, "cannot open: %s", strerror(errno));
     struct stat st;
     if (fstat(fileno(f), &st) != 0 || S_ISDIR(st.st_mode)) {
         fclose(f);
-        return diag_set(d, VZ_EINPUT, "%s: error: is a directory, expected a JSON file", file);
+        return diag_in(d, VZ_EINPUT, file, "is a directory, expected a JSON file");
     }
     if (st.st_size > SPEC_MAX_BYTES) {
         fclose(f);
-        return diag_set(d, VZ_EINPUT, "%s: error: spec is %lld bytes, the limit is %d", file,
-                        (long long)st.st_size, SPEC_MAX_BYTES);
+        return diag_in(d, VZ_EINPUT, file, "spec is %lld bytes, the limit is %d",
+                       (long long)st.st_size, SPEC_MAX_BYTES);
     }
     size_t cap = (size_t)st.st_size + 1, len = 0;
     char *buf = malloc(cap);
     if (!buf) {
         fclose(f);
-        return diag_set(d, VZ_EIO, "%s: error: out of memory", file);
+        return diag_oom(d);
     }
     /* Read to EOF rather than trusting st_size, which lies for pipes and /proc files. */
     for (;;) {
@@ -107,14 +101,13 @@ int spec_load(const char *file, struct spec **out, struct diag *d)
             if (cap > SPEC_MAX_BYTES) {
                 free(buf);
                 fclose(f);
-                return diag_set(d, VZ_EINPUT, "%s: error: spec exceeds %d bytes", file,
-                                SPEC_MAX_BYTES);
+                return diag_in(d, VZ_EINPUT, file, "spec exceeds %d bytes", SPEC_MAX_BYTES);
             }
             char *nb = realloc(buf, cap * 2);
             if (!nb) {
                 free(buf);
                 fclose(f);
-                return diag_set(d, VZ_EIO, "%s: error: out of memory", file);
+                return diag_oom(d);
             }
             buf = nb;
             cap *= 2;
@@ -128,7 +121,7 @@ int spec_load(const char *file, struct spec **out, struct diag *d)
     fclose(f);
     if (bad) {
         free(buf);
-        return diag_set(d, VZ_EINPUT, "%s: error: read failed", file);
+        return diag_in(d, VZ_EINPUT, file, "read failed");
     }
     buf[len] = '\0';
     int rc = spec_parse(file, buf, len, out, d);
@@ -231,7 +224,7 @@ static int mismatch(struct spec_node n, const char *expected, struct diag *d)
 {
     char got[64];
     describe(J(n), got, sizeof got);
-    return diag_set(d, VZ_EINPUT, "%s: expected %s, got %s", shown(n.path), expected, got);
+    return diag_at(d, VZ_EINPUT, n.path, "expected %s, got %s", expected, got);
 }
 
 static size_t edit_distance(const char *a, const char *b)
@@ -291,12 +284,12 @@ int spec_check_keys(struct spec_node obj, const char *const *const *lists, struc
         if (!in_lists(child->string, lists)) {
             const char *hint = spec_nearest(child->string, lists);
             if (hint)
-                return diag_set(d, VZ_EINPUT, "%s: unknown key (did you mean \"%s\"?)", n.path, hint);
-            return diag_set(d, VZ_EINPUT, "%s: unknown key", n.path);
+                return diag_at(d, VZ_EINPUT, n.path, "unknown key (did you mean \"%s\"?)", hint);
+            return diag_at(d, VZ_EINPUT, n.path, "unknown key");
         }
         for (const cJSON *o = J(obj)->child; o != child; o = o->next)
             if (strcmp(o->string, child->string) == 0)
-                return diag_set(d, VZ_EINPUT, "%s: duplicate key", n.path);
+                return diag_at(d, VZ_EINPUT, n.path, "duplicate key");
     }
     return VZ_OK;
 }
@@ -353,10 +346,10 @@ int spec_string(struct spec_node n, bool allow_empty, char **out, struct diag *d
         return mismatch(n, "a non-empty string", d);
     long bad = utf8_invalid_at(s, strlen(s));
     if (bad >= 0)
-        return diag_set(d, VZ_EINPUT, "%s: invalid UTF-8 at byte %ld", shown(n.path), bad);
+        return diag_at(d, VZ_EINPUT, n.path, "invalid UTF-8 at byte %ld", bad);
     char *copy = strdup(s);
     if (!copy)
-        return diag_set(d, VZ_EIO, "%s: out of memory", shown(n.path));
+        return diag_oom(d);
     *out = copy;
     return VZ_OK;
 }
@@ -387,8 +380,8 @@ int spec_choice(struct spec_node n, const char *const *choices, int *out, struct
     const char *const *lists[] = {choices, NULL};
     const char *hint = spec_nearest(s, lists);
     if (hint)
-        return diag_set(d, VZ_EINPUT, "%s: unknown value \"%s\" (did you mean \"%s\"?)",
-                        shown(n.path), s, hint);
+        return diag_at(d, VZ_EINPUT, n.path, "unknown value \"%s\" (did you mean \"%s\"?)", s,
+                       hint);
     return mismatch(n, want, d);
 }
 
@@ -398,11 +391,11 @@ int spec_array(struct spec_node n, size_t min_len, size_t max_len, struct diag *
         return mismatch(n, "an array", d);
     size_t len = spec_len(n);
     if (len < min_len)
-        return diag_set(d, VZ_EINPUT, "%s: expected at least %zu element%s, got %zu",
-                        shown(n.path), min_len, min_len == 1 ? "" : "s", len);
+        return diag_at(d, VZ_EINPUT, n.path, "expected at least %zu element%s, got %zu", min_len,
+                       min_len == 1 ? "" : "s", len);
     if (len > max_len)
-        return diag_set(d, VZ_EINPUT, "%s: expected at most %zu elements, got %zu",
-                        shown(n.path), max_len, len);
+        return diag_at(d, VZ_EINPUT, n.path, "expected at most %zu elements, got %zu", max_len,
+                       len);
     return VZ_OK;
 }
 
@@ -429,7 +422,7 @@ int spec_require(struct spec_node obj, const char *key, struct spec_node *out, s
 {
     *out = spec_get(obj, key);
     if (!out->json)
-        return diag_set(d, VZ_EINPUT, "%s: missing required key", out->path);
+        return diag_at(d, VZ_EINPUT, out->path, "missing required key");
     return VZ_OK;
 }
 

@@ -90,7 +90,7 @@ static void load(const char *spec, struct prepared *p)
     struct diag d;
     diag_init(&d);
     if (figure_load(spec, NULL, 0, &p->kind, &p->fig, &p->c, &d) != VZ_OK) {
-        fprintf(stderr, "bench: %s\n", d.msg);
+        diag_print(&d, stderr);
         exit(1);
     }
 }
@@ -179,9 +179,18 @@ static void write_npy(const char *path, int n)
 {
     FILE *f = fopen(path, "wb");
     char dict[128];
-    int len = snprintf(dict, sizeof dict, "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", n, n);
+    int len = snprintf(dict, sizeof dict,
+                       "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", n, n);
     int hlen = ((10 + len + 1 + 63) / 64) * 64 - 10;
-    unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(hlen & 255),
+    unsigned char pre[10] = {0x93,
+                             'N',
+                             'U',
+                             'M',
+                             'P',
+                             'Y',
+                             1,
+                             0,
+                             (unsigned char)(hlen & 255),
                              (unsigned char)(hlen >> 8)};
     fwrite(pre, 1, 10, f);
     fputs(dict, f);
@@ -249,7 +258,8 @@ int main(int argc, char **argv)
     int threads = (int)sysconf(_SC_NPROCESSORS_ONLN); /* as a single render uses */
     if (json)
         fputs("{\"results\":[\n", json);
-    const char *specs[] = {"data/compression.json", "data/attention.json", "data/letter-counting.json"};
+    const char *specs[] = {"data/compression.json", "data/attention.json",
+                           "data/letter-counting.json"};
     const char *out = "/tmp/vizgen-bench.png";
     printf("%-38s %-10s %12s  %7s  %11s  %s\n", "what", "phase", "median", "spread", "peak RSS",
            "PNG");
@@ -270,16 +280,21 @@ int main(int argc, char **argv)
         snprintf(spec, sizeof spec, "/tmp/vizgen-bench-%d.json", n);
         write_npy(npy, n);
         FILE *f = fopen(spec, "w");
-        fprintf(f, "{\"figure\": \"attention-heatmap\", \"npy\": \"%s\", \"mask\": \"causal\"}\n", npy);
+        fprintf(f, "{\"figure\": \"attention-heatmap\", \"npy\": \"%s\", \"mask\": \"causal\"}\n",
+                npy);
         fclose(f);
         snprintf(what, sizeof what, "heatmap %dx%d float32 .npy", n, n);
         char *av[] = {vizgen, "render", spec, "-o", (char *)out, NULL};
         int r = n >= 2048 ? (runs + 1) / 2 : runs;
         whole_process(what, av, r, NULL);
         if (n == 2048) {
-            /* The statistics of the attention lab over raw scores, as `vizgen stats` reports them. */
+            /* The statistics of the attention lab over raw scores, as `vizgen stats` reports them.
+             */
             f = fopen(spec, "w");
-            fprintf(f, "{\"figure\": \"attention-heatmap\", \"npy\": \"%s\", \"normalize\": \"softmax\"}\n", npy);
+            fprintf(f,
+                    "{\"figure\": \"attention-heatmap\", \"npy\": \"%s\", \"normalize\": "
+                    "\"softmax\"}\n",
+                    npy);
             fclose(f);
             char *sv[] = {vizgen, "stats", spec, "--json", NULL};
             whole_process("vizgen stats --json 2048x2048, softmax", sv, r, NULL);
