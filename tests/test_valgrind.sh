@@ -28,7 +28,8 @@ done
 memcheck "svg output" render data/attention.json -o "$scratch/out.svg"
 memcheck "dark theme, transparent, scale 2" render data/letter-counting.json -o "$scratch/t.png" --theme dark --transparent --scale 2
 memcheck "stats" stats data/attention.json --json
-memcheck "all" all data --force
+# From the scratch folder, so the figures land in its out/, not in the source tree's.
+cd "$scratch" && memcheck "all" all "$root/data" --force && cd "$root" || exit 2
 for bad in syntax_missing_comma bar_value_string unknown_key_typo heatmap_tokens_mismatch \
     letters_highlight_out_of_range title_1mb; do
     memcheck "bad input $bad" render "tests/bad/$bad.json" -o "$scratch/bad.png"

@@ -65,7 +65,6 @@ struct render_opts {
     bool transparent;
     bool only_stale; /* skip when the output is newer than the spec, its inputs and vizgen */
     size_t max_cells; /* 0: FIGURE_MAX_CELLS */
-    int threads;      /* for PNG compression; 0: one per online CPU */
 };
 
 /* Renders the spec at spec_path to PNG, SVG or PDF by the output's extension. kind NULL means:

@@ -1,6 +1,6 @@
-/* png: encoding a finished Cairo image surface as PNG, written atomically, and reading a text
- * chunk back. Deterministic by construction: no time chunk, fixed compression settings, and the
- * same bytes whatever the number of threads. */
+/* png: encoding a finished Cairo image surface as PNG through libpng, written atomically, and
+ * reading a text chunk back. Deterministic by construction: no time chunk and fixed compression
+ * settings, so the same pixels always give the same bytes. */
 #ifndef VIZGEN_PNG_H
 #define VIZGEN_PNG_H
 
@@ -16,10 +16,10 @@ struct png_text {
 };
 
 /* Writes img to path: 8-bit RGB from CAIRO_FORMAT_RGB24, RGBA (un-premultiplied) from ARGB32,
- * with a pHYs chunk for dpi and the given text chunks, compressing on up to `threads` threads
- * (at least one). The file at path is replaced only on success. */
+ * with a pHYs chunk for dpi and the given text chunks (at most 4). The file at path is replaced
+ * only on success. */
 int png_write(cairo_surface_t *img, const char *path, double dpi, const struct png_text *texts,
-              int n_texts, int threads, struct diag *d);
+              int n_texts, struct diag *d);
 
 /* Reads the text chunk `key` (one before the image data, where png_write puts them) of the PNG
  * at path into *out (malloc'd; caller frees). */

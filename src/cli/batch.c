@@ -96,7 +96,6 @@ struct pool {
     int signo;
     sigset_t signals;
     const struct batch_opts *opts;
-    int encode_threads; /* each figure's share of the cores for PNG compression */
     FILE *err;
     pthread_mutex_t lock;
 };
@@ -131,7 +130,6 @@ static void *worker(void *arg)
         if (j->figure) {
             struct render_opts ro = {0};
             ro.only_stale = !p->opts->force;
-            ro.threads = p->encode_threads;
             double t0 = now_ms();
             j->status = figure_render_file(j->spec, NULL, &ro, &j->written, &j->skipped, &j->d);
             j->ms = now_ms() - t0;
@@ -170,8 +168,6 @@ int batch_render_dir(const char *dir, const struct batch_opts *opts, FILE *out, 
         workers = 1;
     if (workers > n)
         workers = n;
-    /* Fewer specs than cores: the spare cores help compress. */
-    p.encode_threads = workers > 0 && workers < cores ? (int)(cores / workers) : 1;
     /* Signals wait for a thread of their own, so every file is either finished or never
      * started and no temporary file is left behind; the workers and this thread inherit the
      * mask that blocks them. This thread renders too, so one worker needs no thread at all. */

@@ -59,7 +59,7 @@ static bool ends_with(const char *s, const char *suffix)
 }
 
 static int write_png(struct canvas *cv, const struct figure_common *c, const char *path,
-                     int threads, struct diag *d)
+                     struct diag *d)
 {
     cairo_surface_t *img;
     int rc = canvas_rasterize(cv, &img, d);
@@ -69,9 +69,7 @@ static int write_png(struct canvas *cv, const struct figure_common *c, const cha
     int n = 1;
     if (c->spec_json && strlen(c->spec_json) <= MAX_EMBEDDED_SPEC)
         texts[n++] = (struct png_text){"vizgen-spec", c->spec_json, true};
-    if (threads <= 0)
-        threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
-    rc = png_write(img, path, c->dpi, texts, n, threads > 0 ? threads : 1, d);
+    rc = png_write(img, path, c->dpi, texts, n, d);
     cairo_surface_destroy(img);
     return rc;
 }
@@ -116,7 +114,7 @@ int figure_render_file(const char *spec_path, const struct figure_kind *want,
     if (vector)
         rc = vector_write(&cv, ends_with(path, ".svg") ? VECTOR_SVG : VECTOR_PDF, path, c.title, d);
     else
-        rc = write_png(&cv, &c, path, opts->threads, d);
+        rc = write_png(&cv, &c, path, d);
     if (rc || (opts->dump_layout && (rc = layout_write_json(&cv.layout, opts->dump_layout, d))))
         goto done;
 success:

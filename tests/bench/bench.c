@@ -1,7 +1,7 @@
 /* bench: where vizgen's time goes. In one run: whole `vizgen` processes (wall time, peak RSS,
  * PNG size) for each default figure, `vizgen all`, heatmaps from .npy at growing sizes and
  * `vizgen stats` on the 2048x2048 one; then each default figure's phases in-process, and the
- * floor — encoding a finished pixel buffer alone, on one thread and on all. Prints a table, and
+ * floor — encoding a finished pixel buffer alone. Prints a table, and
  * JSON with --json. Not a test: it asserts nothing. Run from the source tree:
  * build/tests/bench/bench build/vizgen (it re-renders out/ from data/ along the way). */
 #define _DEFAULT_SOURCE /* wait4 */
@@ -112,7 +112,7 @@ static void release(struct prepared *p)
 }
 
 /* The pipeline of figure_render_file, phase by phase. */
-static void in_process(const char *spec, int runs, int threads)
+static void in_process(const char *spec, int runs)
 {
     struct series parse = {0}, paint = {0}, raster = {0}, encode = {0}, total = {0};
     for (int r = 0; r < runs; r++) {
@@ -127,7 +127,7 @@ static void in_process(const char *spec, int runs, int threads)
         double t2 = now_ms();
         canvas_rasterize(&p.cv, &img, &d);
         double t3 = now_ms();
-        png_write(img, "/tmp/vizgen-bench.png", p.c.dpi, NULL, 0, threads, &d);
+        png_write(img, "/tmp/vizgen-bench.png", p.c.dpi, NULL, 0, &d);
         double t4 = now_ms();
         parse.v[parse.n++] = t1 - t0;
         paint.v[paint.n++] = t2 - t1;
@@ -215,7 +215,7 @@ static void write_npy(const char *path, int n)
 }
 
 /* The floor: encode the default heatmap's finished pixels again and again. */
-static void floor_encode(const char *spec, int runs, int threads)
+static void floor_encode(const char *spec, int runs)
 {
     struct diag d;
     diag_init(&d);
@@ -227,12 +227,10 @@ static void floor_encode(const char *spec, int runs, int threads)
     struct series enc = {0};
     for (int r = 0; r < runs; r++) {
         double t0 = now_ms();
-        png_write(img, "/tmp/vizgen-bench.png", 144, NULL, 0, threads, &d);
+        png_write(img, "/tmp/vizgen-bench.png", 144, NULL, 0, &d);
         enc.v[enc.n++] = now_ms() - t0;
     }
-    char phase[32];
-    snprintf(phase, sizeof phase, "floor %dT", threads);
-    report(spec, phase, &enc, 0, 0);
+    report(spec, "floor", &enc, 0, 0);
     cairo_surface_destroy(img);
     release(&p);
 }
@@ -255,7 +253,6 @@ int main(int argc, char **argv)
     }
     if (runs < 1 || runs > MAX_RUNS)
         runs = 21;
-    int threads = (int)sysconf(_SC_NPROCESSORS_ONLN); /* as a single render uses */
     if (json)
         fputs("{\"results\":[\n", json);
     const char *specs[] = {"data/compression.json", "data/attention.json",
@@ -303,10 +300,8 @@ int main(int argc, char **argv)
         unlink(spec);
     }
     for (int i = 0; i < 3; i++)
-        in_process(specs[i], runs, threads);
-    floor_encode("data/attention.json", runs, 1);
-    if (threads > 1)
-        floor_encode("data/attention.json", runs, threads);
+        in_process(specs[i], runs);
+    floor_encode("data/attention.json", runs);
     unlink("/tmp/vizgen-bench.png");
     if (json) {
         fputs("\n]}\n", json);
