@@ -209,7 +209,7 @@ static void npy_every_dtype_order_and_layout_loads_the_same_values(void)
                 struct tensor t;
                 struct diag d;
                 diag_init(&d);
-                struct npy_limits lim = {1000, 1000};
+                struct tensor_limits lim = {1000, 1000};
                 int rc = npy_load(path, &lim, &t, &d);
                 if (!CHECK(rc == 0))
                     fprintf(stderr, "    %s: %s\n", dict, diag_text(&d));
@@ -231,7 +231,7 @@ static void expect_npy_error(const char *dict, size_t data_len, const char *frag
     struct tensor t;
     struct diag d;
     diag_init(&d);
-    struct npy_limits lim = {1 << 20, 1 << 20};
+    struct tensor_limits lim = {1 << 20, 1 << 20};
     CHECK(npy_load(path, &lim, &t, &d) == VZ_EINPUT);
     if (!CHECK(strstr(diag_text(&d), fragment) != NULL))
         fprintf(stderr, "    message: %s\n    wanted: %s\n", diag_text(&d), fragment);
@@ -259,7 +259,7 @@ static void npy_bad_files_get_their_exact_errors(void)
     struct tensor t;
     struct diag d;
     diag_init(&d);
-    struct npy_limits small = {100, 100};
+    struct tensor_limits small = {100, 100};
     CHECK(npy_load(path, &small, &t, &d) == VZ_EINPUT);
     CHECK(strstr(diag_text(&d), "not a .npy file (bad magic)") != NULL);
     unlink(path);

@@ -46,7 +46,8 @@ void attn_softmax_rows(struct attn *a);
 /* Index of the first row whose unmasked weights do not sum to 1 within tol, or -1. */
 long attn_first_unnormalized_row(const struct attn *a, double tol, double *sum);
 
-/* Entropy of row i over unmasked cells (0 log 0 = 0), in nats or bits; NaN for a fully masked row. */
+/* Entropy of row i over unmasked cells (0 log 0 = 0), in nats or bits; NaN for a fully masked row.
+ */
 double attn_entropy(const struct attn *a, size_t i, bool bits);
 /* Fraction of row i's unmasked weights below threshold; NaN for a fully masked row. */
 double attn_sparsity(const struct attn *a, size_t i, double threshold);

@@ -1,14 +1,31 @@
 /* attn_source: the attention a spec describes — synthetic letter-counting weights from "text", or
  * real weights from inline "weights" or an "npy" file, with a layer/head selection and labels.
- * It reads spec keys (through spec.h) and hands figures plain matrices; figures that show
- * attention all share it. Ownership: attn_source_free releases everything in it. */
+ * Its keys are a group that every kind showing attention includes in its table; from the keys
+ * read, attn_source_build makes plain matrices. Ownership: attn_source_free releases the
+ * source; the keys are released with their figure's struct. */
 #ifndef VIZGEN_ATTN_SOURCE_H
 #define VIZGEN_ATTN_SOURCE_H
 
 #include "vizgen/attention.h"
-#include "vizgen/spec.h"
+#include "vizgen/keys.h"
+#include "vizgen/tensor.h"
 
 enum { ATTN_MAX_TEXT = 4096 };
+
+/* The attention keys as read by keys_read (see attn_source_keys). */
+struct attn_keys {
+    char *text;
+    char **tokens;
+    size_t n_tokens;
+    struct tensor weights;
+    char *npy; /* resolved against the spec's folder */
+    long layer, head;
+    int mask, normalize;
+    double sharpness, noise;
+    long seed;
+};
+
+extern const struct key_set attn_source_keys;
 
 struct attn_panel {
     struct attn a;
@@ -23,20 +40,16 @@ struct attn_source {
     uint32_t *cps; /* the text's code points when labels come from "text", else NULL */
     size_t n_cps;
     bool synthetic;
-    char *input_path; /* the .npy file read, resolved against the spec's folder, or NULL */
 };
-
-/* The top-level keys attn_source_parse reads, NULL-terminated. */
-extern const char *const attn_source_keys[];
 
 struct attn_request {
-    const char *spec_path; /* .npy paths are relative to the spec's folder */
-    bool all_heads;        /* every head (of "layer" if given, else of every layer) */
-    size_t max_cells;      /* the most cells one panel may have, checked before allocating */
+    bool all_heads;   /* every head (of "layer" if given, else of every layer) */
+    size_t max_cells; /* the most cells one panel may have, checked before allocating */
 };
 
-/* Reads the attention keys of root. Rows that do not sum to 1 put a warning in d->warn. */
-int attn_source_parse(struct spec_node root, const struct attn_request *req,
+/* Builds the attention the keys describe; root is only asked which keys were given. Takes the
+ * inline weights out of k rather than copying them. Rows that do not sum to 1 add a warning. */
+int attn_source_build(struct spec_node root, struct attn_keys *k, const struct attn_request *req,
                       struct attn_source *out, struct diag *d);
 void attn_source_free(struct attn_source *s);
 

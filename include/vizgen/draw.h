@@ -17,7 +17,7 @@ struct rgb {
 struct rgb rgb_hex(unsigned hex);
 unsigned rgb_to_hex(struct rgb c);
 struct rgb rgb_mix(struct rgb a, struct rgb b, double t); /* t=0 -> a, t=1 -> b */
-double rgb_luminance(struct rgb c);                        /* WCAG relative luminance */
+double rgb_luminance(struct rgb c);                       /* WCAG relative luminance */
 struct rgb rgb_text_on(struct rgb bg); /* black or white, whichever contrasts more (>= 4.5:1) */
 
 /* Colours are passed as 0xRRGGBB, or as one of these roles, which the canvas's theme resolves,
@@ -27,7 +27,7 @@ enum color_role {
     MUTED,           /* subtitles, tick labels, annotations */
     FAINT,           /* axis lines, dimmed marks */
     GRIDLINE,
-    PAPER,           /* the background */
+    PAPER, /* the background */
 };
 
 struct theme {
@@ -88,8 +88,8 @@ void draw_measure(struct canvas *cv, const char *text, struct font f, struct tex
  * centred on (x, y). */
 struct box draw_text(struct canvas *cv, const char *text, double x, double y, struct font f,
                      enum halign ha, enum valign va, unsigned rgb, const char *role, long index);
-struct box draw_text_vertical(struct canvas *cv, const char *text, double x, double y, struct font f,
-                              unsigned rgb, const char *role, long index);
+struct box draw_text_vertical(struct canvas *cv, const char *text, double x, double y,
+                              struct font f, unsigned rgb, const char *role, long index);
 /* A copy of text shortened with "…" to fit max_width (malloc'd; caller frees; NULL on OOM). */
 char *draw_ellipsize(struct canvas *cv, const char *text, struct font f, double max_width);
 

@@ -1,92 +1,91 @@
-/* figure: the registry of figure kinds and the render pipeline they plug into
- * (load spec -> check shared keys -> kind's parse -> free JSON -> kind's render -> PNG).
- * A kind owns its own spec keys and drawing; this module owns everything they share. */
+/* figure: the registry of figure kinds. A kind is one file that exports a `struct figure_kind`:
+ * its key table, a parse step for what the table cannot say (rules across keys, derived data)
+ * and a render step; the registry reads the spec through the tables, so a new kind is one
+ * file, one row in figure_kinds[] and its table. The pipeline around it is in render.h. */
 #ifndef VIZGEN_FIGURE_H
 #define VIZGEN_FIGURE_H
 
-#include "vizgen/attn_source.h"
 #include "vizgen/diag.h"
-#include "vizgen/draw.h"
+#include "vizgen/keys.h"
 #include "vizgen/spec.h"
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 
-/* Keys every spec may carry, validated once before dispatch. */
+struct canvas;
+struct theme;
+struct attn_source;
+
+/* Keys every spec may carry, read by the registry before the kind's own. */
 struct figure_common {
     char *title, *subtitle, *output;
     double width; /* logical pixels */
     double scale; /* pixels per logical pixel */
     double dpi;
+    int theme_choice; /* index into theme_names; theme is what it names */
     const struct theme *theme;
     bool transparent;
-    char *spec_json; /* the spec as compact JSON, for provenance; may be NULL */
+    char *spec_json;       /* the spec as compact JSON, for provenance; may be NULL */
     const char *spec_path; /* where the spec was read from (borrowed), to resolve its paths */
     size_t max_cells;      /* the most cells one attention panel may have */
 };
 
-enum { FIGURE_MAX_CELLS = 16384 * 16384 };
+enum { FIGURE_MAX_CELLS = 16384 * 16384, FIGURE_MAX_INPUTS = 64 };
 
 struct figure_kind {
     const char *name;
     const char *summary;        /* one line for `vizgen list` */
     const char *default_output; /* file name under out/ */
     const char *default_title, *default_subtitle;
-    const char *const *keys;    /* the kind's own top-level keys, NULL-terminated */
-    const char *const *shared_keys; /* keys of a shared reader it uses (attn_source), or NULL */
-    const char *help;           /* its keys and defaults, for `vizgen KIND --help` */
-    /* Reads the kind's keys from root into a new figure struct (*out, freed with `free`); the
-     * shared keys are already in c. */
-    int (*parse)(struct spec_node root, const struct figure_common *c, void **out, struct diag *d);
+    const struct key_set *keys; /* its own keys; a KEY_GROUP row brings in shared ones */
+    size_t size;                /* of the struct that keys_read fills and parse completes */
+    /* What the table cannot check or compute: rules across keys, limits that depend on the
+     * data, derived arrays. fig holds the keys already read. Optional. */
+    int (*parse)(struct spec_node root, const struct figure_common *c, void *fig, struct diag *d);
     /* Draws the figure and sets cv->height. */
-    int (*render)(const void *fig, const struct figure_common *c, struct canvas *cv, struct diag *d);
+    int (*render)(const void *fig, const struct figure_common *c, struct canvas *cv,
+                  struct diag *d);
+    /* Releases what parse derived (not the keys, not fig itself). Optional. */
     void (*free)(void *fig);
-    /* The attention the figure shows, for `vizgen stats`; NULL for kinds without one. */
+    /* The attention the figure shows, for `vizgen stats`. Optional. */
     const struct attn_source *(*attention)(const void *fig);
+    /* Files it reads besides those its KEY_PATH keys name (shards an index lists, say), as
+     * keys_paths reports them. Optional. */
+    size_t (*inputs)(const void *fig, const char **paths, size_t cap);
 };
-
-extern const struct figure_kind fig_compression_kind;
-extern const struct figure_kind fig_heatmap_kind;
-extern const struct figure_kind fig_letters_kind;
 
 /* The registry, NULL-terminated. */
 extern const struct figure_kind *const figure_kinds[];
+/* The keys every kind shares (title, output, theme...). */
+extern const struct key_set figure_common_keys;
 
 /* Fills names with the kinds' names, NULL-terminated, at most cap entries including the NULL. */
 void figure_names(const char **names, size_t cap);
 /* The kind called name, or NULL. */
 const struct figure_kind *figure_find(const char *name);
 
-/* Command-line overrides; zero/NULL/false fields leave the spec's value. */
-struct render_opts {
-    const char *output;
-    const char *dump_layout;
-    double width, scale;
-    const struct theme *theme;
-    bool transparent;
-    bool only_stale; /* skip when the output is newer than the spec, its inputs and vizgen */
-    size_t max_cells; /* 0: FIGURE_MAX_CELLS */
-};
-
-/* Renders the spec at spec_path to PNG, SVG or PDF by the output's extension. kind NULL means:
- * the kind named by the spec's "figure" key. On success *out_path (malloc'd, caller frees) is the
- * file written, or that would have been when *skipped says it was up to date. */
-int figure_render_file(const char *spec_path, const struct figure_kind *kind,
-                       const struct render_opts *opts, char **out_path, bool *skipped,
-                       struct diag *d);
-
-/* Parses and validates the spec at spec_path without rendering. want, if not NULL, is the kind
- * the caller expects; max_cells 0 means FIGURE_MAX_CELLS. On success the caller owns *fig (free
- * with (*kind)->free) and *common (free with figure_common_free). */
+/* Parses and validates the spec at spec_path. want, if not NULL, is the kind the caller
+ * expects; max_cells 0 means FIGURE_MAX_CELLS. On success the caller owns *fig (release with
+ * figure_free) and *common (figure_common_free). Errors name the spec file. */
 int figure_load(const char *spec_path, const struct figure_kind *want, size_t max_cells,
                 const struct figure_kind **kind, void **fig, struct figure_common *common,
                 struct diag *d);
-/* The same for a spec already parsed (fuzzing, tests); spec_path only names it in messages. */
+/* The same for a spec already parsed (fuzzing, tests); spec_path names it in messages. */
 int figure_parse(const struct spec *s, const char *spec_path, const struct figure_kind *want,
                  size_t max_cells, const struct figure_kind **kind, void **fig,
                  struct figure_common *common, struct diag *d);
+void figure_free(const struct figure_kind *kind, void *fig); /* NULL fig is fine */
 void figure_common_free(struct figure_common *c);
 
-/* A path relative to the spec file's directory (absolute paths are kept). Caller frees. */
-char *figure_resolve_path(const char *spec_path, const char *rel);
+/* Every file the figure reads (its KEY_PATH values and the kind's own inputs), up to cap;
+ * returns how many there are. The strings belong to fig. */
+size_t figure_inputs(const struct figure_kind *kind, const void *fig, const char **paths,
+                     size_t cap);
+
+/* `vizgen KIND --help`: the kind's keys, defaults and help, from its tables. */
+void figure_help(const struct figure_kind *kind, FILE *f);
+/* The kind's JSON Schema (draft 2020-12), from the same tables. */
+void figure_schema(const struct figure_kind *kind, FILE *f);
 
 #endif

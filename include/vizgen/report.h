@@ -17,7 +17,6 @@ struct report_opts {
 
 /* Loads the attention the spec at spec_path describes (any figure kind that has one) and
  * writes its statistics to out. */
-int report_stats(const char *spec_path, const struct report_opts *opts, FILE *out,
-                 struct diag *d);
+int report_stats(const char *spec_path, const struct report_opts *opts, FILE *out, struct diag *d);
 
 #endif

@@ -20,7 +20,15 @@ struct spec_node {
     char path[192];
 };
 
-enum spec_type { SPEC_ABSENT, SPEC_NULL, SPEC_BOOL, SPEC_NUMBER, SPEC_STRING, SPEC_ARRAY, SPEC_OBJECT };
+enum spec_type {
+    SPEC_ABSENT,
+    SPEC_NULL,
+    SPEC_BOOL,
+    SPEC_NUMBER,
+    SPEC_STRING,
+    SPEC_ARRAY,
+    SPEC_OBJECT
+};
 
 /* Reads and parses FILE. The top level must be an object. On error returns non-zero with
  * "FILE:LINE:COL: error: ..." (syntax) or "FILE: error: ..." in d; *out is then NULL. */
@@ -34,9 +42,10 @@ struct spec_node spec_root(const struct spec *s);
 char *spec_compact(const struct spec *s);
 
 enum spec_type spec_type_of(struct spec_node n);
-size_t spec_len(struct spec_node n);                     /* array length, else 0 */
-struct spec_node spec_at(struct spec_node arr, size_t i); /* path "arr[i]" */
+size_t spec_len(struct spec_node n);                              /* array length, else 0 */
+struct spec_node spec_at(struct spec_node arr, size_t i);         /* path "arr[i]" */
 struct spec_node spec_get(struct spec_node obj, const char *key); /* absent -> SPEC_ABSENT */
+bool spec_has(struct spec_node obj, const char *key);             /* whether obj gives key */
 
 /* Errors if obj has a key in none of the lists (each NULL-terminated; `lists` itself ends with
  * NULL), naming the nearest known key as a hint, or has a key twice. */
@@ -44,7 +53,8 @@ int spec_check_keys(struct spec_node obj, const char *const *const *lists, struc
 
 /* Value readers: on a type or range mismatch they fill d with the path and what was found. */
 int spec_expect_object(struct spec_node n, struct diag *d);
-int spec_number(struct spec_node n, double lo, double hi, bool lo_open, double *out, struct diag *d);
+int spec_number(struct spec_node n, double lo, double hi, bool lo_open, double *out,
+                struct diag *d);
 int spec_int(struct spec_node n, long lo, long hi, long *out, struct diag *d);
 /* Copies a string (malloc'd, caller frees). allow_empty=false rejects "". */
 int spec_string(struct spec_node n, bool allow_empty, char **out, struct diag *d);
@@ -59,7 +69,8 @@ int spec_numbers(struct spec_node arr, double *out, size_t n, struct diag *d);
  * validated as above. spec_req_* fail when the field is absent. */
 int spec_opt_number(struct spec_node obj, const char *key, double lo, double hi, bool lo_open,
                     double *out, struct diag *d);
-int spec_opt_int(struct spec_node obj, const char *key, long lo, long hi, long *out, struct diag *d);
+int spec_opt_int(struct spec_node obj, const char *key, long lo, long hi, long *out,
+                 struct diag *d);
 int spec_opt_string(struct spec_node obj, const char *key, bool allow_empty, char **out,
                     struct diag *d); /* replaces *out, freeing the old value, when present */
 int spec_opt_bool(struct spec_node obj, const char *key, bool *out, struct diag *d);

@@ -3,6 +3,7 @@
 #include "vizgen/batch.h"
 
 #include "vizgen/figure.h"
+#include "vizgen/render.h"
 
 #include <dirent.h>
 #include <pthread.h>

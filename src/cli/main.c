@@ -1,6 +1,8 @@
 /* main: the command line — parses arguments and dispatches; all work happens in the library. */
 #include "vizgen/batch.h"
+#include "vizgen/draw.h"
 #include "vizgen/figure.h"
+#include "vizgen/render.h"
 #include "vizgen/png.h"
 #include "vizgen/report.h"
 #include "vizgen/watch.h"
@@ -20,6 +22,7 @@ static const char usage[] =
     "       vizgen watch [DIR]                     (re-render specs in DIR as they are saved)\n"
     "       vizgen stats <spec.json> [--json] [--k N] [--threshold T] [--max-cells N]\n"
     "       vizgen spec <figure.png>               (print the spec embedded in a figure)\n"
+    "       vizgen schema <figure>                 (the JSON Schema of that kind's specs)\n"
     "       vizgen list | vizgen <figure> --help | vizgen --help | vizgen --version\n";
 
 static int fail_usage(const char *fmt, const char *arg)
@@ -83,23 +86,6 @@ static int list_kinds(void)
     return VZ_OK;
 }
 
-static void kind_help(const struct figure_kind *k)
-{
-    printf(
-        "vizgen %s <spec.json> [options]\n  %s\n  default output: out/%s\n\n"
-        "spec keys:\n  figure     \"%s\" (optional with this command)\n"
-        "  title      string                                               default \"%s\"\n"
-        "  subtitle   string                                               default \"%s\"\n"
-        "  output     output path                                          default out/%s\n"
-        "  width      logical width, 1200-8000                             default 1200\n"
-        "  scale      pixels per logical pixel, 0.25-8                     default 1\n"
-        "  dpi        resolution written to the PNG                        default 144\n"
-        "  theme      \"light\" or \"dark\"                                   default \"light\"\n"
-        "  transparent  transparent background                             default false\n%s",
-        k->name, k->summary, k->default_output, k->name, k->default_title, k->default_subtitle,
-        k->default_output, k->help);
-}
-
 static int render(const struct figure_kind *kind, int argc, char **argv)
 {
     struct render_opts opts = {0};
@@ -107,7 +93,7 @@ static int render(const struct figure_kind *kind, int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 && kind) {
-            kind_help(kind);
+            figure_help(kind, stdout);
             return VZ_OK;
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
             if (++i >= argc)
@@ -233,6 +219,35 @@ static int print_spec(int argc, char **argv)
     return VZ_OK;
 }
 
+/* The kind called name, or a usage error naming the nearest kind. */
+static const struct figure_kind *find_kind(const char *name)
+{
+    const struct figure_kind *kind = figure_find(name);
+    if (kind)
+        return kind;
+    const char *names[16];
+    figure_names(names, 16);
+    const char *hint = spec_nearest(name, (const char *const *const[]){names, NULL});
+    if (hint)
+        fprintf(stderr, "vizgen: error: unknown figure kind '%s' (did you mean '%s'?)\n", name,
+                hint);
+    else
+        fprintf(stderr, "vizgen: error: unknown figure kind or command '%s' (see 'vizgen list')\n",
+                name);
+    return NULL;
+}
+
+static int print_schema(int argc, char **argv)
+{
+    if (argc != 1)
+        return fail_usage("%s", "schema takes one figure kind (see 'vizgen list')");
+    const struct figure_kind *kind = find_kind(argv[0]);
+    if (!kind)
+        return VZ_EINPUT;
+    figure_schema(kind, stdout);
+    return VZ_OK;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -258,24 +273,15 @@ int main(int argc, char **argv)
         return all(argc - 2, argv + 2);
     if (strcmp(cmd, "spec") == 0)
         return print_spec(argc - 2, argv + 2);
+    if (strcmp(cmd, "schema") == 0)
+        return print_schema(argc - 2, argv + 2);
     if (strcmp(cmd, "watch") == 0) {
         if (argc > 3)
             return fail_usage("unexpected argument '%s'", argv[3]);
         return watch_dir(argc == 3 ? argv[2] : "data", stdout, stderr);
     }
-    const struct figure_kind *kind = figure_find(cmd);
-    if (!kind) {
-        const char *names[16];
-        figure_names(names, 16);
-        const char *hint = spec_nearest(cmd, (const char *const *const[]){names, NULL});
-        if (hint)
-            fprintf(stderr, "vizgen: error: unknown figure kind '%s' (did you mean '%s'?)\n", cmd,
-                    hint);
-        else
-            fprintf(stderr,
-                    "vizgen: error: unknown figure kind or command '%s' (see 'vizgen list')\n",
-                    cmd);
+    const struct figure_kind *kind = find_kind(cmd);
+    if (!kind)
         return VZ_EINPUT;
-    }
     return render(kind, argc - 2, argv + 2);
 }

@@ -1,6 +1,7 @@
 /* report: formatting attention statistics for people (a table) and for scripts (JSON). */
 #include "vizgen/report.h"
 
+#include "vizgen/attn_source.h"
 #include "vizgen/figure.h"
 #include "vizgen/jsonw.h"
 #include "vizgen/utf8.h"
@@ -114,7 +115,7 @@ int report_stats(const char *spec_path, const struct report_opts *o, FILE *out, 
         return rc;
     figure_common_free(&common);
     if (!kind->attention) {
-        kind->free(fig);
+        figure_free(kind, fig);
         return diag_in(d, VZ_EINPUT, spec_path,
                        "a %s spec has no attention matrix; stats need an attention-heatmap spec",
                        kind->name);
@@ -122,7 +123,7 @@ int report_stats(const char *spec_path, const struct report_opts *o, FILE *out, 
     const struct attn_source *s = kind->attention(fig);
     size_t *keys = malloc((size_t)o->k * sizeof *keys);
     if (!keys) {
-        kind->free(fig);
+        figure_free(kind, fig);
         return diag_oom(d);
     }
     if (o->json) {
@@ -138,7 +139,7 @@ int report_stats(const char *spec_path, const struct report_opts *o, FILE *out, 
             table_panel(s, &s->panels[p], o, keys, out);
     }
     free(keys);
-    kind->free(fig);
+    figure_free(kind, fig);
     if (fflush(out) != 0 || ferror(out))
         return diag_set(d, VZ_EIO, "writing the report failed");
     return VZ_OK;

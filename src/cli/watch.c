@@ -5,6 +5,7 @@
 
 #include "vizgen/batch.h"
 #include "vizgen/figure.h"
+#include "vizgen/render.h"
 
 #include <errno.h>
 #include <poll.h>

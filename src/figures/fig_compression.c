@@ -1,7 +1,9 @@
 /* fig_compression: the model-compression chart — horizontal bars of memory per technique, a
  * dark-to-light gradient, values on the bars, reductions computed against a baseline bar. */
+#include "vizgen/draw.h"
 #include "vizgen/figure.h"
-#include "vizgen/utf8.h"
+
+#include <stddef.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -13,8 +15,6 @@ enum { MARGIN = 40, BAR_PITCH = 56, BAR_HEIGHT = 34, LABEL_GAP = 12, TEXT_PAD = 
 /* Darkest to lightest blue; on a dark page the range moves up so the first bar still stands out. */
 static const unsigned GRADIENT[2][2] = {{0x173f5f, 0xa6c8e0}, {0x2f6f9f, 0xcfe4f2}};
 
-enum { MAX_BARS = 50, MAX_LABEL_CHARS = 2000 };
-
 struct bar {
     char *label;
     double value;
@@ -24,86 +24,47 @@ struct bar {
 struct compression {
     struct bar *bars;
     size_t n;
-    long baseline;
-    int decimals;
+    long baseline, decimals;
     char *unit, *x_label;
 };
 
-static const char *const keys[] = {"bars", "baseline", "unit", "x_label", "decimals", NULL};
-static const char *const bar_keys[] = {"label", "value", "approx", NULL};
+#define BAR(f) offsetof(struct bar, f)
+static const struct key bar_keys[] = {
+    {"label", KEY_STRING, BAR(label), .min = 1, .max = 2000, .flags = KEY_REQUIRED,
+     .help = "the technique, written left of its bar"},
+    {"value", KEY_NUMBER, BAR(value), .min = 0, .max = 1e15, .flags = KEY_REQUIRED | KEY_MIN_OPEN,
+     .help = "memory, in the chart's unit"},
+    {"approx", KEY_BOOL, BAR(approx), .help = "an approximate value, shown with \"~\""},
+};
+#undef BAR
+static const struct key_set bar_set = {"bars[]", bar_keys, sizeof bar_keys / sizeof bar_keys[0],
+                                       sizeof(struct bar)};
 
-static void compression_free(void *p)
-{
-    struct compression *c = p;
-    if (!c)
-        return;
-    for (size_t i = 0; i < c->n; i++)
-        free(c->bars[i].label);
-    free(c->bars);
-    free(c->unit);
-    free(c->x_label);
-    free(c);
-}
+#define KEY(f) offsetof(struct compression, f)
+static const struct key keys[] = {
+    {"bars", KEY_OBJECTS, KEY(bars), .min = 1, .max = 50, .flags = KEY_REQUIRED, .fields = &bar_set,
+     .count_offset = KEY(n), .help = "the bars, top to bottom"},
+    {"baseline", KEY_INT, KEY(baseline), .min = 0, .max = 49,
+     .help = "index of the bar that reductions are measured against"},
+    {"unit", KEY_STRING, KEY(unit), .max = 16, .dstr = "MB", .help = "unit after each value"},
+    {"x_label", KEY_STRING, KEY(x_label), .dstr = "Memory (MB)", .help = "x-axis title"},
+    {"decimals", KEY_INT, KEY(decimals), .min = 0, .max = 6, .dnum = 2,
+     .help = "most decimals shown in values"},
+};
+#undef KEY
+static const struct key_set key_set = {"model-compression", keys, sizeof keys / sizeof keys[0], 0};
 
-static int parse_bar(struct spec_node b, struct bar *out, struct diag *d)
-{
-    int rc;
-    if ((rc = spec_expect_object(b, d)) ||
-        (rc = spec_check_keys(b, (const char *const *const[]){bar_keys, NULL}, d)) ||
-        (rc = spec_req_string(b, "label", false, &out->label, d)) ||
-        (rc = spec_req_number(b, "value", 0, 1e15, true, &out->value, d)) ||
-        (rc = spec_opt_bool(b, "approx", &out->approx, d)))
-        return rc;
-    size_t chars = utf8_length(out->label);
-    if (chars > MAX_LABEL_CHARS)
-        return diag_at(d, VZ_EINPUT, spec_get(b, "label").path,
-                       "expected at most %d characters, got %zu", MAX_LABEL_CHARS, chars);
-    return VZ_OK;
-}
-
-static int compression_parse(struct spec_node root, const struct figure_common *common, void **out,
+/* The baseline must name one of the bars there are. */
+static int compression_parse(struct spec_node root, const struct figure_common *common, void *p,
                              struct diag *d)
 {
+    (void)root;
     (void)common;
-    struct compression *c = calloc(1, sizeof *c);
-    if (!c)
-        return diag_oom(d);
-    long decimals = 2;
-    int rc;
-    c->unit = strdup("MB");
-    c->x_label = strdup("Memory (MB)");
-    struct spec_node bars;
-    if (!c->unit || !c->x_label) {
-        rc = diag_oom(d);
-        goto fail;
-    }
-    if ((rc = spec_opt_string(root, "unit", true, &c->unit, d)) ||
-        (rc = utf8_length(c->unit) > 16
-                  ? diag_at(d, VZ_EINPUT, "unit", "expected at most 16 characters, got %zu",
-                            utf8_length(c->unit))
-                  : VZ_OK) ||
-        (rc = spec_opt_string(root, "x_label", true, &c->x_label, d)) ||
-        (rc = spec_opt_int(root, "decimals", 0, 6, &decimals, d)) ||
-        (rc = spec_require(root, "bars", &bars, d)) || (rc = spec_array(bars, 1, MAX_BARS, d)))
-        goto fail;
-    c->decimals = (int)decimals;
-    c->bars = calloc(spec_len(bars), sizeof *c->bars);
-    if (!c->bars) {
-        rc = diag_oom(d);
-        goto fail;
-    }
-    for (size_t i = 0; i < spec_len(bars); i++) {
-        c->n = i + 1; /* so the free path sees this bar's label */
-        if ((rc = parse_bar(spec_at(bars, i), &c->bars[i], d)))
-            goto fail;
-    }
-    if ((rc = spec_opt_int(root, "baseline", 0, (long)c->n - 1, &c->baseline, d)))
-        goto fail;
-    *out = c;
+    const struct compression *c = p;
+    if (c->baseline >= (long)c->n)
+        return diag_at(d, VZ_EINPUT, "baseline", "expected an integer from 0 to %zu, got %ld",
+                       c->n - 1, c->baseline);
     return VZ_OK;
-fail:
-    compression_free(c);
-    return rc;
 }
 
 /* "50% reduction" below a 2x ratio, "6.3x reduction" from there on; "~" for approximate values. */
@@ -127,7 +88,7 @@ static void reduction_text(double base, const struct bar *b, char *buf, size_t s
 static void value_text(const struct compression *c, const struct bar *b, char *buf, size_t size)
 {
     char num[64];
-    format_trimmed(b->value, c->decimals, num, sizeof num);
+    format_trimmed(b->value, (int)c->decimals, num, sizeof num);
     snprintf(buf, size, "%s%s%s%s", b->approx ? "~" : "", num, c->unit[0] ? " " : "", c->unit);
 }
 
@@ -277,15 +238,8 @@ const struct figure_kind fig_compression_kind = {
     .default_output = "model-compression.png",
     .default_title = "Memory Reduction Through Compression Techniques",
     .default_subtitle = "",
-    .keys = keys,
-    .help = "  bars       array (1-50) of {\"label\": string, \"value\": number > 0,\n"
-            "             \"approx\": bool (default false; shows \"~\")}        required\n"
-            "  baseline   index of the bar reductions are measured against     default 0\n"
-            "  unit       unit after each value                                default \"MB\"\n"
-            "  x_label    x-axis title                                         default \"Memory "
-            "(MB)\"\n"
-            "  decimals   most decimals shown in values (0-6)                  default 2\n",
+    .keys = &key_set,
+    .size = sizeof(struct compression),
     .parse = compression_parse,
     .render = compression_render,
-    .free = compression_free,
 };

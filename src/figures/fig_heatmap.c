@@ -2,10 +2,12 @@
  * multiples — with a shared colorbar, optional value annotations and an entropy column. */
 #include "vizgen/attn_source.h"
 #include "vizgen/colormap.h"
+#include "vizgen/draw.h"
 #include "vizgen/figure.h"
 #include "vizgen/raster.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,26 +27,37 @@ static const unsigned MASK_RGB[2] = {0xe3e6ea, 0x4a525c};
 static const char *const layout_names[] = {"single", "grid", NULL};
 
 struct heatmap {
-    struct attn_source src;
+    /* keys */
+    struct attn_keys attn;
     int cmap, layout;
     bool annotate, stats;
     char *format, *x_label, *y_label, *bar_label;
+    /* derived by heatmap_parse */
+    struct attn_source src;
 };
 
-static const char *const keys[] = {"colormap", "annotate", "format",         "layout", "stats",
-                                   "x_label",  "y_label",  "colorbar_label", NULL};
+#define KEY(f) offsetof(struct heatmap, f)
+static const struct key keys[] = {
+    {"colormap", KEY_CHOICE, KEY(cmap), .choices = colormap_names, .dstr = "viridis",
+     .help = "perceptually uniform colormap of the weights"},
+    {"layout", KEY_CHOICE, KEY(layout), .choices = layout_names, .dstr = "single",
+     .help = "one matrix, or every head as small multiples"},
+    {"annotate", KEY_BOOL, KEY(annotate), .help = "print each weight in its cell where it fits"},
+    {"format", KEY_STRING, KEY(format), .min = 1, .max = 32, .dstr = "%.2f",
+     .help = "printf format of the annotations: one conversion such as %.2f"},
+    {"stats", KEY_BOOL, KEY(stats), .help = "an entropy column beside the heatmap (single layout)"},
+    {"x_label", KEY_STRING, KEY(x_label), .dstr = "Key position", .help = "x-axis title"},
+    {"y_label", KEY_STRING, KEY(y_label), .dstr = "Query position", .help = "y-axis title"},
+    {"colorbar_label", KEY_STRING, KEY(bar_label), .dstr = "Attention weight",
+     .help = "title of the colour bar"},
+    {"", KEY_GROUP, KEY(attn), .fields = &attn_source_keys},
+};
+#undef KEY
+static const struct key_set key_set = {"attention-heatmap", keys, sizeof keys / sizeof keys[0], 0};
 
 static void heatmap_free(void *p)
 {
-    struct heatmap *h = p;
-    if (!h)
-        return;
-    attn_source_free(&h->src);
-    free(h->format);
-    free(h->x_label);
-    free(h->y_label);
-    free(h->bar_label);
-    free(h);
+    attn_source_free(&((struct heatmap *)p)->src);
 }
 
 /* A user format must be exactly one floating conversion ("%.2f", "%5.1e"), so printf is safe. */
@@ -72,51 +85,21 @@ static bool format_ok(const char *f)
             return false;
         conversions++;
     }
-    return conversions == 1 && strlen(f) <= 32;
+    return conversions == 1;
 }
 
-static int heatmap_parse(struct spec_node root, const struct figure_common *common, void **out,
+static int heatmap_parse(struct spec_node root, const struct figure_common *common, void *p,
                          struct diag *d)
 {
-    struct heatmap *h = calloc(1, sizeof *h);
-    if (!h)
-        return diag_oom(d);
-    int rc;
-    h->format = strdup("%.2f");
-    h->x_label = strdup("Key position");
-    h->y_label = strdup("Query position");
-    h->bar_label = strdup("Attention weight");
-    if (!h->format || !h->x_label || !h->y_label || !h->bar_label) {
-        rc = diag_oom(d);
-        goto fail;
-    }
-    if ((rc = spec_opt_choice(root, "colormap", colormap_names, &h->cmap, d)) ||
-        (rc = spec_opt_choice(root, "layout", layout_names, &h->layout, d)) ||
-        (rc = spec_opt_bool(root, "annotate", &h->annotate, d)) ||
-        (rc = spec_opt_bool(root, "stats", &h->stats, d)) ||
-        (rc = spec_opt_string(root, "format", false, &h->format, d)) ||
-        (rc = spec_opt_string(root, "x_label", true, &h->x_label, d)) ||
-        (rc = spec_opt_string(root, "y_label", true, &h->y_label, d)) ||
-        (rc = spec_opt_string(root, "colorbar_label", true, &h->bar_label, d)))
-        goto fail;
-    if (!format_ok(h->format)) {
-        rc = diag_at(d, VZ_EINPUT, "format",
-                     "expected one printf conversion for a number such as \"%%.2f\", got \"%s\"",
-                     h->format);
-        goto fail;
-    }
-    if (h->stats && h->layout == 1) {
-        rc = diag_at(d, VZ_EINPUT, "stats", "the entropy column needs \"layout\": \"single\"");
-        goto fail;
-    }
-    struct attn_request req = {common->spec_path, h->layout == 1, common->max_cells};
-    if ((rc = attn_source_parse(root, &req, &h->src, d)))
-        goto fail;
-    *out = h;
-    return VZ_OK;
-fail:
-    heatmap_free(h);
-    return rc;
+    struct heatmap *h = p;
+    if (!format_ok(h->format))
+        return diag_at(d, VZ_EINPUT, "format",
+                       "expected one printf conversion for a number such as \"%%.2f\", got \"%s\"",
+                       h->format);
+    if (h->stats && h->layout == 1)
+        return diag_at(d, VZ_EINPUT, "stats", "the entropy column needs \"layout\": \"single\"");
+    struct attn_request req = {h->layout == 1, common->max_cells};
+    return attn_source_build(root, &h->attn, &req, &h->src, d);
 }
 
 /* Places the cells of one matrix as a pixel block at (x, y), side logical pixels square. */
@@ -429,33 +412,8 @@ const struct figure_kind fig_heatmap_kind = {
     .default_output = "attention-heatmap.png",
     .default_title = "Self-Attention Weights for Letter Counting",
     .default_subtitle = "",
-    .keys = keys,
-    .shared_keys = attn_source_keys,
-    .help =
-        "attention (give \"text\" for synthetic weights, or \"weights\"/\"npy\" for real ones):\n"
-        "  text       string; its characters label the axes                  -\n"
-        "  tokens     array of strings labelling the positions               default 0, 1, 2...\n"
-        "  weights    inline array [q][k], [head][q][k] or [layer][head][q][k]\n"
-        "  npy        path to a .npy file (relative to the spec) of such an array\n"
-        "  layer      layer index for 4-D arrays                             default 0\n"
-        "  head       head index for 3-D and 4-D arrays                      default 0\n"
-        "  mask       \"causal-strict\", \"causal\" or \"none\"     default causal-strict "
-        "(synthetic), none\n"
-        "  normalize  \"none\" or \"softmax\" (real weights given as raw scores) default \"none\"\n"
-        "  sharpness  synthetic score of a matching character, 0-50          default 6\n"
-        "  noise      synthetic uniform noise amplitude, 0-10                default 0\n"
-        "  seed       synthetic noise seed                                   default 1\n"
-        "figure:\n"
-        "  colormap   \"viridis\", \"plasma\", \"magma\", \"inferno\", \"cividis\"  default "
-        "\"viridis\"\n"
-        "  layout     \"single\" or \"grid\" (every head as small multiples)    default "
-        "\"single\"\n"
-        "  annotate   print each weight in its cell where it fits            default false\n"
-        "  format     printf format of annotations                           default \"%.2f\"\n"
-        "  stats      entropy column beside the heatmap (single layout)      default false\n"
-        "  x_label, y_label, colorbar_label  axis titles  default \"Key position\", \"Query "
-        "position\",\n"
-        "                                                 \"Attention weight\"\n",
+    .keys = &key_set,
+    .size = sizeof(struct heatmap),
     .parse = heatmap_parse,
     .render = heatmap_render,
     .free = heatmap_free,

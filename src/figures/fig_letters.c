@@ -3,10 +3,12 @@
  * attention core, never from the spec. */
 #include "vizgen/attention.h"
 #include "vizgen/colormap.h"
+#include "vizgen/draw.h"
 #include "vizgen/figure.h"
 #include "vizgen/utf8.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,49 +29,80 @@ enum arcs_mode { ARCS_ALL, ARCS_NEAREST, ARCS_NONE };
 enum task { TASK_BEFORE, TASK_BEFORE_AFTER };
 
 struct letters {
+    /* keys */
+    char *text;
+    long cap;
+    int arcs, task;
+    long *highlighted;
+    size_t n_highlighted;
+    long attention_query;
+    double sharpness;
+    /* derived by letters_parse */
     uint32_t *cps;
     size_t n;
     int *counts;
-    long cap;
-    int arcs, task;
     bool *highlight; /* n flags, or NULL when nothing is highlighted */
     long query;      /* position whose attention row is shown as a strip, or -1 */
     float *strip;    /* that row: n weights from the core, NaN where masked */
 };
 
-static const char *const keys[] = {
-    "text", "cap", "arcs", "task", "highlight", "attention_query", "sharpness", NULL};
-
 enum { MAX_CHARS = 2000 };
+
+#define KEY(f) offsetof(struct letters, f)
+static const struct key keys[] = {
+    {"text", KEY_STRING, KEY(text), .min = 1, .max = MAX_CHARS, .flags = KEY_REQUIRED,
+     .help = "the input string; one box per character"},
+    {"cap", KEY_INT, KEY(cap), .min = 0, .max = 1000, .dnum = 2,
+     .help = "counts at or above it show as \"N+\"; 0 for no cap"},
+    {"arcs", KEY_CHOICE, KEY(arcs), .choices = arcs_names, .dstr = "all",
+     .help = "arcs to every earlier occurrence, to the nearest only, or none"},
+    {"task", KEY_CHOICE, KEY(task), .choices = task_names, .dstr = "before",
+     .help = "count occurrences before each position, or on both sides"},
+    {"highlight", KEY_INTS, KEY(highlighted), .max = MAX_CHARS, .item_min = 0,
+     .item_max = MAX_CHARS - 1, .count_offset = KEY(n_highlighted),
+     .help = "positions to emphasise; everything else is dimmed"},
+    {"attention_query", KEY_INT, KEY(attention_query), .min = 0, .max = MAX_CHARS - 1,
+     .flags = KEY_NO_DEFAULT,
+     .help = "a position whose synthetic attention row is drawn as a viridis strip under the "
+             "boxes"},
+    {"sharpness", KEY_NUMBER, KEY(sharpness), .min = 0, .max = 50, .dnum = 6,
+     .help = "the strip's score for a matching character"},
+};
+#undef KEY
+static const struct key_set key_set = {"letter-counting", keys, sizeof keys / sizeof keys[0], 0};
 
 static void letters_free(void *p)
 {
     struct letters *l = p;
-    if (!l)
-        return;
     free(l->cps);
     free(l->counts);
     free(l->highlight);
     free(l->strip);
-    free(l);
 }
 
-static int parse_highlight(struct spec_node root, struct letters *l, struct diag *d)
+/* A position key must name one of the characters there are. */
+static int position_ok(const char *path, long pos, size_t n, struct diag *d)
 {
-    struct spec_node hn = spec_get(root, "highlight");
-    if (!hn.json)
+    if (pos >= (long)n)
+        return diag_at(d, VZ_EINPUT, path, "expected an integer from 0 to %zu, got %ld", n - 1,
+                       pos);
+    return VZ_OK;
+}
+
+static int parse_highlight(struct letters *l, struct diag *d)
+{
+    if (!l->n_highlighted)
         return VZ_OK;
-    int rc = spec_array(hn, 0, l->n, d);
-    if (rc)
-        return rc;
     l->highlight = calloc(l->n, sizeof *l->highlight);
     if (!l->highlight)
         return diag_oom(d);
-    for (size_t i = 0; i < spec_len(hn); i++) {
-        long pos;
-        if ((rc = spec_int(spec_at(hn, i), 0, (long)l->n - 1, &pos, d)))
+    for (size_t i = 0; i < l->n_highlighted; i++) {
+        char path[48];
+        snprintf(path, sizeof path, "highlight[%zu]", i);
+        int rc = position_ok(path, l->highlighted[i], l->n, d);
+        if (rc)
             return rc;
-        l->highlight[pos] = true;
+        l->highlight[l->highlighted[i]] = true;
     }
     return VZ_OK;
 }
@@ -78,21 +111,21 @@ static int parse_highlight(struct spec_node root, struct letters *l, struct diag
  * mask the task implies (earlier keys only, or both sides). */
 static int parse_strip(struct spec_node root, struct letters *l, struct diag *d)
 {
-    double sharpness = 6;
-    int rc;
-    if ((rc = spec_opt_int(root, "attention_query", 0, (long)l->n - 1, &l->query, d)) ||
-        (rc = spec_opt_number(root, "sharpness", 0, 50, false, &sharpness, d)))
-        return rc;
-    if (l->query < 0) {
-        if (spec_get(root, "sharpness").json)
+    l->query = -1;
+    if (!spec_has(root, "attention_query")) {
+        if (spec_has(root, "sharpness"))
             return diag_at(d, VZ_EINPUT, "sharpness", "only applies with \"attention_query\"");
         return VZ_OK;
     }
+    int rc = position_ok("attention_query", l->attention_query, l->n, d);
+    if (rc)
+        return rc;
+    l->query = l->attention_query;
     struct attn a;
     if (attn_init(&a, l->n, l->n) != 0)
         return diag_oom(d);
     attn_letter_counting(&a, l->cps, l->task == TASK_BEFORE_AFTER ? MASK_NONE : MASK_CAUSAL_STRICT,
-                         sharpness, 0, 1);
+                         l->sharpness, 0, 1);
     l->strip = malloc(l->n * sizeof *l->strip);
     if (l->strip)
         memcpy(l->strip, a.w + (size_t)l->query * l->n, l->n * sizeof *l->strip);
@@ -100,46 +133,21 @@ static int parse_strip(struct spec_node root, struct letters *l, struct diag *d)
     return l->strip ? VZ_OK : diag_oom(d);
 }
 
-static int letters_parse(struct spec_node root, const struct figure_common *common, void **out,
+static int letters_parse(struct spec_node root, const struct figure_common *common, void *p,
                          struct diag *d)
 {
     (void)common;
-    struct letters *l = calloc(1, sizeof *l);
-    if (!l)
-        return diag_oom(d);
-    char *text = NULL;
+    struct letters *l = p;
     int rc;
-    l->cap = 2;
-    l->query = -1;
-    if ((rc = spec_req_string(root, "text", false, &text, d)))
-        goto fail;
-    l->cps = utf8_decode(text, &l->n);
-    free(text);
-    if (!l->cps) {
-        rc = diag_oom(d);
-        goto fail;
-    }
-    if (l->n > MAX_CHARS) {
-        rc = diag_at(d, VZ_EINPUT, "text", "expected at most %d characters, got %zu", MAX_CHARS,
-                     l->n);
-        goto fail;
-    }
-    if ((rc = spec_opt_int(root, "cap", 0, 1000, &l->cap, d)) ||
-        (rc = spec_opt_choice(root, "arcs", arcs_names, &l->arcs, d)) ||
-        (rc = spec_opt_choice(root, "task", task_names, &l->task, d)) ||
-        (rc = parse_highlight(root, l, d)) || (rc = parse_strip(root, l, d)))
-        goto fail;
+    if (!(l->cps = utf8_decode(l->text, &l->n)))
+        return diag_oom(d);
+    if ((rc = parse_highlight(l, d)) || (rc = parse_strip(root, l, d)))
+        return rc;
     l->counts = malloc(l->n * sizeof *l->counts);
     if (!l->counts ||
-        letter_counts(l->cps, l->n, (int)l->cap, l->task == TASK_BEFORE_AFTER, l->counts) != 0) {
-        rc = diag_oom(d);
-        goto fail;
-    }
-    *out = l;
+        letter_counts(l->cps, l->n, (int)l->cap, l->task == TASK_BEFORE_AFTER, l->counts) != 0)
+        return diag_oom(d);
     return VZ_OK;
-fail:
-    letters_free(l);
-    return rc;
 }
 
 /* Repeated characters take the palette first, in order of appearance, so the colours that are
@@ -352,18 +360,8 @@ const struct figure_kind fig_letters_kind = {
     .default_output = "letter-counting-example.png",
     .default_title = "Transformer Letter Counting Task",
     .default_subtitle = "",
-    .keys = keys,
-    .shared_keys = NULL,
-    .help =
-        "  text       the input string (UTF-8; one box per character)       required\n"
-        "  cap        counts at or above this show as \"N+\"; 0 for no cap    default 2\n"
-        "  arcs       \"all\" earlier occurrences, \"nearest\" only, or \"none\"  default \"all\"\n"
-        "  task       \"before\" or \"before-after\" (count both sides)        default \"before\"\n"
-        "  highlight  array of positions to emphasise; the rest is dimmed  default none\n"
-        "  attention_query  position whose synthetic attention row is drawn as a strip under\n"
-        "             the boxes (viridis, masked keys grey)                 default none\n"
-        "  sharpness  score of a matching character in that row, 0-50     default 6\n"
-        "Long strings wrap onto further rows; arcs are drawn within a row.\n",
+    .keys = &key_set,
+    .size = sizeof(struct letters),
     .parse = letters_parse,
     .render = letters_render,
     .free = letters_free,

@@ -1,11 +1,16 @@
-/* figure: the registry table and the pipeline shared by every kind. */
+/* registry: the table of figure kinds, the keys they all share, and reading a spec through
+ * the tables into a kind's struct. */
 #include "vizgen/figure.h"
 
-#include "vizgen/utf8.h"
+#include "vizgen/draw.h"
 
-#include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+extern const struct figure_kind fig_compression_kind;
+extern const struct figure_kind fig_heatmap_kind;
+extern const struct figure_kind fig_letters_kind;
 
 const struct figure_kind *const figure_kinds[] = {
     &fig_compression_kind,
@@ -14,10 +19,32 @@ const struct figure_kind *const figure_kinds[] = {
     NULL,
 };
 
-static const char *const common_keys[] = {"figure", "title", "subtitle", "output",      "width",
-                                          "scale",  "dpi",   "theme",    "transparent", NULL};
-
-enum { MAX_TITLE_CHARS = 300 };
+#define COMMON(f) offsetof(struct figure_common, f)
+static const struct key common_keys[] = {
+    {"$schema", KEY_STRING, 0, .flags = KEY_NOT_STORED,
+     .help = "the JSON Schema this spec follows, for editors; vizgen ignores it"},
+    {"figure", KEY_KIND, 0, .flags = KEY_KIND_DEFAULT,
+     .help = "the figure kind; optional with 'vizgen KIND', required with 'render' and 'all'"},
+    {"title", KEY_STRING, COMMON(title), .max = 300, .flags = KEY_KIND_DEFAULT,
+     .help = "title above the figure"},
+    {"subtitle", KEY_STRING, COMMON(subtitle), .max = 300, .flags = KEY_KIND_DEFAULT,
+     .help = "line under the title"},
+    {"output", KEY_STRING, COMMON(output), .min = 1, .flags = KEY_KIND_DEFAULT,
+     .help = "output file; its extension picks PNG, SVG or PDF"},
+    {"width", KEY_NUMBER, COMMON(width), .min = 1200, .max = 8000, .dnum = 1200,
+     .help = "figure width in logical pixels"},
+    {"scale", KEY_NUMBER, COMMON(scale), .min = 0.25, .max = 8, .dnum = 1,
+     .help = "device pixels per logical pixel"},
+    {"dpi", KEY_NUMBER, COMMON(dpi), .min = 0, .max = 2400, .flags = KEY_MIN_OPEN, .dnum = 144,
+     .help = "resolution recorded in the PNG"},
+    {"theme", KEY_CHOICE, COMMON(theme_choice), .choices = theme_names, .dstr = "light",
+     .help = "light or dark page"},
+    {"transparent", KEY_BOOL, COMMON(transparent),
+     .help = "transparent background instead of the theme's page colour"},
+};
+#undef COMMON
+const struct key_set figure_common_keys = {"keys every figure takes", common_keys,
+                                           sizeof common_keys / sizeof common_keys[0], 0};
 
 const struct figure_kind *figure_find(const char *name)
 {
@@ -37,28 +64,39 @@ void figure_names(const char **names, size_t cap)
 
 void figure_common_free(struct figure_common *c)
 {
-    free(c->title);
-    free(c->subtitle);
-    free(c->output);
+    keys_free(&figure_common_keys, c);
     free(c->spec_json);
     memset(c, 0, sizeof *c);
+}
+
+void figure_free(const struct figure_kind *kind, void *fig)
+{
+    if (!fig)
+        return;
+    if (kind->free)
+        kind->free(fig);
+    keys_free(kind->keys, fig);
+    free(fig);
 }
 
 static int kind_from_spec(struct spec_node root, const struct figure_kind *want,
                           const struct figure_kind **kind, struct diag *d)
 {
+    const char *names[16];
+    figure_names(names, 16);
     struct spec_node fn = spec_get(root, "figure");
     if (!fn.json) {
         if (want) {
             *kind = want;
             return VZ_OK;
         }
-        return diag_at(d, VZ_EINPUT, "figure",
-                       "missing required key (the figure kind, one of \"model-compression\", "
-                       "\"attention-heatmap\", \"letter-counting\")");
+        char list[256] = "";
+        for (size_t i = 0, used = 0; names[i] && used < sizeof list; i++)
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s\"%s\"", i ? ", " : "",
+                                     names[i]);
+        return diag_at(d, VZ_EINPUT, "figure", "missing required key (the figure kind, one of %s)",
+                       list);
     }
-    const char *names[16];
-    figure_names(names, 16);
     int idx;
     int rc = spec_choice(fn, names, &idx, d);
     if (rc)
@@ -70,45 +108,14 @@ static int kind_from_spec(struct spec_node root, const struct figure_kind *want,
     return VZ_OK;
 }
 
-static int title_ok(const char *path, const char *s, struct diag *d)
+/* Title and subtitle default to the kind's own. */
+static int common_defaults(const struct figure_kind *kind, struct figure_common *c, struct diag *d)
 {
-    size_t n = s ? utf8_length(s) : 0;
-    if (n > MAX_TITLE_CHARS)
-        return diag_at(d, VZ_EINPUT, path, "expected at most %d characters, got %zu",
-                       MAX_TITLE_CHARS, n);
-    return VZ_OK;
-}
-
-static int parse_common(struct spec_node root, const struct figure_kind *kind,
-                        const char *spec_path, size_t max_cells, struct figure_common *c,
-                        struct diag *d)
-{
-    memset(c, 0, sizeof *c);
-    c->spec_path = spec_path;
-    c->max_cells = max_cells ? max_cells : FIGURE_MAX_CELLS;
-    c->width = 1200;
-    c->scale = 1;
-    c->dpi = 144;
-    c->theme = themes[0];
-    c->title = strdup(kind->default_title);
-    c->subtitle = strdup(kind->default_subtitle);
-    if (!c->title || !c->subtitle)
+    if (!c->title && !(c->title = strdup(kind->default_title)))
         return diag_oom(d);
-    int rc;
-    if ((rc = spec_opt_string(root, "title", true, &c->title, d)) ||
-        (rc = title_ok("title", c->title, d)) ||
-        (rc = spec_opt_string(root, "subtitle", true, &c->subtitle, d)) ||
-        (rc = title_ok("subtitle", c->subtitle, d)) ||
-        (rc = spec_opt_string(root, "output", false, &c->output, d)) ||
-        (rc = spec_opt_number(root, "width", 1200, 8000, false, &c->width, d)) ||
-        (rc = spec_opt_number(root, "scale", 0.25, 8, false, &c->scale, d)) ||
-        (rc = spec_opt_number(root, "dpi", 0, 2400, true, &c->dpi, d)) ||
-        (rc = spec_opt_bool(root, "transparent", &c->transparent, d)))
-        return rc;
-    int theme = 0;
-    if ((rc = spec_opt_choice(root, "theme", theme_names, &theme, d)))
-        return rc;
-    c->theme = themes[theme];
+    if (!c->subtitle && !(c->subtitle = strdup(kind->default_subtitle)))
+        return diag_oom(d);
+    c->theme = themes[c->theme_choice];
     return VZ_OK;
 }
 
@@ -133,35 +140,81 @@ int figure_parse(const struct spec *s, const char *spec_path, const struct figur
 {
     *fig = NULL;
     memset(common, 0, sizeof *common);
+    common->spec_path = spec_path;
+    common->max_cells = max_cells ? max_cells : FIGURE_MAX_CELLS;
     struct spec_node root = spec_root(s);
+    /* Every array the spec holds fits in 1 GiB of floats, or one panel when that was raised. */
+    size_t max_elems = (size_t)1 << 28;
+    struct key_ctx ctx = {
+        spec_path,
+        {max_elems > common->max_cells ? max_elems : common->max_cells, common->max_cells}};
     int rc;
     if ((rc = kind_from_spec(root, want, kind, d)) ||
-        (rc = spec_check_keys(
-             root,
-             (const char *const *const[]){common_keys, (*kind)->keys, (*kind)->shared_keys, NULL},
-             d)) ||
-        (rc = parse_common(root, *kind, spec_path, max_cells, common, d)) ||
-        (rc = (*kind)->parse(root, common, fig, d))) {
-        /* Field readers know the JSON path; which spec they were reading is known here. */
-        diag_locate(d, spec_path);
-        figure_common_free(common);
-        return rc;
+        (rc = keys_check(
+             root, (const struct key_set *const[]){&figure_common_keys, (*kind)->keys, NULL}, d)) ||
+        (rc = keys_read(root, &figure_common_keys, &ctx, common, d)) ||
+        (rc = common_defaults(*kind, common, d)))
+        goto fail;
+    if (!(*fig = calloc(1, (*kind)->size))) {
+        rc = diag_oom(d);
+        goto fail;
     }
+    if ((rc = keys_read(root, (*kind)->keys, &ctx, *fig, d)) ||
+        ((*kind)->parse && (rc = (*kind)->parse(root, common, *fig, d))))
+        goto fail;
     common->spec_json = spec_compact(s); /* provenance; NULL (out of memory) just omits it */
+    /* Field readers know the JSON path; which spec they were reading is known here. */
     diag_locate(d, spec_path);
     return VZ_OK;
+fail:
+    diag_locate(d, spec_path);
+    if (*fig)
+        figure_free(*kind, *fig);
+    *fig = NULL;
+    figure_common_free(common);
+    return rc;
 }
 
-char *figure_resolve_path(const char *spec_path, const char *rel)
+size_t figure_inputs(const struct figure_kind *kind, const void *fig, const char **paths,
+                     size_t cap)
 {
-    const char *slash = strrchr(spec_path, '/');
-    if (rel[0] == '/' || !slash)
-        return strdup(rel);
-    size_t dir = (size_t)(slash - spec_path) + 1, n = strlen(rel);
-    char *p = malloc(dir + n + 1);
-    if (!p)
-        return NULL;
-    memcpy(p, spec_path, dir);
-    memcpy(p + dir, rel, n + 1);
-    return p;
+    size_t n = keys_paths(kind->keys, fig, paths, cap);
+    if (kind->inputs)
+        n += kind->inputs(fig, paths + (n < cap ? n : cap), n < cap ? cap - n : 0);
+    return n;
+}
+
+static const char *kind_default(const void *kctx, const char *name, char *buf, size_t size)
+{
+    const struct figure_kind *k = kctx;
+    if (strcmp(name, "figure") == 0)
+        return k->name;
+    if (strcmp(name, "title") == 0)
+        return k->default_title;
+    if (strcmp(name, "subtitle") == 0)
+        return k->default_subtitle;
+    if (strcmp(name, "output") == 0) {
+        snprintf(buf, size, "out/%s", k->default_output);
+        return buf;
+    }
+    return NULL;
+}
+
+void figure_help(const struct figure_kind *kind, FILE *f)
+{
+    fprintf(f,
+            "vizgen %s <spec.json> [options]\n  %s\n  default output: out/%s\n"
+            "  JSON Schema of its specs: vizgen schema %s\n",
+            kind->name, kind->summary, kind->default_output, kind->name);
+    keys_help(f, (const struct key_set *const[]){&figure_common_keys, kind->keys, NULL},
+              kind_default, kind);
+}
+
+void figure_schema(const struct figure_kind *kind, FILE *f)
+{
+    char id[160], title[160];
+    snprintf(id, sizeof id, "urn:vizgen:schema:%s", kind->name);
+    snprintf(title, sizeof title, "vizgen %s spec", kind->name);
+    keys_schema(f, (const struct key_set *const[]){&figure_common_keys, kind->keys, NULL},
+                kind_default, kind, id, title, kind->summary);
 }

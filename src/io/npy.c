@@ -9,22 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-void tensor_free(struct tensor *t)
-{
-    if (!t)
-        return;
-    free(t->data);
-    memset(t, 0, sizeof *t);
-}
-
-size_t tensor_size(const struct tensor *t)
-{
-    size_t n = 1;
-    for (int i = 0; i < t->rank; i++)
-        n *= t->shape[i];
-    return n;
-}
-
 struct header {
     char order;   /* '<' little, '>' big, '|' not applicable */
     int itemsize; /* 2, 4 or 8 */
@@ -182,7 +166,7 @@ static int fortran_to_c(struct tensor *t)
     return 0;
 }
 
-int npy_load(const char *path, const struct npy_limits *lim, struct tensor *t, struct diag *d)
+int npy_load(const char *path, const struct tensor_limits *lim, struct tensor *t, struct diag *d)
 {
     memset(t, 0, sizeof *t);
     FILE *f = fopen(path, "rb");
@@ -198,8 +182,8 @@ int npy_load(const char *path, const struct npy_limits *lim, struct tensor *t, s
     return rc;
 }
 
-int npy_read(FILE *f, size_t size, const char *path, const struct npy_limits *lim, struct tensor *t,
-             struct diag *d)
+int npy_read(FILE *f, size_t size, const char *path, const struct tensor_limits *lim,
+             struct tensor *t, struct diag *d)
 {
     memset(t, 0, sizeof *t);
     int rc = VZ_OK;

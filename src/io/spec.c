@@ -197,6 +197,11 @@ struct spec_node spec_get(struct spec_node obj, const char *key)
     return n;
 }
 
+bool spec_has(struct spec_node obj, const char *key)
+{
+    return spec_get(obj, key).json != NULL;
+}
+
 /* Describes what was found, for "expected X, got Y". */
 static void describe(const cJSON *j, char *buf, size_t size)
 {

@@ -5,6 +5,7 @@
  * JSON with --json. Not a test: it asserts nothing. Run from the source tree:
  * build/tests/bench/bench build/vizgen (it re-renders out/ from data/ along the way). */
 #define _DEFAULT_SOURCE /* wait4 */
+#include "vizgen/draw.h"
 #include "vizgen/figure.h"
 #include "vizgen/png.h"
 
@@ -107,7 +108,7 @@ static void draw(struct prepared *p)
 static void release(struct prepared *p)
 {
     canvas_free(&p->cv);
-    p->kind->free(p->fig);
+    figure_free(p->kind, p->fig);
     figure_common_free(&p->c);
 }
 

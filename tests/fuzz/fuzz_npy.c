@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     struct diag d;
     diag_init(&d);
-    struct npy_limits lim = {1 << 20, 1 << 20};
+    struct tensor_limits lim = {1 << 20, 1 << 20};
     struct tensor t;
     if (npy_read(f, size, "fuzz.npy", &lim, &t, &d) == VZ_OK)
         tensor_free(&t);

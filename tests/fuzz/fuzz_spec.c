@@ -1,5 +1,6 @@
 /* libFuzzer target: any bytes as a spec — syntax check, parse, validation for every figure kind,
  * and drawing onto a canvas (not encoding, which only sees finished pixels). */
+#include "vizgen/draw.h"
 #include "vizgen/figure.h"
 
 #include <stddef.h>
@@ -25,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             kind->render(fig, &c, &cv, &d);
             canvas_free(&cv);
         }
-        kind->free(fig);
+        figure_free(kind, fig);
         figure_common_free(&c);
     }
     spec_free(s);
