@@ -42,6 +42,13 @@ sleep 0.01; touch specs/m.npy
 check "touching an .npy re-renders the spec that reads it" sh -c "grep 'specs/c.json' log4 | grep -qv 'up to date' && test \$(grep -c 'up to date' log4) = 2"
 "$vizgen" all specs --force > log5
 check "--force re-renders everything" test "$(grep -c 'up to date' log5)" = 0
+# Staleness comes from the keys, before any input is opened: an input that became unreadable
+# but kept its time stamp is not read for a figure that is up to date.
+cp specs/m.npy m.npy.good && touch -r specs/m.npy m.npy.good
+echo "not an array" > specs/m.npy && touch -r m.npy.good specs/m.npy
+"$vizgen" all specs > log6 2> err6
+check "an up-to-date figure's inputs are not opened" test "$(grep -c 'up to date' log6)" = 3
+cp -p m.npy.good specs/m.npy
 
 # Vector output and provenance.
 check "svg renders" "$vizgen" render specs/a.json -o a.svg
@@ -69,6 +76,15 @@ check "watch reports an invalid save" wait_for grep -q 'text: expected a non-emp
 check "watch keeps the last good figure" cmp -s w/out.png good.png
 echo '{"figure": "letter-counting", "output": "w/out.png", "text": "abcab"}' > w/s.json
 check "watch renders after an in-place save" wait_for sh -c "! cmp -s w/out.png good.png"
+# An input in another folder: saving it re-renders the spec that reads it.
+mkdir wlogs
+cp specs/m.npy wlogs/m.npy
+echo '{"figure": "attention-heatmap", "output": "w/heat.png", "npy": "../wlogs/m.npy"}' > w/h.json
+check "watch renders a spec that reads another folder" wait_for test -s w/heat.png
+cp w/heat.png heat1.png
+{ printf '\x93NUMPY\x01\x00\x76\x00'; printf "%-117s\n" "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }"
+  printf '\x00\x00\x00\x3f\x00\x00\x00\x3f\x00\x00\x00\x00\x00\x00\x80\x3f'; } > wlogs/.m.tmp && mv wlogs/.m.tmp wlogs/m.npy
+check "watch re-renders when an input elsewhere is saved" wait_for sh -c "! cmp -s w/heat.png heat1.png"
 kill -INT "$watcher"
 check "watch stops on SIGINT with status 0" wait "$watcher"
 watcher=

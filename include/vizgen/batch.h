@@ -17,6 +17,11 @@ struct batch_opts {
  * 128 + the signal number when SIGINT or SIGTERM stopped it (renders under way finish first). */
 int batch_render_dir(const char *dir, const struct batch_opts *opts, FILE *out, FILE *err);
 
+/* The *.json files of dir in name order (malloc'd; release with batch_free_list); the count, or
+ * -1 if dir cannot be read. */
+long batch_list_specs(const char *dir, char ***out);
+void batch_free_list(char **paths, long n);
+
 /* False for JSON without a "figure" key (token lists, say), which batch and watch leave alone;
  * true when the file cannot be parsed, so that rendering reports the problem. */
 bool batch_names_a_figure(const char *path);

@@ -51,7 +51,7 @@ struct figure_kind {
     /* The attention the figure shows, for `vizgen stats`. Optional. */
     const struct attn_source *(*attention)(const void *fig);
     /* Files it reads besides those its KEY_PATH keys name (shards an index lists, say), as
-     * keys_paths reports them. Optional. */
+     * keys_paths reports them. Called after the keys are read and before parse. Optional. */
     size_t (*inputs)(const void *fig, const char **paths, size_t cap);
 };
 
@@ -71,10 +71,21 @@ const struct figure_kind *figure_find(const char *name);
 int figure_load(const char *spec_path, const struct figure_kind *want, size_t max_cells,
                 const struct figure_kind **kind, void **fig, struct figure_common *common,
                 struct diag *d);
-/* The same for a spec already parsed (fuzzing, tests); spec_path names it in messages. */
+/* The same for a spec already parsed (fuzzing, tests); spec_path names it in messages. It is
+figure_begin followed by figure_complete. */
 int figure_parse(const struct spec *s, const char *spec_path, const struct figure_kind *want,
                  size_t max_cells, const struct figure_kind **kind, void **fig,
                  struct figure_common *common, struct diag *d);
+/* The first half: finds the kind and reads every key through the tables, which is enough to
+ * know the output and the inputs (figure_inputs) without opening any of them. On error nothing
+ * is left to release. */
+int figure_begin(const struct spec *s, const char *spec_path, const struct figure_kind *want,
+                 size_t max_cells, const struct figure_kind **kind, void **fig,
+                 struct figure_common *common, struct diag *d);
+/* The second half: the kind's parse step, which may load input files. s must be the spec
+ * figure_begin read. On error fig and common are released. */
+int figure_complete(const struct spec *s, const struct figure_kind *kind, void **fig,
+                    struct figure_common *common, struct diag *d);
 void figure_free(const struct figure_kind *kind, void *fig); /* NULL fig is fine */
 void figure_common_free(struct figure_common *c);
 

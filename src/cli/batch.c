@@ -25,15 +25,14 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static void free_list(char **paths, long n)
+void batch_free_list(char **paths, long n)
 {
     for (long i = 0; i < n; i++)
         free(paths[i]);
     free(paths);
 }
 
-/* The specs of DIR in name order; the count, or -1 if DIR cannot be read. */
-static long list_specs(const char *dir, char ***out)
+long batch_list_specs(const char *dir, char ***out)
 {
     *out = NULL;
     DIR *dh = opendir(dir);
@@ -146,7 +145,7 @@ static void *worker(void *arg)
 int batch_render_dir(const char *dir, const struct batch_opts *opts, FILE *out, FILE *err)
 {
     char **paths;
-    long n = list_specs(dir, &paths);
+    long n = batch_list_specs(dir, &paths);
     if (n < 0) {
         fprintf(err, "vizgen: %s: error: cannot open directory\n", dir);
         return VZ_EINPUT;
@@ -157,7 +156,7 @@ int batch_render_dir(const char *dir, const struct batch_opts *opts, FILE *out, 
                      .err = err,
                      .lock = PTHREAD_MUTEX_INITIALIZER};
     if (!p.jobs) {
-        free_list(paths, n);
+        batch_free_list(paths, n);
         fprintf(err, "vizgen: error: out of memory\n");
         return VZ_EIO;
     }
@@ -212,7 +211,7 @@ int batch_render_dir(const char *dir, const struct batch_opts *opts, FILE *out, 
         free(j->written);
     }
     free(p.jobs);
-    free_list(paths, n);
+    batch_free_list(paths, n);
     if (signo) {
         fprintf(err, "vizgen: interrupted; figures not yet started were left as they were\n");
         return 128 + signo;

@@ -110,13 +110,18 @@ int figure_render_file(const char *spec_path, const struct figure_kind *want,
                        struct diag *d)
 {
     const struct figure_kind *kind;
-    void *fig;
+    void *fig = NULL;
     struct figure_common c;
+    struct spec *s;
     *out_path = NULL;
     *skipped = false;
-    int rc = figure_load(spec_path, want, opts->max_cells, &kind, &fig, &c, d);
+    int rc = spec_load(spec_path, &s, d);
     if (rc)
         return rc;
+    if ((rc = figure_begin(s, spec_path, want, opts->max_cells, &kind, &fig, &c, d))) {
+        spec_free(s);
+        return rc;
+    }
     if (opts->width > 0)
         c.width = opts->width;
     if (opts->scale > 0)
@@ -135,10 +140,16 @@ int figure_render_file(const char *spec_path, const struct figure_kind *want,
         rc = diag_oom(d);
         goto done;
     }
+    /* Decided from the keys alone, before the kind's parse step loads any input. */
     if (opts->only_stale && up_to_date(path, spec_path, inputs, n_inputs)) {
         *skipped = true;
         goto success;
     }
+    rc = figure_complete(s, kind, &fig, &c, d); /* releases fig and c on failure */
+    spec_free(s);
+    s = NULL;
+    if (rc)
+        goto done;
     bool svg = path_has_suffix(path, ".svg"), vector = svg || path_has_suffix(path, ".pdf");
     struct canvas_opts co = {c.width, c.scale, c.theme, c.transparent, vector};
     if ((rc = canvas_init(&cv, &co, d)) || (rc = kind->render(fig, &c, &cv, d)))
@@ -154,6 +165,7 @@ success:
     *out_path = path;
     path = NULL;
 done:
+    spec_free(s);
     canvas_free(&cv);
     free(path);
     free(provenance);

@@ -134,7 +134,7 @@ int figure_load(const char *spec_path, const struct figure_kind *want, size_t ma
     return rc;
 }
 
-int figure_parse(const struct spec *s, const char *spec_path, const struct figure_kind *want,
+int figure_begin(const struct spec *s, const char *spec_path, const struct figure_kind *want,
                  size_t max_cells, const struct figure_kind **kind, void **fig,
                  struct figure_common *common, struct diag *d)
 {
@@ -159,20 +159,40 @@ int figure_parse(const struct spec *s, const char *spec_path, const struct figur
         rc = diag_oom(d);
         goto fail;
     }
-    if ((rc = keys_read(root, (*kind)->keys, &ctx, *fig, d)) ||
-        ((*kind)->parse && (rc = (*kind)->parse(root, common, *fig, d))))
+    if ((rc = keys_read(root, (*kind)->keys, &ctx, *fig, d)))
         goto fail;
     common->spec_json = spec_compact(s); /* provenance; NULL (out of memory) just omits it */
-    /* Field readers know the JSON path; which spec they were reading is known here. */
     diag_locate(d, spec_path);
     return VZ_OK;
 fail:
+    /* Field readers know the JSON path; which spec they were reading is known here. */
     diag_locate(d, spec_path);
     if (*fig)
         figure_free(*kind, *fig);
     *fig = NULL;
     figure_common_free(common);
     return rc;
+}
+
+int figure_complete(const struct spec *s, const struct figure_kind *kind, void **fig,
+                    struct figure_common *common, struct diag *d)
+{
+    int rc = kind->parse ? kind->parse(spec_root(s), common, *fig, d) : VZ_OK;
+    diag_locate(d, common->spec_path);
+    if (rc) {
+        figure_free(kind, *fig);
+        *fig = NULL;
+        figure_common_free(common);
+    }
+    return rc;
+}
+
+int figure_parse(const struct spec *s, const char *spec_path, const struct figure_kind *want,
+                 size_t max_cells, const struct figure_kind **kind, void **fig,
+                 struct figure_common *common, struct diag *d)
+{
+    int rc = figure_begin(s, spec_path, want, max_cells, kind, fig, common, d);
+    return rc ? rc : figure_complete(s, *kind, fig, common, d);
 }
 
 size_t figure_inputs(const struct figure_kind *kind, const void *fig, const char **paths,
