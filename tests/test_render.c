@@ -4,6 +4,7 @@
 #include "probe.h"
 
 #include "vizgen/attention.h"
+#include "vizgen/color.h"
 #include "vizgen/colormap.h"
 #include "vizgen/utf8.h"
 
@@ -198,7 +199,7 @@ static void check_cells(const struct png_image *img, const cJSON *l, int panel, 
             uint32_t px = probe_pixel(img, x + (j + 0.5) * cw, y + (i + 0.5) * ch);
             float w = a->w[i * a->cols + j];
             if (attn_masked(w))
-                bad += !CHECK(px == 0xe3e6ea);
+                bad += !CHECK(px == theme_color(themes[0], MASKED));
             else
                 bad += !CHECK_NEAR(invert(cm, px), w, 1.0 / 255);
             if (bad > 3)
@@ -454,7 +455,8 @@ static void heatmap_renders_2048_squared_npy(void)
         CHECK(img.width == 1200);
         CHECK(probe_num(hm, "w") == 720 && probe_num(hm, "h") == 720);
         /* Upper right is masked; the first column near the top is bright (row 0 weight 1). */
-        CHECK(probe_pixel(&img, probe_num(hm, "x") + 700, probe_num(hm, "y") + 5) == 0xe3e6ea);
+        CHECK(probe_pixel(&img, probe_num(hm, "x") + 700, probe_num(hm, "y") + 5) ==
+              theme_color(themes[0], MASKED));
         CHECK(probe_text_ok(l));
         cJSON_Delete(l);
         probe_png_free(&img);
@@ -612,7 +614,7 @@ static void letters_attention_strip_shows_the_core_row(void)
                                   probe_num(c, "y") + probe_num(c, "h") / 2);
         float w = a.w[10 * n + j];
         if (attn_masked(w))
-            CHECK(px == 0xe4e7eb);
+            CHECK(px == theme_color(themes[0], MASKED));
         else
             CHECK_NEAR(invert(CMAP_VIRIDIS, px), w, 1.0 / 255);
     }

@@ -1,5 +1,5 @@
-/* layout: the pure-number side of drawing — boxes, the record of every mark a figure draws,
- * "nice" axis ticks and linear scales. No Cairo here, so tests and figures share the same numbers.
+/* layout: the record of every mark a figure draws, in logical units — boxes, roles, colours,
+ * values. No Cairo here, so tests read the same numbers the figure drew.
  * Ownership: a layout owns its marks and their strings; layout_free releases them. */
 #ifndef VIZGEN_LAYOUT_H
 #define VIZGEN_LAYOUT_H
@@ -37,26 +37,4 @@ void layout_init(struct layout *l);
 void layout_free(struct layout *l);
 /* Appends a copy of m (its text duplicated). Returns VZ_EIO when out of memory. */
 int layout_add(struct layout *l, const struct mark *m);
-/* Writes the layout as JSON to path atomically. */
-int layout_write_json(const struct layout *l, const char *path, struct diag *d);
-
-/* Axis ticks at 1, 2 or 5 times a power of ten, covering [lo, hi] with about `target` steps. */
-struct ticks {
-    double lo, hi, step;
-    int n;
-    double v[64];
-};
-void ticks_nice(double lo, double hi, int target, struct ticks *t);
-/* Formats v with as many decimals as the tick step needs. */
-void ticks_format(const struct ticks *t, double v, char *buf, size_t size);
-
-/* Maps [d0, d1] linearly onto [r0, r1]. */
-struct scale {
-    double d0, d1, r0, r1;
-};
-double scale_map(struct scale s, double v);
-
-/* Formats v with at most `decimals` decimals, trailing zeros removed ("72.11", "38"). */
-void format_trimmed(double v, int decimals, char *buf, size_t size);
-
 #endif

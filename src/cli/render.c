@@ -3,6 +3,7 @@
 #include "vizgen/render.h"
 
 #include "vizgen/draw.h"
+#include "vizgen/dump.h"
 #include "vizgen/figure.h"
 #include "vizgen/jsonw.h"
 #include "vizgen/paths.h"
@@ -159,7 +160,7 @@ int figure_render_file(const char *spec_path, const struct figure_kind *want,
         rc = vector_write(&cv, svg ? VECTOR_SVG : VECTOR_PDF, path, c.title, d);
     else
         rc = write_png(&cv, &c, path, provenance, d);
-    if (rc || (opts->dump_layout && (rc = layout_write_json(&cv.layout, opts->dump_layout, d))))
+    if (rc || (opts->dump_layout && (rc = dump_layout(&cv.layout, opts->dump_layout, d))))
         goto done;
 success:
     *out_path = path;

@@ -1,7 +1,7 @@
 /* fig_compression: the model-compression chart — horizontal bars of memory per technique, a
  * dark-to-light gradient, values on the bars, reductions computed against a baseline bar. */
-#include "vizgen/draw.h"
 #include "vizgen/figure.h"
+#include "vizgen/kit.h"
 
 #include <stddef.h>
 
@@ -74,7 +74,7 @@ static void reduction_text(double base, const struct bar *b, char *buf, size_t s
     double ratio = base / b->value;
     char num[32];
     if (ratio >= 2) {
-        format_trimmed(ratio, 1, num, sizeof num);
+        format_trimmed(ratio, 1, NUM_PLAIN, num, sizeof num);
         snprintf(buf, size, "%s%sx reduction", tilde, num);
     } else if (b->value < base) {
         snprintf(buf, size, "%s%.0f%% reduction", tilde, (1 - b->value / base) * 100);
@@ -88,7 +88,7 @@ static void reduction_text(double base, const struct bar *b, char *buf, size_t s
 static void value_text(const struct compression *c, const struct bar *b, char *buf, size_t size)
 {
     char num[64];
-    format_trimmed(b->value, (int)c->decimals, num, sizeof num);
+    format_trimmed(b->value, (int)c->decimals, NUM_PLAIN, num, sizeof num);
     snprintf(buf, size, "%s%s%s%s", b->approx ? "~" : "", num, c->unit[0] ? " " : "", c->unit);
 }
 
@@ -142,20 +142,17 @@ static int compression_render(const void *p, const struct figure_common *fc, str
         free(labels);
         return diag_oom(d);
     }
+    for (size_t i = 0; i < c->n; i++)
+        labels[i] = c->bars[i].label;
     double top = draw_title_block(cv, fc->title, fc->subtitle, MARGIN) + 44;
 
     /* Label column: as wide as the longest label, but never more than 38% of the figure. */
-    double label_w = 0, max_label_w = W * 0.38;
-    struct text_metrics m;
-    for (size_t i = 0; i < c->n; i++) {
-        labels[i] = draw_ellipsize(cv, c->bars[i].label, label_f, max_label_w);
-        if (!labels[i])
-            continue;
-        draw_measure(cv, labels[i], label_f, &m);
-        label_w = fmax(label_w, m.width);
-    }
-    double x0 = canvas_snap(cv, MARGIN + label_w + LABEL_GAP), x1 = W - MARGIN;
+    struct label_plan lp;
+    labels_plan(cv, labels, c->n, BAR_PITCH, W * 0.38, false, label_f, &lp);
+    lp.gap = LABEL_GAP;
+    double x0 = canvas_snap(cv, MARGIN + lp.extent + LABEL_GAP), x1 = W - MARGIN;
     const struct bar *base = &c->bars[c->baseline];
+    struct text_metrics m;
     for (size_t i = 0; i < c->n; i++) {
         value_text(c, &c->bars[i], t[i].value, sizeof t[i].value);
         draw_measure(cv, t[i].value, value_f, &m);
@@ -166,27 +163,16 @@ static int compression_render(const void *p, const struct figure_common *fc, str
             t[i].reduction_w = m.width;
         }
     }
+    /* The value axis spans the plot: zero at x0, and at x1 whatever fits the widest text. */
     double s = fit_scale(c, t, x1 - x0);
-    struct scale xs = {0, 1, x0, x0 + s};
-    double bottom = top + (double)c->n * BAR_PITCH;
-
-    /* Gridlines and ticks first, so bars sit on top of them. */
-    struct ticks tk;
-    ticks_nice(0, (x1 - x0) / s, 6, &tk);
-    char buf[64];
-    for (int i = 0; i < tk.n; i++) {
-        double x = scale_map(xs, tk.v[i]);
-        if (x > x1 + 0.5)
-            break;
-        draw_line(cv, x, top, x, bottom, 1, GRIDLINE, false, NULL);
-        ticks_format(&tk, tk.v[i], buf, sizeof buf);
-        draw_text(cv, buf, x, bottom + 8, tick_f, ALIGN_CENTER, ALIGN_TOP, MUTED, "tick-label", i);
-    }
-    draw_line(cv, x0, bottom, x1, bottom, 1, FAINT, false, "axis");
-    char *xl = draw_ellipsize(cv, c->x_label, label_f, x1 - x0);
-    struct box at = draw_text(cv, xl ? xl : "", (x0 + x1) / 2, bottom + 34, label_f, ALIGN_CENTER,
-                              ALIGN_TOP, INK, "axis-title", -1);
-    free(xl);
+    struct box plot = {x0, top, x1 - x0, (double)c->n * BAR_PITCH};
+    struct axis ax;
+    axis_init(&ax, AXIS_BOTTOM, SCALE_LINEAR, 0, (x1 - x0) / s, x0, x1, false);
+    ax.title = c->x_label;
+    ax.grid = true;
+    double below = axis_measure(cv, &ax);
+    axis_draw(cv, &ax, plot); /* gridlines first, so bars sit on top of them */
+    labels_draw(cv, labels, c->n, &lp, top, BAR_PITCH, x0, false, label_f, INK, "bar-label");
 
     for (size_t i = 0; i < c->n; i++) {
         const struct bar *b = &c->bars[i];
@@ -196,11 +182,8 @@ static int compression_render(const void *p, const struct figure_common *fc, str
         double tt = c->n > 1 ? (double)i / (double)(c->n - 1) : 0;
         const unsigned *g = GRADIENT[cv->theme->dark];
         struct rgb fill = rgb_mix(rgb_hex(g[0]), rgb_hex(g[1]), tt);
-        struct box bb = {x0, y, scale_map(xs, b->value) - x0, BAR_HEIGHT};
+        struct box bb = {x0, y, scale_map(&ax.scale, b->value) - x0, BAR_HEIGHT};
         draw_rect(cv, bb, rgb_to_hex(fill), "bar", (long)i, b->value);
-        if (labels[i])
-            draw_text(cv, labels[i], x0 - LABEL_GAP, cy, label_f, ALIGN_RIGHT, ALIGN_MIDDLE, INK,
-                      "bar-label", (long)i);
         double after = bb.x + bb.w + TEXT_PAD;
         if (t[i].inside) {
             draw_text(cv, t[i].value, bb.x + bb.w - TEXT_PAD, cy, value_f, ALIGN_RIGHT,
@@ -216,7 +199,7 @@ static int compression_render(const void *p, const struct figure_common *fc, str
     }
 
     /* The dashed baseline, labelled above the plot and kept inside the margins. */
-    double bx = scale_map(xs, base->value);
+    double bx = scale_map(&ax.scale, base->value), bottom = top + plot.h;
     draw_line(cv, bx, top - 10, bx, bottom, 1.5, MUTED, true, "baseline");
     char lbl[128];
     snprintf(lbl, sizeof lbl, "Baseline: %s", t[c->baseline].value);
@@ -224,9 +207,7 @@ static int compression_render(const void *p, const struct figure_common *fc, str
     double lx = fmin(fmax(bx - m.width / 2, x0), x1 - m.width);
     draw_text(cv, lbl, lx, top - 14, tick_f, ALIGN_LEFT, ALIGN_BOTTOM, MUTED, "baseline-label", -1);
 
-    cv->height = ceil(at.y + at.h + MARGIN * 0.75);
-    for (size_t i = 0; i < c->n; i++)
-        free(labels[i]);
+    cv->height = ceil(bottom + below + MARGIN * 0.75);
     free(labels);
     free(t);
     return VZ_OK;

@@ -2,8 +2,8 @@
  * multiples — with a shared colorbar, optional value annotations and an entropy column. */
 #include "vizgen/attn_source.h"
 #include "vizgen/colormap.h"
-#include "vizgen/draw.h"
 #include "vizgen/figure.h"
+#include "vizgen/kit.h"
 #include "vizgen/raster.h"
 
 #include <math.h>
@@ -18,12 +18,9 @@ enum {
     MAX_SIDE = 720, /* a single heatmap's side */
     MAX_LABEL_W = 110,
     GAP = 8,
-    BAR_W = 18, /* colorbar */
     STATS_W = 96,
     PANEL_GAP = 28,
 };
-/* Masked cells: a neutral grey that no colormap entry comes near, light or dark by theme. */
-static const unsigned MASK_RGB[2] = {0xe3e6ea, 0x4a525c};
 static const char *const layout_names[] = {"single", "grid", NULL};
 
 struct heatmap {
@@ -115,7 +112,7 @@ static int draw_cells(struct canvas *cv, const struct heatmap *h, const struct a
     int rc = image_init(&img, iw, ih, d);
     if (rc)
         return rc;
-    if (raster_heatmap(a, (enum colormap_id)h->cmap, MASK_RGB[cv->theme->dark], iw, ih, img.pixels,
+    if (raster_heatmap(a, (enum colormap_id)h->cmap, canvas_color(cv, MASKED), iw, ih, img.pixels,
                        img.stride)) {
         image_free(&img);
         return diag_oom(d);
@@ -127,7 +124,7 @@ static int draw_cells(struct canvas *cv, const struct heatmap *h, const struct a
     double cell = side / (double)a->rows;
     if (cell * cv->scale >= 6) {
         for (size_t i = 1; i < a->rows; i++) {
-            double t = i * cell;
+            double t = (double)i * cell;
             draw_line(cv, x + t, y, x + t, y + side, 1, PAPER, false, NULL);
             draw_line(cv, x, y + t, x + side, y + t, 1, PAPER, false, NULL);
         }
@@ -153,110 +150,10 @@ static void draw_annotations(struct canvas *cv, const struct heatmap *h, const s
                 continue;
             snprintf(buf, sizeof buf, h->format, v);
             struct rgb bg = rgb_hex(colormap_color((enum colormap_id)h->cmap, v));
-            draw_text(cv, buf, x + (j + 0.5) * cell, y + (i + 0.5) * cell, f, ALIGN_CENTER,
-                      ALIGN_MIDDLE, rgb_to_hex(rgb_text_on(bg)), "annotation",
+            draw_text(cv, buf, x + ((double)j + 0.5) * cell, y + ((double)i + 0.5) * cell, f,
+                      ALIGN_CENTER, ALIGN_MIDDLE, rgb_to_hex(rgb_text_on(bg)), "annotation",
                       (long)(i * a->cols + j));
         }
-}
-
-/* Every n-th label, so that labels at least `need` apart never touch. */
-static size_t label_step(double cell, double need)
-{
-    size_t step = 1;
-    while (step * cell < need)
-        step++;
-    return step;
-}
-
-/* Tick labels on the left of and below a square plot; returns the y below the x labels. */
-static double draw_tick_labels(struct canvas *cv, const struct attn_source *src, double x, double y,
-                               double side, double y_label_w)
-{
-    struct font f = {FONT_TICK, false};
-    struct text_metrics m;
-    size_t n = src->n_labels;
-    double cell = side / (double)n, label_h;
-    double max_w = 0;
-    char **shown = calloc(n, sizeof *shown);
-    if (!shown) {
-        cv->oom = 1;
-        return y + side;
-    }
-    for (size_t i = 0; i < n; i++) {
-        shown[i] = draw_ellipsize(cv, src->labels[i], f, y_label_w);
-        if (!shown[i])
-            cv->oom = 1;
-        else {
-            draw_measure(cv, shown[i], f, &m);
-            max_w = fmax(max_w, m.width);
-        }
-    }
-    draw_measure(cv, "Ag", f, &m);
-    label_h = m.ascent + m.descent;
-    size_t ystep = label_step(cell, label_h + 2);
-    bool horizontal = max_w + 6 <= cell;
-    size_t xstep = horizontal ? 1 : ystep;
-    double bottom = y + side;
-    for (size_t i = 0; i < n; i++) {
-        if (!shown[i])
-            continue;
-        double c = (i + 0.5) * cell;
-        if (i % ystep == 0)
-            draw_text(cv, shown[i], x - GAP, y + c, f, ALIGN_RIGHT, ALIGN_MIDDLE, INK, "y-label",
-                      (long)i);
-        if (i % xstep == 0) {
-            struct box b;
-            if (horizontal) {
-                b = draw_text(cv, shown[i], x + c, y + side + GAP, f, ALIGN_CENTER, ALIGN_TOP, INK,
-                              "x-label", (long)i);
-            } else {
-                draw_measure(cv, shown[i], f, &m);
-                b = draw_text_vertical(cv, shown[i], x + c, y + side + GAP + m.width / 2, f, INK,
-                                       "x-label", (long)i);
-            }
-            bottom = fmax(bottom, b.y + b.h);
-        }
-        free(shown[i]);
-    }
-    free(shown);
-    return bottom;
-}
-
-static void draw_colorbar(struct canvas *cv, const struct heatmap *h, double x, double y,
-                          double height, bool any_masked, struct diag *d)
-{
-    struct image img;
-    int pw = (int)lround(BAR_W * cv->scale), ph = (int)lround(height * cv->scale);
-    if (image_init(&img, 1, ph, d) != VZ_OK) {
-        cv->oom = 1;
-        return;
-    }
-    for (int r = 0; r < ph; r++)
-        img.pixels[(size_t)r * (size_t)img.stride] =
-            colormap_color((enum colormap_id)h->cmap, 1 - (r + 0.5) / ph);
-    draw_image(cv, &img, x, y, pw / cv->scale, ph / cv->scale, "colorbar", ph, 1);
-    image_free(&img);
-    struct font f = {FONT_TICK, false};
-    struct ticks tk;
-    ticks_nice(0, 1, 5, &tk);
-    char buf[32];
-    double right = x + BAR_W;
-    for (int i = 0; i < tk.n; i++) {
-        double ty = y + height * (1 - tk.v[i]);
-        draw_line(cv, x + BAR_W, ty, x + BAR_W + 4, ty, 1, FAINT, false, NULL);
-        ticks_format(&tk, tk.v[i], buf, sizeof buf);
-        struct box b = draw_text(cv, buf, x + BAR_W + 7, ty, f, ALIGN_LEFT, ALIGN_MIDDLE, MUTED,
-                                 "colorbar-tick", i);
-        right = fmax(right, b.x + b.w);
-    }
-    struct font lf = {FONT_LABEL, false};
-    draw_text_vertical(cv, h->bar_label, right + 18, y + height / 2, lf, INK, "colorbar-label", -1);
-    if (any_masked) {
-        struct box sw = {x, y + height + 14, BAR_W, 12};
-        draw_rect(cv, sw, MASK_RGB[cv->theme->dark], "mask-swatch", -1, NAN);
-        draw_text(cv, "masked", x + BAR_W + 7, sw.y + 6, f, ALIGN_LEFT, ALIGN_MIDDLE, MUTED,
-                  "mask-label", -1);
-    }
 }
 
 static bool has_masked(const struct attn *a)
@@ -265,14 +162,6 @@ static bool has_masked(const struct attn *a)
         if (attn_masked(a->w[i]))
             return true;
     return false;
-}
-
-/* Width the colorbar block needs right of its gap: bar, ticks, vertical label. */
-static double colorbar_width(struct canvas *cv)
-{
-    struct text_metrics m;
-    draw_measure(cv, "0.0", (struct font){FONT_TICK, false}, &m);
-    return BAR_W + 7 + m.width + 18 + 12;
 }
 
 static void draw_entropy_column(struct canvas *cv, const struct attn *a, double x, double y,
@@ -288,7 +177,7 @@ static void draw_entropy_column(struct canvas *cv, const struct attn *a, double 
         if (isnan(e) || hmax <= 0)
             continue;
         double bh = fmax(cell * 0.6, fmin(cell, 1));
-        struct box b = {x, y + (i + 0.5) * cell - bh / 2, (STATS_W - 8) * e / hmax, bh};
+        struct box b = {x, y + ((double)i + 0.5) * cell - bh / 2, (STATS_W - 8) * e / hmax, bh};
         draw_rect(cv, b, 0x7b8794, "entropy-bar", (long)i, e);
     }
     char buf[48];
@@ -300,20 +189,16 @@ static int render_single(const struct heatmap *h, const struct figure_common *fc
                          struct diag *d)
 {
     const struct attn *a = &h->src.panels[0].a;
-    struct text_metrics m;
+    const struct attn_source *src = &h->src;
     struct font lf = {FONT_LABEL, false}, tf = {FONT_TICK, false};
     double top = draw_title_block(cv, fc->title, fc->subtitle, MARGIN) + 32;
-    /* Horizontal budget: axis title, y labels, plot, [entropy], colorbar. */
-    double label_w = 0;
-    for (size_t i = 0; i < h->src.n_labels; i++) {
-        draw_measure(cv, h->src.labels[i], tf, &m);
-        label_w = fmax(label_w, m.width);
-    }
-    label_w = fmin(label_w, MAX_LABEL_W);
-    draw_measure(cv, "Ag", lf, &m);
-    double axis_title_w = m.ascent + m.descent;
-    double left = axis_title_w + 2 * GAP + label_w + GAP;
-    double right = (h->stats ? STATS_W + 2 * GAP : 0) + 28 + colorbar_width(cv);
+    /* Horizontal budget: axis title, y labels, plot, [entropy], colorbar. The label column is
+     * planned at its widest first; the slot it gets is known once the plot's side is. */
+    struct label_plan yp, xp;
+    labels_plan(cv, src->labels, src->n_labels, 1e9, MAX_LABEL_W, false, tf, &yp);
+    double axis_title_w = text_line_height(cv, lf);
+    double left = axis_title_w + 2 * GAP + yp.extent + GAP;
+    double right = (h->stats ? STATS_W + 2 * GAP : 0) + 28 + colorbar_measure(cv, h->bar_label);
     double avail = cv->width - 2 * MARGIN;
     double side = fmin(avail - left - right, MAX_SIDE);
     size_t n = a->rows;
@@ -321,13 +206,18 @@ static int render_single(const struct heatmap *h, const struct figure_common *fc
         side = (double)n * floor(side / (double)n); /* equal whole-pixel cells */
     double x0 = canvas_snap(cv, MARGIN + (avail - (left + side + right)) / 2 + left);
     double y0 = canvas_snap(cv, top);
+    double cell = side / (double)n;
     int rc = draw_cells(cv, h, a, x0, y0, side, d);
     if (rc)
         return rc;
     if (h->annotate)
         draw_annotations(cv, h, a, x0, y0, side);
-    double below = draw_tick_labels(cv, &h->src, x0, y0, side, label_w);
-    draw_text_vertical(cv, h->y_label, x0 - GAP - label_w - GAP - axis_title_w / 2, y0 + side / 2,
+    labels_plan(cv, src->labels, n, cell, yp.extent, false, tf, &yp);
+    labels_plan(cv, src->labels, n, cell, yp.extent, true, tf, &xp);
+    labels_draw(cv, src->labels, n, &yp, y0, cell, x0, false, tf, INK, "y-label");
+    double below =
+        labels_draw(cv, src->labels, n, &xp, x0, cell, y0 + side, true, tf, INK, "x-label");
+    draw_text_vertical(cv, h->y_label, x0 - GAP - yp.extent - GAP - axis_title_w / 2, y0 + side / 2,
                        lf, INK, "axis-title", -1);
     struct box xt = draw_text(cv, h->x_label, x0 + side / 2, below + GAP, lf, ALIGN_CENTER,
                               ALIGN_TOP, INK, "axis-title", -1);
@@ -336,7 +226,7 @@ static int render_single(const struct heatmap *h, const struct figure_common *fc
         draw_entropy_column(cv, a, x0 + side + 2 * GAP, y0, side);
         bx += STATS_W + 2 * GAP;
     }
-    draw_colorbar(cv, h, bx, y0, side, has_masked(a), d);
+    colorbar_draw(cv, (enum colormap_id)h->cmap, bx, y0, side, h->bar_label, has_masked(a));
     cv->height = ceil(fmax(xt.y + xt.h, y0 + side + 40) + MARGIN * 0.75);
     return VZ_OK;
 }
@@ -348,48 +238,43 @@ static int render_grid(const struct heatmap *h, const struct figure_common *fc, 
     size_t np = src->n_panels, heads = 1;
     while (heads < np && src->panels[heads].layer == src->panels[0].layer)
         heads++;
-    size_t cols = heads <= 8 && np > heads ? heads : (size_t)ceil(sqrt((double)np));
     struct font hf = {FONT_TICK, true}, lf = {FONT_LABEL, false};
-    struct text_metrics m;
-    draw_measure(cv, "Ag", hf, &m);
-    double header_h = m.ascent + m.descent + 6;
+    double header_h = text_line_height(cv, hf) + 6;
     double top = draw_title_block(cv, fc->title, fc->subtitle, MARGIN) + 28;
-    double avail = cv->width - 2 * MARGIN - 28 - colorbar_width(cv);
-    double side = fmin((avail - (double)(cols - 1) * PANEL_GAP) / (double)cols, 360);
-    size_t n = src->panels[0].a.rows;
-    if ((double)n <= side)
-        side = (double)n * floor(side / (double)n);
-    double x_start =
-        canvas_snap(cv, MARGIN + (avail - ((double)cols * (side + PANEL_GAP) - PANEL_GAP)) / 2);
+    double bar_w = 28 + colorbar_measure(cv, h->bar_label);
+    struct panel_grid g;
+    /* A row per layer when heads fit across, else as square a grid as the panels make. */
+    panels_layout(cv, &g, np, heads <= 8 && np > heads ? heads : 0,
+                  (struct box){MARGIN, top, cv->width - 2 * MARGIN - bar_w, 360}, PANEL_GAP,
+                  header_h, src->panels[0].a.rows);
     double y = top;
     for (size_t p = 0; p < np; p++) {
         const struct attn_panel *pn = &src->panels[p];
-        double px = canvas_snap(cv, x_start + (double)(p % cols) * (side + PANEL_GAP));
-        double py =
-            canvas_snap(cv, top + (double)(p / cols) * (side + header_h + PANEL_GAP) + header_h);
+        struct box c = panels_cell(&g, p);
         char head[48] = "";
         if (pn->layer >= 0)
             snprintf(head, sizeof head, "L%ld H%ld", pn->layer, pn->head);
         else if (pn->head >= 0)
             snprintf(head, sizeof head, "H%ld", pn->head);
-        draw_text(cv, head, px, py - 6, hf, ALIGN_LEFT, ALIGN_BOTTOM, INK, "panel-header", (long)p);
-        int rc = draw_cells(cv, h, &pn->a, px, py, side, d);
+        draw_text(cv, head, c.x, c.y - 6, hf, ALIGN_LEFT, ALIGN_BOTTOM, INK, "panel-header",
+                  (long)p);
+        int rc = draw_cells(cv, h, &pn->a, c.x, c.y, c.w, d);
         if (rc)
             return rc;
         if (h->annotate)
-            draw_annotations(cv, h, &pn->a, px, py, side);
-        y = fmax(y, py + side);
+            draw_annotations(cv, h, &pn->a, c.x, c.y, c.w);
+        y = fmax(y, c.y + c.h);
     }
-    double grid_w = (double)cols * (side + PANEL_GAP) - PANEL_GAP;
-    struct box xt = draw_text(cv, h->x_label, x_start + grid_w / 2, y + 14, lf, ALIGN_CENTER,
-                              ALIGN_TOP, INK, "axis-title", -1);
-    draw_text_vertical(cv, h->y_label, x_start - 20, top + (y - top) / 2, lf, INK, "axis-title",
-                       -1);
+    double grid_w = (double)g.cols * (g.w + g.gap) - g.gap;
+    struct box xt = draw_text(cv, h->x_label, g.x + grid_w / 2, y + 14, lf, ALIGN_CENTER, ALIGN_TOP,
+                              INK, "axis-title", -1);
+    draw_text_vertical(cv, h->y_label, g.x - 20, top + (y - top) / 2, lf, INK, "axis-title", -1);
     bool masked = false;
     for (size_t p = 0; p < np && !masked; p++)
         masked = has_masked(&src->panels[p].a);
     double bar_h = fmin(y - top - header_h, 360);
-    draw_colorbar(cv, h, x_start + grid_w + 28, top + header_h, bar_h, masked, d);
+    colorbar_draw(cv, (enum colormap_id)h->cmap, g.x + grid_w + 28, top + header_h, bar_h,
+                  h->bar_label, masked);
     cv->height = ceil(fmax(xt.y + xt.h, top + header_h + bar_h + 40) + MARGIN * 0.75);
     return VZ_OK;
 }

@@ -16,13 +16,6 @@
 /* Units: logical pixels. */
 enum { MARGIN = 40, MIN_PITCH = 34, MAX_BOX = 64, ARC_MIN = 16, ARC_MAX = 150, ROW_GAP = 26 };
 
-/* Okabe-Ito (without black; yellow last, it is faint on white), then Paul Tol's muted colours,
- * so the first seven distinct characters get the colourblind-safe set. */
-static const unsigned PALETTE[] = {0xE69F00, 0x56B4E9, 0x009E73, 0x0072B2, 0xD55E00,
-                                   0xCC79A7, 0xF0E442, 0xCC6677, 0x332288, 0x44AA99,
-                                   0x882255, 0x999933, 0x88CCEE, 0xDDCC77};
-enum { PALETTE_N = sizeof PALETTE / sizeof PALETTE[0] };
-
 static const char *const arcs_names[] = {"all", "nearest", "none", NULL};
 static const char *const task_names[] = {"before", "before-after", NULL};
 enum arcs_mode { ARCS_ALL, ARCS_NEAREST, ARCS_NONE };
@@ -169,7 +162,7 @@ static void assign_colours(const struct letters *l, unsigned *colour)
                     first = j;
                     break;
                 }
-            colour[i] = first < i ? colour[first] : PALETTE[next++ % PALETTE_N];
+            colour[i] = first < i ? colour[first] : palette_color(next++);
         }
     free(total);
 }
@@ -276,7 +269,7 @@ static double draw_strip(struct canvas *cv, const struct letters *l, const struc
     for (size_t j = first; j < last; j++) {
         struct box b = {g->x0 + (double)(j - first) * g->pitch + 1, y, g->pitch - 2, h};
         float w = l->strip[j];
-        unsigned c = attn_masked(w) ? canvas_color(cv, GRIDLINE) : colormap_color(CMAP_VIRIDIS, w);
+        unsigned c = attn_masked(w) ? canvas_color(cv, MASKED) : colormap_color(CMAP_VIRIDIS, w);
         draw_rect(cv, b, c, "strip-cell", (long)j, attn_masked(w) ? NAN : w);
         if ((long)j == l->query)
             draw_rect_outline(cv, b, 2, INK);

@@ -1,0 +1,66 @@
+/* canvas: where a figure draws — a recording surface in logical units that keeps a record of
+ * every mark (its layout), resolves colour roles through its theme, and is replayed at the end
+ * into pixels or a vector document. It never opens files or chooses the output format. */
+#ifndef VIZGEN_CANVAS_H
+#define VIZGEN_CANVAS_H
+
+#include "vizgen/color.h"
+#include "vizgen/diag.h"
+#include "vizgen/layout.h"
+
+#include <cairo.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A canvas draws onto a recording surface in logical units; the figure sets the height once it
+ * knows it, and canvas_rasterize replays at `scale` into pixels. */
+struct canvas {
+    cairo_surface_t *rec;
+    cairo_t *cr;
+    const struct theme *theme;
+    double width, height, scale;
+    struct layout layout;
+    cairo_font_face_t *faces[2]; /* regular, bold (text.c); NULL: found by family name */
+    bool transparent;            /* no paper: ARGB32 pixels, nothing behind the marks */
+    bool vector;                 /* replayed into SVG or PDF at scale 1, not into pixels */
+    int oom;                     /* set when recording a mark failed; reported by canvas_replay */
+};
+
+struct canvas_opts {
+    double width, scale; /* logical width; device pixels per logical pixel */
+    const struct theme *theme;
+    bool transparent, vector;
+};
+
+int canvas_init(struct canvas *cv, const struct canvas_opts *o, struct diag *d);
+void canvas_free(struct canvas *cv);
+/* The 0xRRGGBB a colour or role stands for on this canvas. */
+unsigned canvas_color(const struct canvas *cv, unsigned ref);
+struct rgb canvas_rgb(const struct canvas *cv, unsigned ref);
+/* Makes ref the colour of what is drawn next. */
+void canvas_set_color(struct canvas *cv, unsigned ref);
+/* Replays into a new image of round(width*scale) x round(height*scale) pixels: RGB24 on the
+ * theme's paper, or ARGB32 with a transparent background. The caller destroys *out. */
+int canvas_rasterize(struct canvas *cv, cairo_surface_t **out, struct diag *d);
+/* Replays onto any Cairo surface: a new image, or a vector document. */
+int canvas_replay(struct canvas *cv, cairo_surface_t *target, struct diag *d);
+/* Rounds a logical coordinate to the device pixel grid, so raster images land on whole pixels. */
+double canvas_snap(const struct canvas *cv, double v);
+/* Records a mark drawn by other means (paths, images). */
+void canvas_record(struct canvas *cv, const struct mark *m);
+
+/* A pixel block the figure fills (0x00RRGGBB words) and then places; image_free releases it. */
+struct image {
+    cairo_surface_t *surface;
+    uint32_t *pixels;
+    int width, height, stride; /* stride in pixels */
+};
+int image_init(struct image *img, int width, int height, struct diag *d);
+void image_free(struct image *img);
+/* Places img stretched over the w x h box at (x, y), each image pixel a sharp-edged block (the
+ * box should be snapped to whole device pixels), and records it as an image mark of rows x cols
+ * cells. */
+void draw_image(struct canvas *cv, struct image *img, double x, double y, double w, double h,
+                const char *role, long rows, long cols);
+
+#endif

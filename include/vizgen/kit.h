@@ -1,0 +1,115 @@
+/* kit: the chart kit — axes, legends, colour bars, label columns and panel grids. Each piece is
+ * measured first (how much room it needs, where it would go) and drawn second, so a figure
+ * lays itself out by arithmetic before it draws a pixel, and no figure draws its own axis. */
+#ifndef VIZGEN_KIT_H
+#define VIZGEN_KIT_H
+
+#include "vizgen/colormap.h"
+#include "vizgen/draw.h"
+#include "vizgen/scale.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* --- axes --- */
+
+enum axis_side { AXIS_BOTTOM, AXIS_LEFT };
+
+struct axis {
+    enum axis_side side;
+    struct scale scale; /* data -> position along the axis (x for bottom, y for left) */
+    struct ticks ticks; /* ticks outside the domain are not drawn */
+    enum num_style style;
+    const char *title; /* NULL: none */
+    bool grid;         /* gridlines across the plot at labelled ticks */
+    bool line;         /* the axis line along the plot's edge */
+    int label_every;   /* set by axis_measure: label every n-th labelled tick, so none touch */
+};
+
+/* An axis over the data range [lo, hi], drawn along [r0, r1] (logical pixels; for a left axis
+ * r0 is the bottom). Linear axes widen the range to round ticks when `extend`; log axes need
+ * 0 < lo. Ticks are about one per 90 pixels. */
+void axis_init(struct axis *ax, enum axis_side side, enum scale_type type, double lo, double hi,
+               double r0, double r1, bool extend);
+/* Room the axis needs outside the plot (below it or left of it) for tick labels and the title;
+ * also decides label_every. */
+double axis_measure(struct canvas *cv, struct axis *ax);
+/* Draws gridlines, the axis line, tick marks, labels and the title around plot. */
+void axis_draw(struct canvas *cv, const struct axis *ax, struct box plot);
+
+/* --- legends --- */
+
+enum legend_mark { LEGEND_LINE, LEGEND_DASHED, LEGEND_SWATCH };
+
+struct legend_entry {
+    const char *label;
+    unsigned rgb;
+    enum legend_mark mark;
+};
+
+struct legend {
+    const struct legend_entry *entries;
+    size_t n;
+    double w, h; /* set by legend_measure */
+};
+
+void legend_measure(struct canvas *cv, struct legend *lg);
+/* Where the legend goes: the first corner of plot (top right, top left, bottom right, bottom
+ * left) whose box covers none of the obstacles (the data's marks, in logical pixels); when every
+ * corner would cover data, outside the plot on the right when `room_right` allows, else below.
+ * *outside says which happened. */
+struct box legend_place(const struct legend *lg, struct box plot, const struct box *obstacles,
+                        size_t n_obstacles, double room_right, bool *outside);
+void legend_draw(struct canvas *cv, const struct legend *lg, struct box at);
+
+/* --- colour bars --- */
+
+/* Width a vertical colour bar needs right of where it starts: bar, tick labels, title. */
+double colorbar_measure(struct canvas *cv, const char *title);
+/* A vertical bar at (x, y), `height` tall, from 0 (bottom) to 1 (top) in cmap, with ticks and a
+ * title; with `masked`, a swatch of the masked colour below it, labelled. */
+void colorbar_draw(struct canvas *cv, enum colormap_id cmap, double x, double y, double height,
+                   const char *title, bool masked);
+
+/* --- label columns --- */
+
+/* How a row of categorical labels along an axis fits: every `step`-th label is drawn, shortened
+ * to `max_len` with an ellipsis when longer, and turned to read upwards (x axis only) when side
+ * by side they would not fit their slots. Labels are thinned, shortened or turned only when
+ * they would not fit as they are. */
+struct label_plan {
+    size_t step;
+    bool rotated;
+    double max_len; /* the longest a label may be, along its reading direction */
+    double extent;  /* room the column needs across the axis, beyond the gap */
+    double gap;     /* between the axis and the labels; labels_plan sets 8 */
+};
+
+/* Plans n labels whose slots are `slot` logical pixels apart along the axis; each may take at
+ * most max_len across it (and along it, when rotated). */
+void labels_plan(struct canvas *cv, char *const *labels, size_t n, double slot, double max_len,
+                 bool x_axis, struct font f, struct label_plan *p);
+/* Draws the labels: left of x (y axis), centred on each slot from `start`; or below y (x axis).
+ * Returns the far edge of what was drawn (smallest x, or largest y). */
+double labels_draw(struct canvas *cv, char *const *labels, size_t n, const struct label_plan *p,
+                   double start, double slot, double at, bool x_axis, struct font f, unsigned rgb,
+                   const char *role);
+
+/* --- panel grids --- */
+
+/* n square panels in rows of `cols`, each under a header line, `gap` apart. */
+struct panel_grid {
+    size_t n, cols, rows;
+    double x, y, w, h, gap, header;
+    double scale; /* the canvas's, so panels start on whole device pixels */
+};
+
+/* Lays n panels out in area (its height is the most a panel may be): `cols` columns (0: as
+ * square a grid as n allows), panels as large as fit, and, when a panel has at least a pixel
+ * per cell, a whole multiple of `cells` wide (0: any width). Centred across area. */
+void panels_layout(struct canvas *cv, struct panel_grid *g, size_t n, size_t cols, struct box area,
+                   double gap, double header, size_t cells);
+/* The plot box of panel i (below its header). */
+struct box panels_cell(const struct panel_grid *g, size_t i);
+
+#endif

@@ -1,0 +1,37 @@
+/* shapes: the marks that are not text — rectangles, lines, arcs with arrowheads, polylines that
+ * break at missing values, and filled bands. Each is recorded when given a role. */
+#ifndef VIZGEN_SHAPES_H
+#define VIZGEN_SHAPES_H
+
+#include "vizgen/canvas.h"
+
+#include <stddef.h>
+
+void draw_rect(struct canvas *cv, struct box b, unsigned rgb, const char *role, long index,
+               double value);
+void draw_rect_outline(struct canvas *cv, struct box b, double width, unsigned rgb);
+void draw_line(struct canvas *cv, double x0, double y0, double x1, double y1, double width,
+               unsigned rgb, bool dashed, const char *role);
+
+/* An arc from (x0, y) to (x1, y) bulging `height` upwards, with an arrowhead at the end(s) asked
+ * for; recorded as a path mark with index `from` and value `to`. */
+void draw_arc(struct canvas *cv, double x0, double x1, double y, double height, double width,
+              unsigned rgb, bool head_at_start, bool head_at_end, long from, long to);
+
+struct stroke {
+    unsigned rgb;
+    double width;
+    bool dashed;
+    double alpha;  /* 0 is taken as 1 */
+    double marker; /* radius of a dot at each point, or 0 */
+};
+
+/* A line through the points (x[i], y[i]) in logical pixels, broken wherever a coordinate is not
+ * finite, clipped to `clip`; records one path mark spanning what was drawn. */
+void draw_polyline(struct canvas *cv, const double *x, const double *y, size_t n,
+                   const struct stroke *s, struct box clip, const char *role, long index);
+/* The area between lo[i] and hi[i] over x[i], broken where any of them is not finite. */
+void draw_band(struct canvas *cv, const double *x, const double *lo, const double *hi, size_t n,
+               unsigned rgb, double alpha, struct box clip, const char *role, long index);
+
+#endif

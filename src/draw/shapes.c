@@ -1,0 +1,191 @@
+/* shapes: rectangles, lines, arcs, polylines and bands drawn with Cairo and recorded as marks. */
+#include "vizgen/shapes.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+void draw_rect(struct canvas *cv, struct box b, unsigned rgb, const char *role, long index,
+               double value)
+{
+    canvas_set_color(cv, rgb);
+    cairo_rectangle(cv->cr, b.x, b.y, b.w, b.h);
+    cairo_fill(cv->cr);
+    if (role) {
+        struct mark mk = {MARK_RECT, b, role, index, value, 0, 0, canvas_color(cv, rgb), NULL};
+        canvas_record(cv, &mk);
+    }
+}
+
+void draw_rect_outline(struct canvas *cv, struct box b, double width, unsigned rgb)
+{
+    canvas_set_color(cv, rgb);
+    cairo_set_line_width(cv->cr, width);
+    cairo_rectangle(cv->cr, b.x + width / 2, b.y + width / 2, b.w - width, b.h - width);
+    cairo_stroke(cv->cr);
+}
+
+void draw_line(struct canvas *cv, double x0, double y0, double x1, double y1, double width,
+               unsigned rgb, bool dashed, const char *role)
+{
+    cairo_save(cv->cr);
+    canvas_set_color(cv, rgb);
+    cairo_set_line_width(cv->cr, width);
+    if (dashed) {
+        const double dash[] = {6, 4};
+        cairo_set_dash(cv->cr, dash, 2, 0);
+    }
+    cairo_move_to(cv->cr, x0, y0);
+    cairo_line_to(cv->cr, x1, y1);
+    cairo_stroke(cv->cr);
+    cairo_restore(cv->cr);
+    if (role) {
+        struct box b = {fmin(x0, x1) - width / 2, fmin(y0, y1) - width / 2, fabs(x1 - x0) + width,
+                        fabs(y1 - y0) + width};
+        struct mark mk = {MARK_LINE, b, role, -1, NAN, 0, 0, canvas_color(cv, rgb), NULL};
+        canvas_record(cv, &mk);
+    }
+}
+
+static void arrowhead(cairo_t *cr, double tx, double ty, double fx, double fy, double size)
+{
+    /* A filled triangle at (tx, ty) pointing away from (fx, fy). */
+    double dx = tx - fx, dy = ty - fy, len = sqrt(dx * dx + dy * dy);
+    if (len == 0)
+        return;
+    dx /= len;
+    dy /= len;
+    cairo_move_to(cr, tx, ty);
+    cairo_line_to(cr, tx - size * dx + size * 0.5 * dy, ty - size * dy - size * 0.5 * dx);
+    cairo_line_to(cr, tx - size * dx - size * 0.5 * dy, ty - size * dy + size * 0.5 * dx);
+    cairo_close_path(cr);
+    cairo_fill(cr);
+}
+
+void draw_arc(struct canvas *cv, double x0, double x1, double y, double height, double width,
+              unsigned rgb, bool head_at_start, bool head_at_end, long from, long to)
+{
+    /* A cubic whose control points sit 4/3 of the height up peaks at exactly `height`. */
+    double cy = y - height * 4 / 3;
+    double head = 4 + 2 * width;
+    cairo_save(cv->cr);
+    canvas_set_color(cv, rgb);
+    cairo_set_line_width(cv->cr, width);
+    cairo_move_to(cv->cr, x0, y);
+    cairo_curve_to(cv->cr, x0, cy, x1, cy, x1, y);
+    cairo_stroke(cv->cr);
+    if (head_at_end)
+        arrowhead(cv->cr, x1, y, x1, cy, head);
+    if (head_at_start)
+        arrowhead(cv->cr, x0, y, x0, cy, head);
+    cairo_restore(cv->cr);
+    struct box b = {fmin(x0, x1) - head / 2, y - height - width / 2, fabs(x1 - x0) + head,
+                    height + width / 2};
+    struct mark mk = {MARK_PATH, b, "arc", from, (double)to, 0, 0, canvas_color(cv, rgb), NULL};
+    canvas_record(cv, &mk);
+}
+
+/* The bounding box of the finite points, for the record. */
+static struct box points_box(const double *x, const double *y, size_t n)
+{
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(x[i]) || !isfinite(y[i]))
+            continue;
+        x0 = fmin(x0, x[i]), x1 = fmax(x1, x[i]);
+        y0 = fmin(y0, y[i]), y1 = fmax(y1, y[i]);
+    }
+    if (x0 > x1)
+        return (struct box){0, 0, 0, 0};
+    return (struct box){x0, y0, x1 - x0, y1 - y0};
+}
+
+static void set_color_alpha(struct canvas *cv, unsigned rgb, double alpha)
+{
+    struct rgb c = canvas_rgb(cv, rgb);
+    cairo_set_source_rgba(cv->cr, c.r, c.g, c.b, alpha > 0 && alpha < 1 ? alpha : 1);
+}
+
+void draw_polyline(struct canvas *cv, const double *x, const double *y, size_t n,
+                   const struct stroke *s, struct box clip, const char *role, long index)
+{
+    cairo_t *cr = cv->cr;
+    cairo_save(cr);
+    cairo_rectangle(cr, clip.x, clip.y, clip.w, clip.h);
+    cairo_clip(cr);
+    set_color_alpha(cv, s->rgb, s->alpha);
+    cairo_set_line_width(cr, s->width);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    if (s->dashed) {
+        const double dash[] = {6, 4};
+        cairo_set_dash(cr, dash, 2, 0);
+    }
+    bool open = false;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(x[i]) || !isfinite(y[i])) {
+            open = false; /* a missing value breaks the line: nothing is joined across it */
+            continue;
+        }
+        if (open)
+            cairo_line_to(cr, x[i], y[i]);
+        else
+            cairo_move_to(cr, x[i], y[i]);
+        /* A lone point between gaps is still drawn, as a dot the width of the line. */
+        bool alone = !open && (i + 1 == n || !isfinite(x[i + 1]) || !isfinite(y[i + 1]));
+        if (alone)
+            cairo_line_to(cr, x[i], y[i]);
+        open = true;
+    }
+    cairo_stroke(cr);
+    if (s->marker > 0) {
+        cairo_set_dash(cr, NULL, 0, 0);
+        for (size_t i = 0; i < n; i++)
+            if (isfinite(x[i]) && isfinite(y[i])) {
+                cairo_new_sub_path(cr);
+                cairo_arc(cr, x[i], y[i], s->marker, 0, 6.28318530717958647693);
+            }
+        cairo_fill(cr);
+    }
+    cairo_restore(cr);
+    if (role) {
+        struct mark mk = {MARK_PATH, points_box(x, y, n),      role, index, NAN, 0,
+                          0,         canvas_color(cv, s->rgb), NULL};
+        canvas_record(cv, &mk);
+    }
+}
+
+void draw_band(struct canvas *cv, const double *x, const double *lo, const double *hi, size_t n,
+               unsigned rgb, double alpha, struct box clip, const char *role, long index)
+{
+    cairo_t *cr = cv->cr;
+    cairo_save(cr);
+    cairo_rectangle(cr, clip.x, clip.y, clip.w, clip.h);
+    cairo_clip(cr);
+    set_color_alpha(cv, rgb, alpha);
+    /* Each unbroken run is one polygon: along hi forwards, back along lo. */
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && !(isfinite(x[i]) && isfinite(lo[i]) && isfinite(hi[i])))
+            i++;
+        size_t start = i;
+        while (i < n && isfinite(x[i]) && isfinite(lo[i]) && isfinite(hi[i]))
+            i++;
+        if (i - start < 2)
+            continue;
+        cairo_move_to(cr, x[start], hi[start]);
+        for (size_t k = start + 1; k < i; k++)
+            cairo_line_to(cr, x[k], hi[k]);
+        for (size_t k = i; k-- > start;)
+            cairo_line_to(cr, x[k], lo[k]);
+        cairo_close_path(cr);
+    }
+    cairo_fill(cr);
+    cairo_restore(cr);
+    if (role) {
+        struct box a = points_box(x, lo, n), b = points_box(x, hi, n);
+        double y0 = fmin(a.y, b.y), y1 = fmax(a.y + a.h, b.y + b.h);
+        struct mark mk = {MARK_PATH, {a.x, y0, a.w, y1 - y0}, role, index, NAN, 0,
+                          0,         canvas_color(cv, rgb),   NULL};
+        canvas_record(cv, &mk);
+    }
+}
