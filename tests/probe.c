@@ -12,7 +12,8 @@
 int probe_run(const char *vizgen, const char *args, const char *err_path)
 {
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>%s", vizgen, args, err_path ? err_path : "/dev/null");
+    snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>%s", vizgen, args,
+             err_path ? err_path : "/dev/null");
     int st = system(cmd);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
@@ -187,4 +188,67 @@ double probe_luminance(uint32_t rgb)
 {
     return 0.2126 * lin(((rgb >> 16) & 255) / 255.0) + 0.7152 * lin(((rgb >> 8) & 255) / 255.0) +
            0.0722 * lin((rgb & 255) / 255.0);
+}
+
+double probe_invert(enum colormap_id cm, uint32_t rgb)
+{
+    const unsigned *t = colormap_table(cm);
+    int best = 0;
+    long best_d = -1;
+    for (int i = 0; i < 256; i++) {
+        long dr = (long)((t[i] >> 16) & 255) - (long)((rgb >> 16) & 255);
+        long dg = (long)((t[i] >> 8) & 255) - (long)((rgb >> 8) & 255);
+        long db = (long)(t[i] & 255) - (long)(rgb & 255);
+        long dd = dr * dr + dg * dg + db * db;
+        if (best_d < 0 || dd < best_d)
+            best_d = dd, best = i;
+    }
+    return best / 255.0;
+}
+
+void probe_setup(struct probe_files *pf, const char *vizgen)
+{
+    pf->vizgen = vizgen;
+    probe_tmp("spec.json", pf->spec, sizeof pf->spec);
+    probe_tmp("out.png", pf->png, sizeof pf->png);
+    probe_tmp("layout.json", pf->lay, sizeof pf->lay);
+    probe_tmp("stderr.txt", pf->err, sizeof pf->err);
+}
+
+void probe_cleanup(const struct probe_files *pf)
+{
+    unlink(pf->spec);
+    unlink(pf->png);
+    unlink(pf->lay);
+    unlink(pf->err);
+}
+
+int probe_render(const struct probe_files *pf, const char *spec_text, const char *extra,
+                 struct png_image *img, cJSON **layout)
+{
+    probe_write(pf->spec, spec_text);
+    char args[1024];
+    snprintf(args, sizeof args, "render %s -o %s --dump-layout %s %s", pf->spec, pf->png, pf->lay,
+             extra ? extra : "");
+    int rc = probe_run(pf->vizgen, args, pf->err);
+    if (rc != 0) {
+        char line[1024] = "";
+        FILE *f = fopen(pf->err, "r");
+        if (f && fgets(line, sizeof line, f))
+            line[strcspn(line, "\n")] = '\0';
+        if (f)
+            fclose(f);
+        fprintf(stderr, "probe_render: vizgen exited %d: %s\n", rc, line);
+        return -1;
+    }
+    if (probe_png_load(pf->png, img) != 0) {
+        fprintf(stderr, "probe_render: %s is not a PNG libpng can read\n", pf->png);
+        return -1;
+    }
+    if (!(*layout = probe_layout_load(pf->lay))) {
+        fprintf(stderr, "probe_render: cannot read the layout dump %s\n", pf->lay);
+        probe_png_free(img);
+        return -1;
+    }
+    return 0;
 }

@@ -3,6 +3,8 @@
 #ifndef VIZGEN_TEST_PROBE_H
 #define VIZGEN_TEST_PROBE_H
 
+#include "vizgen/colormap.h"
+
 #include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -35,5 +37,19 @@ const char *probe_tmp(const char *name, char *buf, size_t size);
 /* 0 if files a and b have the same bytes. */
 int probe_same_file(const char *a, const char *b);
 double probe_luminance(uint32_t rgb);
+/* The weight a colour stands for in cm: the index of the nearest colormap entry over 255. */
+double probe_invert(enum colormap_id cm, uint32_t rgb);
+
+/* The files one render test works with, per process, and the vizgen under test. */
+struct probe_files {
+    const char *vizgen;
+    char spec[256], png[256], lay[256], err[256];
+};
+void probe_setup(struct probe_files *pf, const char *vizgen);
+void probe_cleanup(const struct probe_files *pf); /* removes the files */
+/* Writes spec_text, renders it with `render SPEC -o PNG --dump-layout LAYOUT EXTRA`, and loads
+ * the PNG and the layout. Returns 0, or -1 after printing why (vizgen's stderr included). */
+int probe_render(const struct probe_files *pf, const char *spec_text, const char *extra,
+                 struct png_image *img, cJSON **layout);
 
 #endif

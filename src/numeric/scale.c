@@ -124,14 +124,19 @@ void ticks_log(double lo, double hi, int target, struct ticks *t)
         label_mantissas(t, "123456789");
     if (count_labels(t) >= 2)
         return;
-    /* Less than one step of the mantissas wide (3.1 to 3.6): round linear values inside it. */
-    struct ticks lin;
-    ticks_linear(lo, hi, target, &lin);
-    t->n = 0;
-    for (int i = 0; i < lin.n; i++)
-        if (lin.t[i].v >= lo * (1 - 1e-12) && lin.t[i].v <= hi * (1 + 1e-12))
-            add_tick(t, lin.t[i].v, true, true);
-    t->step = lin.step;
+    /* Less than one step of the mantissas wide (3.1 to 3.6): round linear values inside it,
+     * finer until at least two fall inside. */
+    for (int tgt = target > 2 ? target : 2; tgt <= 4 * TICKS_MAX; tgt *= 2) {
+        struct ticks lin;
+        ticks_linear(lo, hi, tgt, &lin);
+        t->n = 0;
+        for (int i = 0; i < lin.n; i++)
+            if (lin.t[i].v >= lo * (1 - 1e-12) && lin.t[i].v <= hi * (1 + 1e-12))
+                add_tick(t, lin.t[i].v, true, true);
+        t->step = lin.step;
+        if (t->n >= 2)
+            break;
+    }
 }
 
 /* --- numbers --- */
@@ -233,7 +238,11 @@ void ticks_label(const struct ticks *t, double v, enum num_style style, char *bu
         /* Linear: the decimals the step needs, in the unit the value is written in. */
         double unit = pow(1000, unit_power(v, style, 0));
         double step = t->step / (style == NUM_SUFFIX || style == NUM_SI ? unit : 1);
-        int decimals = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
+        /* The fewest decimals that write the step exactly: 0.2 needs one, 0.25 two. */
+        int decimals = 0;
+        while (decimals < 12 && fabs(step * pow(10, decimals) - round(step * pow(10, decimals))) >
+                                    1e-6 * step * pow(10, decimals))
+            decimals++;
         if (style == NUM_SUFFIX || style == NUM_SI)
             format_trimmed(v, decimals, style, buf, size);
         else

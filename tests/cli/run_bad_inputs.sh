@@ -5,7 +5,7 @@
 # must not create its output or leave a temporary file.
 set -u
 vizgen=$(realpath "$1")
-dir=$(dirname "$0")/bad
+dir=$(dirname "$0")/../bad
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 # Work on a copy, with the .npy fixtures the specs name written byte by byte (no opaque binaries

@@ -3,7 +3,7 @@
 # in data/, list/help/version and the stats report.
 set -u
 vizgen=$(realpath "$1")
-root=$(realpath "$(dirname "$0")/..")
+root=$(realpath "$(dirname "$0")/../..")
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 . "$(dirname "$0")/lib.sh"

@@ -12,7 +12,7 @@ import sys
 
 import jsonschema
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 COMMON = ["$schema", "figure", "title", "subtitle", "output", "width", "scale", "dpi", "theme",
           "transparent"]
 

@@ -3,7 +3,7 @@
 # bad inputs must show no memory errors and no definite or indirect leaks.
 set -u
 vizgen=$(realpath "$1")
-root=$(realpath "$(dirname "$0")/..")
+root=$(realpath "$(dirname "$0")/../..")
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 . "$(dirname "$0")/lib.sh"

@@ -1,0 +1,220 @@
+/* Unit tests of the drawing kit on a canvas in memory: shortened text fits, label columns thin
+ * or turn only when they must, legends avoid data, axes keep labels apart, lines break at
+ * missing values, panels tile without overlap. */
+#include "check.h"
+
+#include "vizgen/kit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static struct canvas cv;
+
+static void fresh_canvas(double height)
+{
+    struct diag d;
+    diag_init(&d);
+    struct canvas_opts o = {1200, 1, themes[0], false, false};
+    canvas_free(&cv);
+    CHECK(canvas_init(&cv, &o, &d) == VZ_OK);
+    cv.height = height;
+}
+
+static bool disjoint(struct box a, struct box b)
+{
+    return a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+}
+
+/* Every pair of text marks recorded so far is disjoint. */
+static bool texts_disjoint(void)
+{
+    for (size_t i = 0; i < cv.layout.n; i++)
+        for (size_t j = i + 1; j < cv.layout.n; j++)
+            if (cv.layout.marks[i].kind == MARK_TEXT && cv.layout.marks[j].kind == MARK_TEXT &&
+                !disjoint(cv.layout.marks[i].box, cv.layout.marks[j].box)) {
+                fprintf(stderr, "    \"%s\" meets \"%s\"\n", cv.layout.marks[i].text,
+                        cv.layout.marks[j].text);
+                return false;
+            }
+    return true;
+}
+
+static void ellipsized_text_fits_and_keeps_its_start(void)
+{
+    fresh_canvas(100);
+    struct font f = {FONT_LABEL, false};
+    struct text_metrics m;
+    const char *text = "Half Precision (float16) with a very long explanation";
+    for (double max = 20; max <= 400; max += 37) {
+        char *s = draw_ellipsize(&cv, text, f, max);
+        draw_measure(&cv, s, f, &m);
+        CHECK(m.width <= max || strcmp(s, "\xe2\x80\xa6") == 0);
+        size_t len = strlen(s);
+        CHECK(len >= 3 && strcmp(s + len - 3, "\xe2\x80\xa6") == 0);
+        CHECK(strncmp(s, text, len - 3) == 0);
+        free(s);
+    }
+    char *same = draw_ellipsize(&cv, "short", f, 400);
+    CHECK(strcmp(same, "short") == 0);
+    free(same);
+    /* Multi-byte characters are never cut in half. */
+    char *u =
+        draw_ellipsize(&cv, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", f, 30);
+    CHECK(strncmp(u, "\xc3\xa9", 2) == 0 && strlen(u) % 2 == 1);
+    free(u);
+}
+
+static void label_columns_change_only_when_labels_do_not_fit(void)
+{
+    fresh_canvas(100);
+    struct font f = {FONT_TICK, false};
+    char *one[20], *words[200];
+    for (int i = 0; i < 20; i++)
+        one[i] = "a";
+    for (int i = 0; i < 200; i++)
+        words[i] = "token";
+    struct label_plan p;
+    labels_plan(&cv, one, 20, 30, 100, true, f, &p);
+    CHECK(p.step == 1 && !p.rotated); /* they fit side by side */
+    labels_plan(&cv, words, 200, 5, 100, true, f, &p);
+    CHECK(p.rotated && p.step * 5 >= text_line_height(&cv, f) + 2);
+    CHECK(p.step * 5 < text_line_height(&cv, f) + 2 + 5); /* thinned no more than needed */
+    labels_plan(&cv, words, 200, 40, 100, false, f, &p);
+    CHECK(p.step == 1 && !p.rotated);
+    char *longest[] = {"an extremely long token that needs shortening", "b"};
+    labels_plan(&cv, longest, 2, 40, 80, false, f, &p);
+    CHECK(p.extent <= 80 && p.extent > 40);
+    /* Drawn, the column's labels never meet, rotated or not. */
+    labels_plan(&cv, words, 200, 5, 100, true, f, &p);
+    labels_draw(&cv, words, 200, &p, 100, 5, 500, true, f, INK, "x-label");
+    labels_plan(&cv, words, 200, 2.5, 100, false, f, &p);
+    labels_draw(&cv, words, 200, &p, 0, 2.5, 90, false, f, INK, "y-label");
+    CHECK(texts_disjoint());
+}
+
+static void legends_go_where_there_is_no_data(void)
+{
+    fresh_canvas(600);
+    struct legend_entry e[] = {{"train", 0x0072B2, LEGEND_LINE},
+                               {"validation", 0xD55E00, LEGEND_DASHED}};
+    struct legend lg = {e, 2, 0, 0};
+    legend_measure(&cv, &lg);
+    CHECK(lg.w > 40 && lg.h > 20);
+    struct box plot = {100, 100, 800, 400};
+    bool outside;
+    /* Data in the top right: the legend takes the top left. */
+    struct box data[] = {{700, 100, 200, 150}};
+    struct box at = legend_place(&lg, plot, data, 1, 200, &outside);
+    CHECK(!outside && at.x < 500 && at.y < 300 && disjoint(at, data[0]));
+    /* Data in every corner: outside, on the right when there is room, else below. */
+    struct box everywhere[] = {{100, 100, 800, 400}};
+    at = legend_place(&lg, plot, everywhere, 1, 200, &outside);
+    CHECK(outside && at.x >= plot.x + plot.w);
+    at = legend_place(&lg, plot, everywhere, 1, 10, &outside);
+    CHECK(outside && at.y >= plot.y + plot.h);
+    legend_draw(&cv, &lg, at);
+    CHECK(texts_disjoint());
+}
+
+static void axis_labels_are_thinned_until_they_stand_apart(void)
+{
+    fresh_canvas(400);
+    struct axis ax;
+    /* 0 to 1.2 million over 300 pixels, grouped digits: wide labels close together. */
+    axis_init(&ax, AXIS_BOTTOM, SCALE_LINEAR, 0, 1234567, 100, 400, true);
+    ax.style = NUM_GROUPED;
+    ax.title = "Step";
+    double room = axis_measure(&cv, &ax);
+    axis_draw(&cv, &ax, (struct box){100, 50, 300, 200});
+    CHECK(texts_disjoint());
+    int labelled = 0;
+    for (size_t i = 0; i < cv.layout.n; i++)
+        labelled += strcmp(cv.layout.marks[i].role, "tick-label") == 0;
+    CHECK(labelled >= 2);
+    CHECK(ax.scale.d1 >= 1234567); /* extended to a round tick */
+    /* The room measured holds what was drawn. */
+    for (size_t i = 0; i < cv.layout.n; i++)
+        if (cv.layout.marks[i].kind == MARK_TEXT)
+            CHECK(cv.layout.marks[i].box.y + cv.layout.marks[i].box.h <= 250 + room + 0.5);
+    /* A log axis over six decades on the left: labels at decades, apart. */
+    fresh_canvas(400);
+    axis_init(&ax, AXIS_LEFT, SCALE_LOG, 1e-3, 1e3, 350, 50, false);
+    axis_measure(&cv, &ax);
+    axis_draw(&cv, &ax, (struct box){100, 50, 300, 300});
+    CHECK(texts_disjoint());
+}
+
+/* The colour of the pixel at (x, y) of a rasterized canvas. */
+static uint32_t pixel(cairo_surface_t *img, int x, int y)
+{
+    const uint32_t *px = (const uint32_t *)cairo_image_surface_get_data(img);
+    return px[(size_t)y * (size_t)(cairo_image_surface_get_stride(img) / 4) + (size_t)x] & 0xffffff;
+}
+
+static void lines_break_at_missing_values_and_never_join_across(void)
+{
+    fresh_canvas(200);
+    double x[] = {100, 200, 300, 400, 500, 600, 700};
+    double y[] = {100, 100, 100, NAN, 100, 100, 100};
+    struct stroke s = {0x000000, 3, false, 1, 0};
+    draw_polyline(&cv, x, y, 7, &s, (struct box){0, 0, 1200, 200}, "series", 0);
+    /* A lone point between two gaps is still drawn. */
+    double lx[] = {800, 900, 1000}, ly[] = {NAN, 150, NAN};
+    draw_polyline(&cv, lx, ly, 3, &s, (struct box){0, 0, 1200, 200}, "series", 1);
+    cairo_surface_t *img;
+    struct diag d;
+    diag_init(&d);
+    if (!CHECK(canvas_rasterize(&cv, &img, &d) == VZ_OK))
+        return;
+    CHECK(pixel(img, 250, 100) == 0x000000);
+    CHECK(pixel(img, 550, 100) == 0x000000);
+    CHECK(pixel(img, 400, 100) == 0xffffff); /* the gap: 300 to 500 is not drawn */
+    CHECK(pixel(img, 350, 100) == 0xffffff && pixel(img, 450, 100) == 0xffffff);
+    CHECK(pixel(img, 900, 150) != 0xffffff);
+    cairo_surface_destroy(img);
+    const struct mark *m = &cv.layout.marks[0];
+    CHECK(m->kind == MARK_PATH && m->box.x == 100 && m->box.w == 600);
+}
+
+static void bands_fill_between_their_bounds(void)
+{
+    fresh_canvas(200);
+    double x[] = {100, 300, 500}, lo[] = {150, 150, 150}, hi[] = {50, 50, 50};
+    draw_band(&cv, x, lo, hi, 3, 0x0000ff, 1, (struct box){0, 0, 1200, 200}, "band", 0);
+    cairo_surface_t *img;
+    struct diag d;
+    diag_init(&d);
+    if (!CHECK(canvas_rasterize(&cv, &img, &d) == VZ_OK))
+        return;
+    CHECK(pixel(img, 300, 100) == 0x0000ff);
+    CHECK(pixel(img, 300, 170) == 0xffffff && pixel(img, 600, 100) == 0xffffff);
+    cairo_surface_destroy(img);
+}
+
+static void panels_tile_the_area_without_overlap(void)
+{
+    fresh_canvas(800);
+    struct panel_grid g;
+    panels_layout(&cv, &g, 12, 0, (struct box){40, 100, 1000, 360}, 28, 20, 16);
+    CHECK(g.cols == 4 && g.rows == 3);
+    CHECK(fmod(g.w, 16) == 0 && g.w == g.h); /* whole pixels per cell */
+    for (size_t i = 0; i < 12; i++) {
+        struct box a = panels_cell(&g, i);
+        CHECK(a.x >= 40 && a.x + a.w <= 1040);
+        for (size_t j = i + 1; j < 12; j++)
+            CHECK(disjoint(a, panels_cell(&g, j)));
+    }
+}
+
+int main(void)
+{
+    RUN(ellipsized_text_fits_and_keeps_its_start);
+    RUN(label_columns_change_only_when_labels_do_not_fit);
+    RUN(legends_go_where_there_is_no_data);
+    RUN(axis_labels_are_thinned_until_they_stand_apart);
+    RUN(lines_break_at_missing_values_and_never_join_across);
+    RUN(bands_fill_between_their_bounds);
+    RUN(panels_tile_the_area_without_overlap);
+    canvas_free(&cv);
+    return check_summary();
+}
