@@ -70,38 +70,34 @@ int diag_oom(struct diag *d)
     return diag_set(d, VZ_EIO, "out of memory");
 }
 
-static struct diag_note *next_warning(struct diag *d)
+/* Adds a warning, or counts it when the list is full. */
+static void warning(struct diag *d, const char *file, const char *path, const char *fmt,
+                    va_list ap)
 {
     if (d->n_warn == DIAG_MAX_WARN) {
         d->warn_dropped++;
-        return NULL;
+        return;
     }
     struct diag_note *n = &d->warn[d->n_warn++];
     memset(n, 0, sizeof *n);
-    return n;
+    copy(n->file, sizeof n->file, file);
+    copy(n->path, sizeof n->path, path);
+    vsnprintf(n->msg, sizeof n->msg, fmt, ap);
 }
 
 void diag_warn(struct diag *d, const char *path, const char *fmt, ...)
 {
-    struct diag_note *n = next_warning(d);
-    if (!n)
-        return;
-    copy(n->path, sizeof n->path, path);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(n->msg, sizeof n->msg, fmt, ap);
+    warning(d, NULL, path, fmt, ap);
     va_end(ap);
 }
 
 void diag_warn_in(struct diag *d, const char *file, const char *fmt, ...)
 {
-    struct diag_note *n = next_warning(d);
-    if (!n)
-        return;
-    copy(n->file, sizeof n->file, file);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(n->msg, sizeof n->msg, fmt, ap);
+    warning(d, file, NULL, fmt, ap);
     va_end(ap);
 }
 
