@@ -6,15 +6,20 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+struct interrupt;
+struct temp_registry;
+
 struct batch_opts {
-    bool force;    /* render even when the output is up to date */
-    int workers;   /* threads; 0 means one per online core */
-    bool progress; /* a live "[done/total]" line on err when there are many specs */
+    bool force;                  /* render even when the output is up to date */
+    int workers;                 /* threads; 0 means one per online core */
+    bool progress;               /* a live "[done/total]" line on err when there are many specs */
+    struct interrupt *interrupt; /* says what finished if a signal stops the batch; may be NULL */
+    struct temp_registry *temps; /* where the renders list their temporaries; may be NULL */
 };
 
 /* Renders each DIR/\*.json with a "figure" key; prints one line per spec to `out` (in name order)
- * and each failure's error line to `err`. Returns 0 if all succeeded, else the worst status, or
- * 128 + the signal number when SIGINT or SIGTERM stopped it (renders under way finish first). */
+ * and each failure's error line to `err`. Returns 0 if all succeeded, else the worst status.
+ * Specs whose outputs collide (with each other, a spec or an input) fail before any render. */
 int batch_render_dir(const char *dir, const struct batch_opts *opts, FILE *out, FILE *err);
 
 /* The *.json files of dir in name order (malloc'd; release with batch_free_list); the count, or

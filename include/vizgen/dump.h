@@ -3,10 +3,11 @@
 #ifndef VIZGEN_DUMP_H
 #define VIZGEN_DUMP_H
 
-#include "vizgen/diag.h"
 #include "vizgen/layout.h"
 
-/* Writes the layout to path, replacing it only on success. */
-int dump_layout(const struct layout *l, const char *path, struct diag *d);
+#include <stdio.h>
+
+/* Writes the layout to f as JSON (numbers that are not finite as null). */
+void dump_layout(const struct layout *l, FILE *f);
 
 #endif

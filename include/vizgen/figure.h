@@ -26,7 +26,6 @@ struct figure_common {
     int theme_choice; /* index into theme_names; theme is what it names */
     const struct theme *theme;
     bool transparent;
-    char *spec_json;       /* the spec as compact JSON, for provenance; may be NULL */
     const char *spec_path; /* where the spec was read from (borrowed), to resolve its paths */
     size_t max_cells;      /* the most cells one attention panel may have */
 };

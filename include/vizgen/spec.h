@@ -41,6 +41,17 @@ struct spec_node spec_root(const struct spec *s);
 /* The document as compact JSON (malloc'd, caller frees), or NULL when out of memory. */
 char *spec_compact(const struct spec *s);
 
+/* A top-level value to set: a string when str is not NULL, else a number, or a bool. */
+struct spec_setting {
+    const char *key;
+    const char *str;
+    double num;
+    enum spec_type type; /* SPEC_STRING, SPEC_NUMBER or SPEC_BOOL */
+};
+/* The document as compact JSON with these keys set (replaced where present, added at the end
+ * otherwise), so it says what was actually drawn; NULL when out of memory. */
+char *spec_compact_with(const struct spec *s, const struct spec_setting *set, size_t n);
+
 enum spec_type spec_type_of(struct spec_node n);
 size_t spec_len(struct spec_node n);                              /* array length, else 0 */
 struct spec_node spec_at(struct spec_node arr, size_t i);         /* path "arr[i]" */

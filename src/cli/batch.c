@@ -3,11 +3,12 @@
 #include "vizgen/batch.h"
 
 #include "vizgen/figure.h"
+#include "vizgen/interrupt.h"
+#include "vizgen/output.h"
 #include "vizgen/render.h"
 
 #include <dirent.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -83,36 +84,51 @@ bool batch_names_a_figure(const char *path)
 struct job {
     const char *spec;
     int status;
-    bool skipped, figure;
+    bool skipped, figure, done;
     char *written;
     double ms;
+    struct render_plan plan;
     struct diag d;
 };
 
 struct pool {
     struct job *jobs;
     long n, next, done;
-    bool stop; /* set on SIGINT/SIGTERM: finish the renders under way, start no more */
-    int signo;
-    sigset_t signals;
     const struct batch_opts *opts;
-    FILE *err;
+    FILE *out, *err;
     pthread_mutex_t lock;
 };
 
-/* Takes SIGINT or SIGTERM, which every thread blocks, and tells the workers to stop; cancelled
- * once they are done. */
-static void *signal_waiter(void *arg)
+/* One line for a finished job, and its messages; the worst status so far, updated. */
+static void print_job(const struct pool *p, struct job *j, int *worst)
 {
-    struct pool *p = arg;
-    int signo;
-    if (sigwait(&p->signals, &signo) == 0) {
-        pthread_mutex_lock(&p->lock);
-        p->stop = true;
-        p->signo = signo;
-        pthread_mutex_unlock(&p->lock);
+    diag_print(&j->d, p->err);
+    if (j->status) {
+        fprintf(p->out, "%-32s FAILED\n", j->spec);
+        if (j->status > *worst)
+            *worst = j->status;
+    } else if (j->skipped) {
+        fprintf(p->out, "%-32s -> %-36s up to date\n", j->spec, j->written);
+    } else {
+        fprintf(p->out, "%-32s -> %-36s %6.1f ms\n", j->spec, j->written, j->ms);
     }
-    return NULL;
+}
+
+/* On SIGINT or SIGTERM: what finished is said, in name order; the rest was never written. */
+static void report_interrupt(void *ctx, int signo)
+{
+    struct pool *p = ctx;
+    (void)signo;
+    pthread_mutex_lock(&p->lock);
+    if (p->opts->progress && p->n)
+        fputs("\r\033[K", p->err);
+    int worst = 0;
+    for (long i = 0; i < p->n; i++)
+        if (p->jobs[i].done && p->jobs[i].figure)
+            print_job(p, &p->jobs[i], &worst);
+    fprintf(p->err, "vizgen: interrupted; figures not yet written were left as they were\n");
+    fflush(p->out);
+    fflush(p->err);
 }
 
 static void *worker(void *arg)
@@ -120,25 +136,60 @@ static void *worker(void *arg)
     struct pool *p = arg;
     for (;;) {
         pthread_mutex_lock(&p->lock);
-        long i = p->stop ? p->n : p->next++;
+        long i = p->next++;
         pthread_mutex_unlock(&p->lock);
         if (i >= p->n)
             return NULL;
         struct job *j = &p->jobs[i];
-        diag_init(&j->d);
-        j->figure = batch_names_a_figure(j->spec);
-        if (j->figure) {
+        if (j->figure && !j->status) {
             struct render_opts ro = {0};
             ro.only_stale = !p->opts->force;
+            ro.temps = p->opts->temps;
             double t0 = now_ms();
             j->status = figure_render_file(j->spec, NULL, &ro, &j->written, &j->skipped, &j->d);
             j->ms = now_ms() - t0;
         }
         pthread_mutex_lock(&p->lock);
+        j->done = true;
         p->done++;
         if (p->opts->progress && p->n >= 8)
             fprintf(p->err, "\r[%ld/%ld]", p->done, p->n);
         pthread_mutex_unlock(&p->lock);
+    }
+}
+
+/* Before anything is drawn: an output that another spec also writes, or that is a spec or an
+ * input of this batch, fails (both specs, for a shared output), so no render can destroy what
+ * another reads and no figure depends on which render finished last. */
+static void check_conflicts(struct pool *p)
+{
+    struct render_opts ro = {0};
+    for (long i = 0; i < p->n; i++) {
+        struct job *j = &p->jobs[i];
+        if ((j->figure = batch_names_a_figure(j->spec)))
+            j->status = render_plan(j->spec, &ro, &j->plan, &j->d);
+    }
+    for (long i = 0; i < p->n; i++) {
+        struct job *a = &p->jobs[i];
+        if (!a->figure || !a->plan.output)
+            continue;
+        for (long k = 0; k < p->n && !a->status; k++) {
+            struct job *b = &p->jobs[k];
+            if (k != i && b->plan.output && output_same_file(a->plan.output, b->plan.output))
+                a->status = diag_in(&a->d, VZ_EINPUT, a->spec,
+                                    "output: %s is also the output of %s; give each its own",
+                                    a->plan.output, b->spec);
+            else if (k != i && output_same_file(a->plan.output, b->spec))
+                a->status = diag_in(&a->d, VZ_EINPUT, a->spec,
+                                    "output: %s is another spec; vizgen never overwrites an input",
+                                    a->plan.output);
+            for (size_t m = 0; m < b->plan.n_inputs && !a->status; m++)
+                if (k != i && output_same_file(a->plan.output, b->plan.inputs[m]))
+                    a->status =
+                        diag_in(&a->d, VZ_EINPUT, a->spec,
+                                "output: %s is read by %s; vizgen never overwrites an input",
+                                a->plan.output, b->spec);
+        }
     }
 }
 
@@ -153,6 +204,7 @@ int batch_render_dir(const char *dir, const struct batch_opts *opts, FILE *out, 
     struct pool p = {.jobs = calloc((size_t)n + 1, sizeof(struct job)),
                      .n = n,
                      .opts = opts,
+                     .out = out,
                      .err = err,
                      .lock = PTHREAD_MUTEX_INITIALIZER};
     if (!p.jobs) {
@@ -160,24 +212,21 @@ int batch_render_dir(const char *dir, const struct batch_opts *opts, FILE *out, 
         fprintf(err, "vizgen: error: out of memory\n");
         return VZ_EIO;
     }
-    for (long i = 0; i < n; i++)
+    for (long i = 0; i < n; i++) {
         p.jobs[i].spec = paths[i];
+        diag_init(&p.jobs[i].d);
+    }
+    check_conflicts(&p);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     long workers = opts->workers > 0 ? opts->workers : cores;
     if (workers < 1)
         workers = 1;
     if (workers > n)
         workers = n;
-    /* Signals wait for a thread of their own, so every file is either finished or never
-     * started and no temporary file is left behind; the workers and this thread inherit the
-     * mask that blocks them. This thread renders too, so one worker needs no thread at all. */
-    sigemptyset(&p.signals);
-    sigaddset(&p.signals, SIGINT);
-    sigaddset(&p.signals, SIGTERM);
-    sigset_t old;
-    pthread_sigmask(SIG_BLOCK, &p.signals, &old);
-    pthread_t waiter, tids[64];
-    bool waiting = pthread_create(&waiter, NULL, signal_waiter, &p) == 0;
+    if (opts->interrupt)
+        interrupt_set_report(opts->interrupt, report_interrupt, &p);
+    /* This thread renders too, so one worker needs no thread at all. */
+    pthread_t tids[64];
     long started = 0;
     while (started < workers - 1 && started < 64 &&
            pthread_create(&tids[started], NULL, worker, &p) == 0)
@@ -185,36 +234,19 @@ int batch_render_dir(const char *dir, const struct batch_opts *opts, FILE *out, 
     worker(&p);
     for (long i = 0; i < started; i++)
         pthread_join(tids[i], NULL);
-    if (waiting) {
-        pthread_cancel(waiter);
-        pthread_join(waiter, NULL);
-    }
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    int signo = p.signo;
+    if (opts->interrupt)
+        interrupt_set_report(opts->interrupt, NULL, NULL);
     if (opts->progress && n)
         fputs("\r\033[K", err);
     int worst = 0;
     for (long i = 0; i < n; i++) {
         struct job *j = &p.jobs[i];
-        if (!j->figure || (!j->status && !j->written)) /* not reached before a stop */
-            continue;
-        diag_print(&j->d, err);
-        if (j->status) {
-            fprintf(out, "%-32s FAILED\n", j->spec);
-            if (j->status > worst)
-                worst = j->status;
-        } else if (j->skipped) {
-            fprintf(out, "%-32s -> %-36s up to date\n", j->spec, j->written);
-        } else {
-            fprintf(out, "%-32s -> %-36s %6.1f ms\n", j->spec, j->written, j->ms);
-        }
+        if (j->figure)
+            print_job(&p, j, &worst);
         free(j->written);
+        render_plan_free(&j->plan);
     }
     free(p.jobs);
     batch_free_list(paths, n);
-    if (signo) {
-        fprintf(err, "vizgen: interrupted; figures not yet started were left as they were\n");
-        return 128 + signo;
-    }
     return worst;
 }

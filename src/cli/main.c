@@ -2,21 +2,21 @@
 #include "vizgen/batch.h"
 #include "vizgen/draw.h"
 #include "vizgen/figure.h"
+#include "vizgen/interrupt.h"
 #include "vizgen/render.h"
 #include "vizgen/png.h"
 #include "vizgen/report.h"
 #include "vizgen/watch.h"
 
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 static const char usage[] =
-    "usage: vizgen <figure> <spec.json> [-o PATH] [--width PX] [--scale S] [--theme T]\n"
-    "                                   [--transparent] [--dump-layout FILE]\n"
+    "usage: vizgen <figure> <spec.json> [-o PATH|-] [--format F] [--width PX] [--scale S]\n"
+    "                                   [--theme T] [--transparent] [--dump-layout FILE]\n"
     "       vizgen render <spec.json> [options]   (the kind comes from the spec's \"figure\")\n"
     "       vizgen all [DIR] [--force] [--jobs N]  (every spec in DIR, default data/)\n"
     "       vizgen watch [DIR]                     (re-render specs in DIR as they are saved)\n"
@@ -66,7 +66,8 @@ static void print_help(void)
     fputs(
         "\noptions:\n"
         "  -o PATH             output file (default: the spec's \"output\", else out/<name>.png);\n"
-        "                      .svg and .pdf write vector files\n"
+        "                      .svg and .pdf write vector files; - is standard output\n"
+        "  --format F          png, svg or pdf, for standard output or a name without extension\n"
         "  --width PX          figure width in logical pixels (1200-8000, default 1200)\n"
         "  --scale S           pixels per logical pixel, e.g. 2 for HiDPI (default 1)\n"
         "  --theme T           \"light\" (default) or \"dark\" for figures on dark pages\n"
@@ -99,6 +100,13 @@ static int render(const struct figure_kind *kind, int argc, char **argv)
             if (++i >= argc)
                 return fail_usage("%s needs a path", a);
             opts.output = argv[i];
+        } else if (strcmp(a, "--format") == 0) {
+            const char *fmt = ++i < argc ? argv[i] : "";
+            for (int k = 0; render_format_names[k]; k++)
+                if (strcmp(fmt, render_format_names[k]) == 0)
+                    opts.format = render_format_names[k];
+            if (!opts.format)
+                return fail_usage("--format: expected \"png\", \"svg\" or \"pdf\", got '%s'", fmt);
         } else if (strcmp(a, "--dump-layout") == 0) {
             if (++i >= argc)
                 return fail_usage("%s needs a path", a);
@@ -133,17 +141,18 @@ static int render(const struct figure_kind *kind, int argc, char **argv)
     diag_init(&d);
     char *written = NULL;
     bool skipped;
-    /* Ctrl-C waits for the render (milliseconds): then the output is complete or untouched and
-     * no temporary file is left. The signal, if any, is delivered when unblocked below. */
-    sigset_t mask, old;
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGINT);
-    sigaddset(&mask, SIGTERM);
-    sigprocmask(SIG_BLOCK, &mask, &old);
+    /* A signal stops the render at once; the interrupt thread removes its temporaries. */
+    struct interrupt in;
+    if (interrupt_start(&in, -1) != 0) {
+        fputs("vizgen: error: cannot start: out of threads\n", stderr);
+        return VZ_EIO;
+    }
+    opts.temps = &in.temps;
     int rc = figure_render_file(spec, kind, &opts, &written, &skipped, &d);
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    interrupt_stop(&in);
     diag_print(&d, stderr);
-    if (!rc)
+    /* Standard output may be the figure itself: the report goes only where it cannot mix. */
+    if (!rc && strcmp(written, "-") != 0)
         printf("wrote %s\n", written);
     free(written);
     return rc;
@@ -184,7 +193,7 @@ static int stats(int argc, char **argv)
 
 static int all(int argc, char **argv)
 {
-    struct batch_opts opts = {false, 0, isatty(STDERR_FILENO) != 0};
+    struct batch_opts opts = {false, 0, isatty(STDERR_FILENO) != 0, NULL, NULL};
     const char *dir = NULL;
     for (int i = 0; i < argc; i++) {
         double v;
@@ -199,7 +208,16 @@ static int all(int argc, char **argv)
             return VZ_EINPUT;
         }
     }
-    return batch_render_dir(dir ? dir : "data", &opts, stdout, stderr);
+    struct interrupt in;
+    if (interrupt_start(&in, -1) != 0) {
+        fputs("vizgen: error: cannot start: out of threads\n", stderr);
+        return VZ_EIO;
+    }
+    opts.interrupt = &in;
+    opts.temps = &in.temps;
+    int rc = batch_render_dir(dir ? dir : "data", &opts, stdout, stderr);
+    interrupt_stop(&in);
+    return rc;
 }
 
 static int print_spec(int argc, char **argv)

@@ -1,15 +1,18 @@
-/* render: the pipeline from a spec file to an output file — load, decide whether it is stale,
- * draw, then encode by the output's extension. Figures know nothing of files or formats. */
+/* render: the pipeline from a spec file to its output files — read the keys, check that no
+ * output is an input or another output, decide whether the figure is stale, complete and draw
+ * it, encode, and commit every output together. Figures know nothing of files or formats. */
 #include "vizgen/render.h"
 
 #include "vizgen/draw.h"
 #include "vizgen/dump.h"
 #include "vizgen/figure.h"
 #include "vizgen/jsonw.h"
+#include "vizgen/output.h"
 #include "vizgen/paths.h"
 #include "vizgen/png.h"
 #include "vizgen/vector.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +21,10 @@
 
 /* Specs bigger than this are not embedded in the PNG (a 64 MB inline matrix would be). */
 enum { MAX_EMBEDDED_SPEC = 1 << 20 };
+/* The widest or tallest image Cairo draws. */
+enum { MAX_PIXELS = 32767 };
+
+const char *const render_format_names[] = {"png", "svg", "pdf", NULL};
 
 static char *output_path(const struct figure_kind *kind, const struct figure_common *c,
                          const struct render_opts *opts)
@@ -35,6 +42,60 @@ static char *output_path(const struct figure_kind *kind, const struct figure_com
     return p;
 }
 
+/* The format of the figure: --format, else the output's extension (any case); a device or
+ * standard output without one is PNG. Unknown extensions are refused, never written as PNG. */
+static int decide_format(const char *path, const char *asked, enum render_format *out,
+                         struct diag *d)
+{
+    int ext = -1;
+    for (int i = 0; render_format_names[i]; i++) {
+        char suffix[8];
+        snprintf(suffix, sizeof suffix, ".%s", render_format_names[i]);
+        if (path_has_suffix(path, suffix))
+            ext = i;
+    }
+    int want = -1;
+    for (int i = 0; asked && render_format_names[i]; i++)
+        if (strcmp(asked, render_format_names[i]) == 0)
+            want = i;
+    if (want >= 0 && ext >= 0 && want != ext)
+        return diag_in(d, VZ_EINPUT, path, "--format %s, but the name ends in .%s", asked,
+                       render_format_names[ext]);
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return diag_in(d, VZ_EIO, path, "is a directory");
+    if (want < 0 && ext < 0 && !output_is_stream(path))
+        return diag_in(d, VZ_EINPUT, path,
+                       "unknown output format: the name must end in .png, .svg or .pdf (or give "
+                       "--format)");
+    *out = (enum render_format)(want >= 0 ? want : ext >= 0 ? ext : RENDER_PNG);
+    return VZ_OK;
+}
+
+/* No output may be the spec, an input, or another output of the same run: each would be lost.
+ * Two devices (both /dev/null, say) are left alone; nothing is lost there. */
+static int check_outputs(const char *spec, const char *const *inputs, size_t n_inputs,
+                         const char *const *outs, const char *const *names, size_t n_outs,
+                         struct diag *d)
+{
+    for (size_t i = 0; i < n_outs; i++) {
+        if (output_same_file(outs[i], spec))
+            return diag_in(d, VZ_EINPUT, outs[i],
+                           "%s is the spec being rendered; vizgen never overwrites an input",
+                           names[i]);
+        for (size_t k = 0; k < n_inputs; k++)
+            if (output_same_file(outs[i], inputs[k]))
+                return diag_in(d, VZ_EINPUT, outs[i],
+                               "%s is %s, which the figure reads; vizgen never overwrites an input",
+                               names[i], inputs[k]);
+        for (size_t k = 0; k < i; k++)
+            if (output_same_file(outs[i], outs[k]) &&
+                !(output_is_stream(outs[i]) && strcmp(outs[i], "-") != 0))
+                return diag_in(d, VZ_EINPUT, outs[i], "%s is also %s", names[i], names[k]);
+    }
+    return VZ_OK;
+}
+
 static bool newer_than(const struct stat *out, const char *path)
 {
     struct stat st;
@@ -49,7 +110,7 @@ static bool newer_than(const struct stat *out, const char *path)
 static bool up_to_date(const char *out, const char *spec, const char *const *inputs, size_t n)
 {
     struct stat st;
-    if (stat(out, &st) != 0 || !newer_than(&st, spec))
+    if (output_is_stream(out) || stat(out, &st) != 0 || !newer_than(&st, spec))
         return false;
     for (size_t i = 0; i < n; i++)
         if (!newer_than(&st, inputs[i]))
@@ -88,21 +149,124 @@ static char *inputs_json(const char *const *inputs, size_t n)
     return buf;
 }
 
-static int write_png(struct canvas *cv, const struct figure_common *c, const char *path,
-                     const char *inputs, struct diag *d)
+/* The spec as drawn: its keys, with the kind and every command-line override written in, so
+ * that `vizgen spec fig.png` regenerates exactly this figure. */
+static char *effective_spec(const struct spec *s, const struct figure_kind *kind,
+                            const struct figure_common *c, const struct render_opts *o)
 {
+    struct spec_setting set[5] = {{"figure", kind->name, 0, SPEC_STRING}};
+    size_t n = 1;
+    if (o->width > 0)
+        set[n++] = (struct spec_setting){"width", NULL, c->width, SPEC_NUMBER};
+    if (o->scale > 0)
+        set[n++] = (struct spec_setting){"scale", NULL, c->scale, SPEC_NUMBER};
+    if (o->theme)
+        set[n++] = (struct spec_setting){"theme", c->theme->name, 0, SPEC_STRING};
+    if (o->transparent)
+        set[n++] = (struct spec_setting){"transparent", NULL, 1, SPEC_BOOL};
+    return spec_compact_with(s, set, n);
+}
+
+static int write_png(struct canvas *cv, const struct figure_common *c, struct output *out,
+                     const char *spec_json, const char *inputs, struct diag *d)
+{
+    if (lround(cv->height * cv->scale) > MAX_PIXELS)
+        return diag_set(d, VZ_EINPUT,
+                        "the figure is %ld pixels tall at scale %g, over the %d a PNG can be "
+                        "drawn at; lower the scale",
+                        lround(cv->height * cv->scale), cv->scale, MAX_PIXELS);
     cairo_surface_t *img;
     int rc = canvas_rasterize(cv, &img, d);
     if (rc)
         return rc;
     struct png_text texts[3] = {{"Software", "vizgen " VIZGEN_VERSION, false}};
     int n = 1;
-    if (c->spec_json && strlen(c->spec_json) <= MAX_EMBEDDED_SPEC)
-        texts[n++] = (struct png_text){"vizgen-spec", c->spec_json, true};
+    if (spec_json && strlen(spec_json) <= MAX_EMBEDDED_SPEC)
+        texts[n++] = (struct png_text){"vizgen-spec", spec_json, true};
     if (inputs)
         texts[n++] = (struct png_text){"vizgen-inputs", inputs, true};
-    rc = png_write(img, path, c->dpi, texts, n, d);
+    rc = png_write(img, out->f, out->path, c->dpi, texts, n, d);
     cairo_surface_destroy(img);
+    return rc;
+}
+
+static void apply_overrides(struct figure_common *c, const struct render_opts *opts)
+{
+    if (opts->width > 0)
+        c->width = opts->width;
+    if (opts->scale > 0)
+        c->scale = opts->scale;
+    if (opts->theme)
+        c->theme = opts->theme;
+    if (opts->transparent)
+        c->transparent = true;
+}
+
+/* Draws the completed figure and encodes it into the open outputs. */
+static int draw_and_encode(const struct figure_kind *kind, const void *fig,
+                           const struct figure_common *c, enum render_format fmt,
+                           struct output *outs, size_t n_outs, const char *spec_json,
+                           const char *const *inputs, size_t n_inputs, struct diag *d)
+{
+    struct canvas cv = {0};
+    struct canvas_opts co = {c->width, c->scale, c->theme, c->transparent, fmt != RENDER_PNG};
+    char *provenance = NULL;
+    int rc;
+    if ((rc = canvas_init(&cv, &co, d)) || (rc = kind->render(fig, c, &cv, d)))
+        goto done;
+    provenance = inputs_json(inputs, n_inputs);
+    if (fmt == RENDER_PNG)
+        rc = write_png(&cv, c, &outs[0], spec_json, provenance, d);
+    else
+        rc = vector_write(&cv, fmt == RENDER_SVG ? VECTOR_SVG : VECTOR_PDF, outs[0].f, outs[0].path,
+                          c->title, d);
+    if (!rc && n_outs > 1)
+        dump_layout(&cv.layout, outs[1].f);
+done:
+    free(provenance);
+    canvas_free(&cv);
+    return rc;
+}
+
+void render_plan_free(struct render_plan *p)
+{
+    for (size_t i = 0; i < p->n_inputs; i++)
+        free(p->inputs[i]);
+    free(p->inputs);
+    free(p->output);
+    memset(p, 0, sizeof *p);
+}
+
+int render_plan(const char *spec_path, const struct render_opts *opts, struct render_plan *p,
+                struct diag *d)
+{
+    memset(p, 0, sizeof *p);
+    const struct figure_kind *kind;
+    void *fig;
+    struct figure_common c;
+    struct spec *s;
+    int rc = spec_load(spec_path, &s, d);
+    if (rc)
+        return rc;
+    if ((rc = figure_begin(s, spec_path, NULL, opts->max_cells, &kind, &fig, &c, d))) {
+        spec_free(s);
+        return rc;
+    }
+    const char *inputs[FIGURE_MAX_INPUTS];
+    size_t n = figure_inputs(kind, fig, inputs, FIGURE_MAX_INPUTS);
+    n = n > FIGURE_MAX_INPUTS ? FIGURE_MAX_INPUTS : n;
+    p->output = output_path(kind, &c, opts);
+    p->inputs = calloc(n ? n : 1, sizeof *p->inputs);
+    for (size_t i = 0; p->inputs && i < n; i++)
+        if ((p->inputs[p->n_inputs] = strdup(inputs[i])))
+            p->n_inputs++;
+    if (!p->output || !p->inputs || p->n_inputs < n) {
+        render_plan_free(p);
+        rc = diag_oom(d);
+    }
+    figure_free(kind, fig);
+    figure_common_free(&c);
+    spec_free(s);
     return rc;
 }
 
@@ -114,6 +278,8 @@ int figure_render_file(const char *spec_path, const struct figure_kind *want,
     void *fig = NULL;
     struct figure_common c;
     struct spec *s;
+    struct output outs[2];
+    size_t n_outs = 0;
     *out_path = NULL;
     *skipped = false;
     int rc = spec_load(spec_path, &s, d);
@@ -123,22 +289,27 @@ int figure_render_file(const char *spec_path, const struct figure_kind *want,
         spec_free(s);
         return rc;
     }
-    if (opts->width > 0)
-        c.width = opts->width;
-    if (opts->scale > 0)
-        c.scale = opts->scale;
-    if (opts->theme)
-        c.theme = opts->theme;
-    if (opts->transparent)
-        c.transparent = true;
-    struct canvas cv = {0};
+    apply_overrides(&c, opts);
     const char *inputs[FIGURE_MAX_INPUTS];
     size_t n_inputs = figure_inputs(kind, fig, inputs, FIGURE_MAX_INPUTS);
     if (n_inputs > FIGURE_MAX_INPUTS)
         n_inputs = FIGURE_MAX_INPUTS;
-    char *provenance = NULL, *path = output_path(kind, &c, opts);
+    char *spec_json = NULL, *path = output_path(kind, &c, opts);
+    enum render_format fmt = RENDER_PNG;
+    const char *paths[2] = {path, opts->dump_layout};
+    const char *names[2] = {"the figure's output", "the layout dump"};
+    size_t n_paths = opts->dump_layout ? 2 : 1;
     if (!path) {
         rc = diag_oom(d);
+        goto done;
+    }
+    if ((rc = check_outputs(spec_path, inputs, n_inputs, paths, names, n_paths, d)) ||
+        (rc = decide_format(path, opts->format, &fmt, d)))
+        goto done;
+    if (lround(c.width * c.scale) > MAX_PIXELS) {
+        rc = diag_set(d, VZ_EINPUT,
+                      "width %g at scale %g is %ld pixels, over the %d a PNG can be drawn at",
+                      c.width, c.scale, lround(c.width * c.scale), MAX_PIXELS);
         goto done;
     }
     /* Decided from the keys alone, before the kind's parse step loads any input. */
@@ -146,30 +317,28 @@ int figure_render_file(const char *spec_path, const struct figure_kind *want,
         *skipped = true;
         goto success;
     }
-    rc = figure_complete(s, kind, &fig, &c, d); /* releases fig and c on failure */
-    spec_free(s);
-    s = NULL;
+    if ((rc = figure_complete(s, kind, &fig, &c, d))) /* releases fig and c on failure */
+        goto done;
+    spec_json = effective_spec(s, kind, &c, opts);
+    for (; n_outs < n_paths; n_outs++)
+        if ((rc = output_open(&outs[n_outs], paths[n_outs], opts->temps, d)))
+            goto done;
+    rc = draw_and_encode(kind, fig, &c, fmt, outs, n_outs, spec_json, inputs, n_inputs, d);
     if (rc)
         goto done;
-    bool svg = path_has_suffix(path, ".svg"), vector = svg || path_has_suffix(path, ".pdf");
-    struct canvas_opts co = {c.width, c.scale, c.theme, c.transparent, vector};
-    if ((rc = canvas_init(&cv, &co, d)) || (rc = kind->render(fig, &c, &cv, d)))
-        goto done;
-    provenance = inputs_json(inputs, n_inputs);
-    if (vector)
-        rc = vector_write(&cv, svg ? VECTOR_SVG : VECTOR_PDF, path, c.title, d);
-    else
-        rc = write_png(&cv, &c, path, provenance, d);
-    if (rc || (opts->dump_layout && (rc = dump_layout(&cv.layout, opts->dump_layout, d))))
+    rc = output_commit_all(outs, n_outs, d);
+    n_outs = 0;
+    if (rc)
         goto done;
 success:
     *out_path = path;
     path = NULL;
 done:
+    for (size_t i = 0; i < n_outs; i++)
+        output_abort(&outs[i]);
     spec_free(s);
-    canvas_free(&cv);
     free(path);
-    free(provenance);
+    free(spec_json);
     figure_free(kind, fig);
     figure_common_free(&c);
     return rc;

@@ -1,8 +1,7 @@
-/* dump: the layout as JSON — every mark's kind, role, box, colour and value — written
- * atomically, for --dump-layout and the render tests. */
+/* dump: the layout as JSON — every mark's kind, role, box, colour and value — for --dump-layout
+ * and the render tests. */
 #include "vizgen/dump.h"
 
-#include "vizgen/atomic.h"
 #include "vizgen/jsonw.h"
 
 #include <math.h>
@@ -14,26 +13,31 @@ static const char *kind_name(enum mark_kind k)
     return names[k];
 }
 
-int dump_layout(const struct layout *l, const char *path, struct diag *d)
+/* Coordinates through jsonw, so that nothing non-finite ever makes the dump invalid JSON. */
+static void field(FILE *f, const char *name, double v)
 {
-    struct atomic_file af;
-    int rc = atomic_open(&af, path, d);
-    if (rc)
-        return rc;
-    FILE *f = af.f;
-    fprintf(f, "{\"width\":%.6g,\"height\":%.6g,\"scale\":%.6g,\"marks\":[\n", l->width, l->height,
-            l->scale);
+    fprintf(f, ",\"%s\":", name);
+    jsonw_number(f, v);
+}
+
+void dump_layout(const struct layout *l, FILE *f)
+{
+    fputs("{\"width\":", f);
+    jsonw_number(f, l->width);
+    field(f, "height", l->height);
+    field(f, "scale", l->scale);
+    fputs(",\"marks\":[\n", f);
     for (size_t i = 0; i < l->n; i++) {
         const struct mark *m = &l->marks[i];
-        fprintf(f,
-                "{\"kind\":\"%s\",\"role\":\"%s\",\"index\":%ld,\"x\":%.6g,\"y\":%.6g,"
-                "\"w\":%.6g,\"h\":%.6g,\"rgb\":%u",
-                kind_name(m->kind), m->role, m->index, m->box.x, m->box.y, m->box.w, m->box.h,
-                m->rgb);
-        if (isfinite(m->value)) {
-            fputs(",\"value\":", f);
-            jsonw_number(f, m->value);
-        }
+        fprintf(f, "{\"kind\":\"%s\",\"role\":\"%s\",\"index\":%ld", kind_name(m->kind), m->role,
+                m->index);
+        field(f, "x", m->box.x);
+        field(f, "y", m->box.y);
+        field(f, "w", m->box.w);
+        field(f, "h", m->box.h);
+        fprintf(f, ",\"rgb\":%u", m->rgb);
+        if (isfinite(m->value))
+            field(f, "value", m->value);
         if (m->rows)
             fprintf(f, ",\"rows\":%ld,\"cols\":%ld", m->rows, m->cols);
         if (m->text) {
@@ -43,5 +47,4 @@ int dump_layout(const struct layout *l, const char *path, struct diag *d)
         fputs(i + 1 < l->n ? "},\n" : "}\n", f);
     }
     fputs("]}\n", f);
-    return atomic_commit(&af, d);
 }

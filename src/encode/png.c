@@ -2,7 +2,7 @@
  * its content and setting libpng up so that the same pixels always give the same bytes. */
 #include "vizgen/png.h"
 
-#include "vizgen/atomic.h"
+#include "vizgen/input.h"
 
 #include <errno.h>
 #include <math.h>
@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Compression, measured on the three default figures (KB, and callgrind instructions for the
  * whole heatmap render): level 3 with a small hash (memory level 6) gives 48.3 / 45.8 / 62.8 KB
@@ -80,9 +81,14 @@ static int choose_filter(const unsigned char *cur, const unsigned char *prev, si
     return differ < limit ? PNG_FILTER_UP : PNG_FILTER_NONE;
 }
 
+/* libpng's message, kept for the diagnostic (the error pointer is a buffer of ERROR_LEN). */
+enum { ERROR_LEN = 160 };
+
 static void on_png_error(png_structp png, png_const_charp msg)
 {
-    (void)msg;
+    char *buf = png_get_error_ptr(png);
+    if (buf)
+        snprintf(buf, ERROR_LEN, "%s", msg);
     png_longjmp(png, 1);
 }
 
@@ -140,8 +146,8 @@ static int encode(png_structp png, png_infop info, FILE *f, const struct writer 
     return 0;
 }
 
-int png_write(cairo_surface_t *img, const char *path, double dpi, const struct png_text *texts,
-              int n_texts, struct diag *d)
+int png_write(cairo_surface_t *img, FILE *f, const char *name, double dpi,
+              const struct png_text *texts, int n_texts, struct diag *d)
 {
     struct writer e = {.data = cairo_image_surface_get_data(img),
                        .w = cairo_image_surface_get_width(img),
@@ -149,40 +155,44 @@ int png_write(cairo_surface_t *img, const char *path, double dpi, const struct p
                        .stride = cairo_image_surface_get_stride(img),
                        .alpha = cairo_image_surface_get_format(img) == CAIRO_FORMAT_ARGB32};
     e.rb = (size_t)e.w * (e.alpha ? 4 : 3);
-    struct atomic_file af;
-    int rc = atomic_open(&af, path, d);
-    if (rc)
-        return rc;
+    int rc = VZ_OK;
+    char why[ERROR_LEN] = "";
     png_structp png =
-        png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, on_png_error, on_png_warning);
+        png_create_write_struct(PNG_LIBPNG_VER_STRING, why, on_png_error, on_png_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     unsigned char *rows = malloc(2 * e.rb);
+    errno = 0;
     if (!png || !info || !rows)
         rc = diag_oom(d);
-    else if (encode(png, info, af.f, &e, dpi, texts, n_texts, rows) != 0)
-        rc = diag_in(d, VZ_EIO, path, "PNG encoding failed");
+    else if (encode(png, info, f, &e, dpi, texts, n_texts, rows) != 0 && ferror(f))
+        /* What the disk said (a full disk is ENOSPC), not libpng's "Write Error". */
+        rc = diag_in(d, VZ_EIO, name, "write failed: %s", strerror(errno ? errno : EIO));
+    else if (why[0])
+        rc = diag_in(d, VZ_EIO, name, "PNG encoding failed: %s", why);
     png_destroy_write_struct(&png, &info);
     free(rows);
-    if (rc) {
-        atomic_abort(&af);
-        return rc;
-    }
-    return atomic_commit(&af, d);
+    return rc;
 }
+
+/* The most memory one chunk may take when read back, decompressed: vizgen embeds at most a
+ * 1 MiB spec, so anything near this is not a figure it wrote. */
+enum { MAX_CHUNK_BYTES = 8 << 20 };
 
 int png_read_text(const char *path, const char *key, char **out, struct diag *d)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
+    struct stat st;
+    FILE *f = input_open(path, "a PNG file", &st, d);
     if (!f)
-        return diag_in(d, VZ_EINPUT, path, "cannot open: %s", strerror(errno));
+        return d->status;
     unsigned char sig[8];
     if (fread(sig, 1, 8, f) != 8 || png_sig_cmp(sig, 0, 8) != 0) {
         fclose(f);
         return diag_in(d, VZ_EINPUT, path, "not a PNG file");
     }
+    char why[ERROR_LEN] = "";
     png_structp png =
-        png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, on_png_error, on_png_warning);
+        png_create_read_struct(PNG_LIBPNG_VER_STRING, why, on_png_error, on_png_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     int rc = VZ_OK;
     if (!png || !info) {
@@ -190,10 +200,15 @@ int png_read_text(const char *path, const char *key, char **out, struct diag *d)
     } else if (setjmp(png_jmpbuf(png))) {
         free(*out);
         *out = NULL;
-        rc = diag_in(d, VZ_EINPUT, path, "damaged PNG file");
+        /* libpng says what is wrong: a CRC, a chunk over the limit, a truncated file. */
+        rc = diag_in(d, VZ_EINPUT, path, "damaged PNG file: %s", why[0] ? why : "unreadable");
     } else {
         png_init_io(png, f);
         png_set_sig_bytes(png, 8);
+        /* libpng only warns about a chunk over the limit unless benign errors are errors;
+         * then a 100-byte file declaring a 2 GB chunk is refused before anything is allocated. */
+        png_set_benign_errors(png, 0);
+        png_set_chunk_malloc_max(png, MAX_CHUNK_BYTES);
         /* vizgen writes its text chunks before the image data, so the header is enough. */
         png_read_info(png, info);
         png_textp text;

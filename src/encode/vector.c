@@ -1,9 +1,7 @@
-/* vector: Cairo writes through a stream callback into the atomic file, so a failed write never
- * replaces an existing document. SVG goes through memory first: Cairo has no way to give an SVG
- * a <title>, which screen readers and browsers' tab titles use, so we add one. */
+/* vector: Cairo writes through a stream callback into the output it is given. SVG goes through
+ * memory first: Cairo has no way to give an SVG a <title>, which screen readers and browsers'
+ * tab titles use, so we add one. */
 #include "vizgen/vector.h"
-
-#include "vizgen/atomic.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -17,22 +15,23 @@ static cairo_status_t write_stream(void *closure, const unsigned char *data, uns
     return fwrite(data, 1, length, f) == length ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
+/* Text for XML character data: markup escaped, and control characters, which XML 1.0 does not
+ * allow even escaped, shown as U+FFFD, so a title never makes the document invalid. */
 static void write_xml_escaped(FILE *f, const char *s)
 {
-    for (; *s; s++) {
-        switch (*s) {
-        case '<':
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '<')
             fputs("&lt;", f);
-            break;
-        case '>':
+        else if (*p == '>')
             fputs("&gt;", f);
-            break;
-        case '&':
+        else if (*p == '&')
             fputs("&amp;", f);
-            break;
-        default:
-            fputc(*s, f);
-        }
+        else if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7f)
+            fputs("\xef\xbf\xbd", f);
+        else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) /* C1 controls, U+0080-U+009F */
+            fputs("\xef\xbf\xbd", f), p++;
+        else
+            fputc(*p, f);
     }
 }
 
@@ -53,20 +52,15 @@ static void write_svg_with_title(FILE *f, const char *svg, size_t len, const cha
     fwrite(svg + head, 1, len - head, f);
 }
 
-int vector_write(struct canvas *cv, enum vector_format fmt, const char *path, const char *title,
-                 struct diag *d)
+int vector_write(struct canvas *cv, enum vector_format fmt, FILE *out, const char *name,
+                 const char *title, struct diag *d)
 {
-    struct atomic_file af;
-    int rc = atomic_open(&af, path, d);
-    if (rc)
-        return rc;
     char *mem = NULL;
     size_t mem_len = 0;
-    FILE *sink = fmt == VECTOR_SVG ? open_memstream(&mem, &mem_len) : af.f;
-    if (!sink) {
-        atomic_abort(&af);
+    /* SVG goes through memory, to have its <title> added; PDF goes straight out. */
+    FILE *sink = fmt == VECTOR_SVG ? open_memstream(&mem, &mem_len) : out;
+    if (!sink)
         return diag_oom(d);
-    }
     double w = cv->width, h = cv->height;
     cairo_surface_t *s;
     if (fmt == VECTOR_SVG) {
@@ -83,23 +77,19 @@ int vector_write(struct canvas *cv, enum vector_format fmt, const char *path, co
     /* Vector output is in points: replay at scale 1 whatever --scale says. */
     double scale = cv->scale;
     cv->scale = 1;
-    rc = canvas_replay(cv, s, d);
+    int rc = canvas_replay(cv, s, d);
     cv->scale = scale;
     cairo_surface_finish(s);
     cairo_status_t st = cairo_surface_status(s);
     cairo_surface_destroy(s);
     if (rc == VZ_OK && st != CAIRO_STATUS_SUCCESS)
-        rc = diag_in(d, VZ_EIO, path, "writing failed: %s", cairo_status_to_string(st));
+        rc = diag_in(d, VZ_EIO, name, "writing failed: %s", cairo_status_to_string(st));
     if (fmt == VECTOR_SVG) {
         if (fclose(sink) != 0 && rc == VZ_OK)
             rc = diag_oom(d);
         if (rc == VZ_OK)
-            write_svg_with_title(af.f, mem, mem_len, title);
+            write_svg_with_title(out, mem, mem_len, title);
         free(mem);
     }
-    if (rc) {
-        atomic_abort(&af);
-        return rc;
-    }
-    return atomic_commit(&af, d);
+    return rc;
 }

@@ -65,7 +65,6 @@ void figure_names(const char **names, size_t cap)
 void figure_common_free(struct figure_common *c)
 {
     keys_free(&figure_common_keys, c);
-    free(c->spec_json);
     memset(c, 0, sizeof *c);
 }
 
@@ -161,7 +160,6 @@ int figure_begin(const struct spec *s, const char *spec_path, const struct figur
     }
     if ((rc = keys_read(root, (*kind)->keys, &ctx, *fig, d)))
         goto fail;
-    common->spec_json = spec_compact(s); /* provenance; NULL (out of memory) just omits it */
     diag_locate(d, spec_path);
     return VZ_OK;
 fail:

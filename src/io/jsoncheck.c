@@ -24,8 +24,8 @@ static int at_end(const struct cursor *c)
 
 static void skip_ws(struct cursor *c)
 {
-    while (!at_end(c) && (c->s[c->i] == ' ' || c->s[c->i] == '\t' || c->s[c->i] == '\r' ||
-                          c->s[c->i] == '\n'))
+    while (!at_end(c) &&
+           (c->s[c->i] == ' ' || c->s[c->i] == '\t' || c->s[c->i] == '\r' || c->s[c->i] == '\n'))
         c->i++;
 }
 
@@ -191,7 +191,8 @@ static int check_container(struct cursor *c, int depth, char close)
             if (c->s[c->i] == '\'')
                 return fail(c, "strings must use double quotes");
             if (c->s[c->i] != '"')
-                return fail(c, c->s[c->i] == '}' ? "trailing comma before '}'" : "expected a string key");
+                return fail(c, c->s[c->i] == '}' ? "trailing comma before '}'"
+                                                 : "expected a string key");
             if (check_string(c))
                 return -1;
             skip_ws(c);

@@ -1,6 +1,8 @@
 /* npy: the header is a Python dict literal; we parse just the three keys NumPy always writes. */
 #include "vizgen/npy.h"
 
+#include "vizgen/input.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -169,15 +171,11 @@ static int fortran_to_c(struct tensor *t)
 int npy_load(const char *path, const struct tensor_limits *lim, struct tensor *t, struct diag *d)
 {
     memset(t, 0, sizeof *t);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return diag_in(d, VZ_EINPUT, path, "cannot open: %s", strerror(errno));
     struct stat st;
-    int rc;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
-        rc = diag_in(d, VZ_EINPUT, path, "not a regular file");
-    else
-        rc = npy_read(f, (size_t)st.st_size, path, lim, t, d);
+    FILE *f = input_open(path, "an .npy file", &st, d);
+    if (!f)
+        return d->status;
+    int rc = npy_read(f, (size_t)st.st_size, path, lim, t, d);
     fclose(f);
     return rc;
 }

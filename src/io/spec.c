@@ -3,6 +3,7 @@
 #include "vizgen/spec.h"
 
 #include "jsoncheck.h"
+#include "vizgen/input.h"
 #include "vizgen/utf8.h"
 
 #include <cjson/cJSON.h>
@@ -76,14 +77,10 @@ int spec_parse(const char *name, const char *buf, size_t len, struct spec **out,
 int spec_load(const char *file, struct spec **out, struct diag *d)
 {
     *out = NULL;
-    FILE *f = fopen(file, "rb");
-    if (!f)
-        return diag_in(d, VZ_EINPUT, file, "cannot open: %s", strerror(errno));
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || S_ISDIR(st.st_mode)) {
-        fclose(f);
-        return diag_in(d, VZ_EINPUT, file, "is a directory, expected a JSON file");
-    }
+    FILE *f = input_open(file, "a JSON file", &st, d);
+    if (!f)
+        return d->status;
     if (st.st_size > SPEC_MAX_BYTES) {
         fclose(f);
         return diag_in(d, VZ_EINPUT, file, "spec is %lld bytes, the limit is %d",
@@ -95,7 +92,7 @@ int spec_load(const char *file, struct spec **out, struct diag *d)
         fclose(f);
         return diag_oom(d);
     }
-    /* Read to EOF rather than trusting st_size, which lies for pipes and /proc files. */
+    /* Read to EOF rather than trusting st_size: the file may grow while it is read. */
     for (;;) {
         if (len + 1 >= cap) {
             if (cap > SPEC_MAX_BYTES) {
@@ -147,6 +144,29 @@ struct spec_node spec_root(const struct spec *s)
 char *spec_compact(const struct spec *s)
 {
     return cJSON_PrintUnformatted(s->root);
+}
+
+char *spec_compact_with(const struct spec *s, const struct spec_setting *set, size_t n)
+{
+    cJSON *copy = cJSON_Duplicate(s->root, true);
+    if (!copy)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        cJSON *v = set[i].type == SPEC_STRING ? cJSON_CreateString(set[i].str)
+                   : set[i].type == SPEC_BOOL ? cJSON_CreateBool(set[i].num != 0)
+                                              : cJSON_CreateNumber(set[i].num);
+        bool ok = v && (cJSON_GetObjectItemCaseSensitive(copy, set[i].key)
+                            ? cJSON_ReplaceItemInObjectCaseSensitive(copy, set[i].key, v)
+                            : cJSON_AddItemToObject(copy, set[i].key, v));
+        if (!ok) {
+            cJSON_Delete(v);
+            cJSON_Delete(copy);
+            return NULL;
+        }
+    }
+    char *out = cJSON_PrintUnformatted(copy);
+    cJSON_Delete(copy);
+    return out;
 }
 
 enum spec_type spec_type_of(struct spec_node n)

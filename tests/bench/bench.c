@@ -128,7 +128,9 @@ static void in_process(const char *spec, int runs)
         double t2 = now_ms();
         canvas_rasterize(&p.cv, &img, &d);
         double t3 = now_ms();
-        png_write(img, "/tmp/vizgen-bench.png", p.c.dpi, NULL, 0, &d);
+        FILE *f = fopen("/tmp/vizgen-bench.png", "wb");
+        png_write(img, f, "bench", p.c.dpi, NULL, 0, &d);
+        fclose(f);
         double t4 = now_ms();
         parse.v[parse.n++] = t1 - t0;
         paint.v[paint.n++] = t2 - t1;
@@ -228,7 +230,9 @@ static void floor_encode(const char *spec, int runs)
     struct series enc = {0};
     for (int r = 0; r < runs; r++) {
         double t0 = now_ms();
-        png_write(img, "/tmp/vizgen-bench.png", 144, NULL, 0, &d);
+        FILE *f = fopen("/tmp/vizgen-bench.png", "wb");
+        png_write(img, f, "bench", 144, NULL, 0, &d);
+        fclose(f);
         enc.v[enc.n++] = now_ms() - t0;
     }
     report(spec, "floor", &enc, 0, 0);
