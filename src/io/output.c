@@ -177,6 +177,18 @@ int output_open(struct output *o, const char *path, struct temp_registry *reg, s
         return VZ_OK;
     }
     struct stat st;
+    /* A device or pipe, reached through links or not (/dev/stdout names a pipe through /proc,
+     * which realpath cannot follow), is written in place. */
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        if (!(o->target = strdup(path))) {
+            release(o);
+            return diag_oom(d);
+        }
+        int rc = open_in_place(o, d);
+        if (rc)
+            release(o);
+        return rc;
+    }
     bool link = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
     o->target = link ? realpath(path, NULL) : strdup(path);
     if (!o->target) {
@@ -185,13 +197,9 @@ int output_open(struct output *o, const char *path, struct temp_registry *reg, s
     }
     bool exists = stat(o->target, &st) == 0;
     int rc = VZ_OK;
-    if (exists && S_ISDIR(st.st_mode))
+    if (exists && S_ISDIR(st.st_mode)) {
         rc = diag_in(d, VZ_EIO, path, "is a directory");
-    else if (exists && !S_ISREG(st.st_mode))
-        rc = open_in_place(o, d);
-    if (rc || o->in_place) {
-        if (rc)
-            release(o);
+        release(o);
         return rc;
     }
     mode_t mode = exists ? st.st_mode & 07777 : 0666 & ~current_umask();
