@@ -43,12 +43,15 @@ struct attn_source {
 };
 
 struct attn_request {
-    bool all_heads;   /* every head (of "layer" if given, else of every layer) */
-    size_t max_cells; /* the most cells one panel may have, checked before allocating */
+    bool all_heads;    /* every head (of "layer" if given, else of every layer) */
+    size_t max_cells;  /* the most cells one panel may have, checked before allocating */
+    size_t max_panels; /* the most panels the figure has room for; 0: any */
 };
 
 /* Builds the attention the keys describe; root is only asked which keys were given. Takes the
- * inline weights out of k rather than copying them. Rows that do not sum to 1 add a warning. */
+ * inline weights out of k rather than copying them, and reads only the selected panels of an
+ * .npy. A value that is not finite, or outside [0, 1] for weights that are not to be
+ * normalised, is an error; rows that do not sum to 1 add a warning. */
 int attn_source_build(struct spec_node root, struct attn_keys *k, const struct attn_request *req,
                       struct attn_source *out, struct diag *d);
 void attn_source_free(struct attn_source *s);

@@ -42,6 +42,12 @@ void canvas_set_color(struct canvas *cv, unsigned ref);
 /* Replays into a new image of round(width*scale) x round(height*scale) pixels: RGB24 on the
  * theme's paper, or ARGB32 with a transparent background. The caller destroys *out. */
 int canvas_rasterize(struct canvas *cv, cairo_surface_t **out, struct diag *d);
+/* An image as wide as the figure in pixels and `rows` tall, in the canvas's pixel format, for
+ * canvas_rasterize_rows; NULL when out of memory. The caller destroys it. */
+cairo_surface_t *canvas_strip_create(const struct canvas *cv, int rows);
+/* Replays the figure's pixel rows from y0 into strip (as many as it is tall), so that a large
+ * figure can be encoded a strip at a time. */
+int canvas_rasterize_rows(struct canvas *cv, cairo_surface_t *strip, int y0, struct diag *d);
 /* Replays onto any Cairo surface: a new image, or a vector document. */
 int canvas_replay(struct canvas *cv, cairo_surface_t *target, struct diag *d);
 /* Rounds a logical coordinate to the device pixel grid, so raster images land on whole pixels. */

@@ -109,6 +109,8 @@ struct panel_grid {
  * per cell, a whole multiple of `cells` wide (0: any width). Centred across area. */
 void panels_layout(struct canvas *cv, struct panel_grid *g, size_t n, size_t cols, struct box area,
                    double gap, double header, size_t cells);
+/* The most panels of at least min_side that a square grid fits across area_w. */
+size_t panels_max(double area_w, double gap, double min_side);
 /* The plot box of panel i (below its header). */
 struct box panels_cell(const struct panel_grid *g, size_t i);
 

@@ -54,6 +54,10 @@ void format_number(double v, int decimals, enum num_style style, char *buf, size
 /* The same with trailing zeros and a bare point removed ("72.11", "38", "1.5K"). */
 void format_trimmed(double v, int decimals, enum num_style style, char *buf, size_t size);
 
+/* v as m×10ᵏ with `decimals` decimals in m ("1.2×10⁷", "10⁶" when m is 1): for numbers whose
+ * plain digits would be long or past what a double holds exactly. */
+void format_power(double v, int decimals, char *buf, size_t size);
+
 /* A tick's label: as many decimals as the step needs (linear), or a power of ten written with
  * superscripts when plain digits would be long (log: "10⁶", "2×10⁻⁴"). */
 void ticks_label(const struct ticks *t, double v, enum num_style style, char *buf, size_t size);

@@ -53,8 +53,12 @@ struct spec_setting {
 char *spec_compact_with(const struct spec *s, const struct spec_setting *set, size_t n);
 
 enum spec_type spec_type_of(struct spec_node n);
-size_t spec_len(struct spec_node n);                              /* array length, else 0 */
-struct spec_node spec_at(struct spec_node arr, size_t i);         /* path "arr[i]" */
+size_t spec_len(struct spec_node n);                      /* array length, else 0 */
+struct spec_node spec_at(struct spec_node arr, size_t i); /* path "arr[i]"; walks i elements */
+/* The first element of an array and the one after n, for walking an array in linear time;
+ * SPEC_ABSENT past the end. */
+struct spec_node spec_first(struct spec_node arr);
+struct spec_node spec_next(struct spec_node n);
 struct spec_node spec_get(struct spec_node obj, const char *key); /* absent -> SPEC_ABSENT */
 bool spec_has(struct spec_node obj, const char *key);             /* whether obj gives key */
 

@@ -27,4 +27,9 @@ size_t utf8_length(const char *s);
  * Writes UTF-8 into out (at least 5 bytes). */
 void utf8_visible(uint32_t cp, char *out);
 
+/* s (valid UTF-8) with every control character made visible, for a terminal: C0 controls and
+ * DEL as Unicode's control pictures (ESC is "␛"), C1 controls as U+FFFD. Writes at most size
+ * bytes, NUL included, never cutting a character. */
+void utf8_printable(const char *s, char *out, size_t size);
+
 #endif

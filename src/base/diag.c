@@ -71,8 +71,7 @@ int diag_oom(struct diag *d)
 }
 
 /* Adds a warning, or counts it when the list is full. */
-static void warning(struct diag *d, const char *file, const char *path, const char *fmt,
-                    va_list ap)
+static void warning(struct diag *d, const char *file, const char *path, const char *fmt, va_list ap)
 {
     if (d->n_warn == DIAG_MAX_WARN) {
         d->warn_dropped++;

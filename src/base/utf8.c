@@ -116,6 +116,32 @@ size_t utf8_length(const char *s)
     return n;
 }
 
+void utf8_printable(const char *s, char *out, size_t size)
+{
+    size_t used = 0, len = strlen(s), i = 0;
+    while (i < len) {
+        uint32_t cp;
+        int n = decode_one((const unsigned char *)s + i, len - i, &cp);
+        if (n == 0)
+            break;
+        char buf[5];
+        int k;
+        if (cp < 0x20 || cp == 0x7f)
+            k = utf8_encode(cp == 0x7f ? 0x2421 : 0x2400 + cp, buf);
+        else if (cp >= 0x80 && cp <= 0x9f)
+            k = utf8_encode(0xfffd, buf);
+        else
+            k = utf8_encode(cp, buf);
+        if (used + (size_t)k >= size)
+            break;
+        memcpy(out + used, buf, (size_t)k);
+        used += (size_t)k;
+        i += (size_t)n;
+    }
+    if (size)
+        out[used] = '\0';
+}
+
 void utf8_visible(uint32_t cp, char *out)
 {
     switch (cp) {

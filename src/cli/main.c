@@ -227,7 +227,7 @@ static int print_spec(int argc, char **argv)
     struct diag d;
     diag_init(&d);
     char *json;
-    int rc = png_read_text(argv[0], "vizgen-spec", &json, &d);
+    int rc = png_embedded_text(argv[0], "vizgen-spec", &json, &d);
     if (rc) {
         diag_print(&d, stderr);
         return rc;

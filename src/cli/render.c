@@ -21,8 +21,9 @@
 
 /* Specs bigger than this are not embedded in the PNG (a 64 MB inline matrix would be). */
 enum { MAX_EMBEDDED_SPEC = 1 << 20 };
-/* The widest or tallest image Cairo draws. */
-enum { MAX_PIXELS = 32767 };
+/* The widest or tallest image Cairo draws; images over STRIP_BYTES are drawn and encoded a
+ * strip at a time. */
+enum { MAX_PIXELS = 32767, STRIP_BYTES = 64 << 20 };
 
 const char *const render_format_names[] = {"png", "svg", "pdf", NULL};
 
@@ -167,26 +168,59 @@ static char *effective_spec(const struct spec *s, const struct figure_kind *kind
     return spec_compact_with(s, set, n);
 }
 
+/* Rows of a large figure, drawn a strip at a time as the encoder asks for them. */
+struct strips {
+    struct canvas *cv;
+    cairo_surface_t *img;
+    int y0, rows;
+    struct diag *d;
+};
+
+static const uint32_t *strip_row(void *ctx, int y)
+{
+    struct strips *s = ctx;
+    if (y >= s->y0 + s->rows || y < s->y0) {
+        s->y0 = y;
+        if (canvas_rasterize_rows(s->cv, s->img, y, s->d) != VZ_OK)
+            return NULL;
+    }
+    const unsigned char *data = cairo_image_surface_get_data(s->img);
+    return (const uint32_t *)(data +
+                              (size_t)(y - s->y0) * (size_t)cairo_image_surface_get_stride(s->img));
+}
+
 static int write_png(struct canvas *cv, const struct figure_common *c, struct output *out,
                      const char *spec_json, const char *inputs, struct diag *d)
 {
-    if (lround(cv->height * cv->scale) > MAX_PIXELS)
+    long w = lround(cv->width * cv->scale), h = lround(cv->height * cv->scale);
+    if (h > MAX_PIXELS)
         return diag_set(d, VZ_EINPUT,
                         "the figure is %ld pixels tall at scale %g, over the %d a PNG can be "
                         "drawn at; lower the scale",
-                        lround(cv->height * cv->scale), cv->scale, MAX_PIXELS);
-    cairo_surface_t *img;
-    int rc = canvas_rasterize(cv, &img, d);
-    if (rc)
-        return rc;
+                        h, cv->scale, MAX_PIXELS);
     struct png_text texts[3] = {{"Software", "vizgen " VIZGEN_VERSION, false}};
-    int n = 1;
+    int n = 1, rc;
     if (spec_json && strlen(spec_json) <= MAX_EMBEDDED_SPEC)
         texts[n++] = (struct png_text){"vizgen-spec", spec_json, true};
     if (inputs)
         texts[n++] = (struct png_text){"vizgen-inputs", inputs, true};
-    rc = png_write(img, out->f, out->path, c->dpi, texts, n, d);
-    cairo_surface_destroy(img);
+    if (w * h * 4 <= STRIP_BYTES) {
+        cairo_surface_t *img;
+        if ((rc = canvas_rasterize(cv, &img, d)))
+            return rc;
+        rc = png_encode(img, out->f, out->path, c->dpi, texts, n, d);
+        cairo_surface_destroy(img);
+        return rc;
+    }
+    /* Larger than a strip: memory stays at a strip, whatever the size asked for. */
+    struct strips s = {cv, canvas_strip_create(cv, (int)(STRIP_BYTES / (w * 4))), -1, 0, d};
+    if (!s.img)
+        return diag_oom(d);
+    s.rows = cairo_image_surface_get_height(s.img);
+    s.y0 = -s.rows;
+    rc = png_encode_rows(out->f, out->path, (int)w, (int)h, c->transparent, strip_row, &s, c->dpi,
+                         texts, n, d);
+    cairo_surface_destroy(s.img);
     return rc;
 }
 
@@ -307,9 +341,9 @@ int figure_render_file(const char *spec_path, const struct figure_kind *want,
         (rc = decide_format(path, opts->format, &fmt, d)))
         goto done;
     if (lround(c.width * c.scale) > MAX_PIXELS) {
-        rc = diag_set(d, VZ_EINPUT,
-                      "width %g at scale %g is %ld pixels, over the %d a PNG can be drawn at",
-                      c.width, c.scale, lround(c.width * c.scale), MAX_PIXELS);
+        rc = diag_in(d, VZ_EINPUT, spec_path,
+                     "width %g at scale %g is %ld pixels, over the %d a PNG can be drawn at",
+                     c.width, c.scale, lround(c.width * c.scale), MAX_PIXELS);
         goto done;
     }
     /* Decided from the keys alone, before the kind's parse step loads any input. */

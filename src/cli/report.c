@@ -37,21 +37,25 @@ static void table_panel(const struct attn_source *s, const struct attn_panel *p,
             s->synthetic ? "synthetic letter-counting attention" : "weights from the spec");
     fprintf(out, "%6s  %-12s %9s %9s %9s  top-%d keys (weight)\n", "query", "token", "entropy",
             "bits", "sparsity", o->k);
+    char label[256], key[256];
     for (size_t i = 0; i < a->rows; i++) {
-        /* Pad by characters, not bytes, so "␣" lines up with ASCII tokens. */
-        size_t chars = utf8_length(s->labels[i]);
+        /* A token's control characters reach the terminal only as pictures: an ESC in a token
+         * must not recolour or rewrite the report. Padded by characters, not bytes. */
+        utf8_printable(s->labels[i], label, sizeof label);
+        size_t chars = utf8_length(label);
         if (chars > 12)
-            fprintf(out, "%6zu  %.*s…", i, (int)utf8_prefix_bytes(s->labels[i], 11), s->labels[i]);
+            fprintf(out, "%6zu  %.*s…", i, (int)utf8_prefix_bytes(label, 11), label);
         else
-            fprintf(out, "%6zu  %s%*s", i, s->labels[i], (int)(12 - chars), "");
+            fprintf(out, "%6zu  %s%*s", i, label, (int)(12 - chars), "");
         cell(out, attn_entropy(a, i, false), 9);
         cell(out, attn_entropy(a, i, true), 9);
         cell(out, attn_sparsity(a, i, o->threshold), 9);
         size_t n = attn_top_k(a, i, (size_t)o->k, keys);
         fputs(" ", out);
-        for (size_t t = 0; t < n; t++)
-            fprintf(out, " %zu %s (%.3f)", keys[t], s->labels[keys[t]],
-                    a->w[i * a->cols + keys[t]]);
+        for (size_t t = 0; t < n; t++) {
+            utf8_printable(s->labels[keys[t]], key, sizeof key);
+            fprintf(out, " %zu %s (%.3f)", keys[t], key, a->w[i * a->cols + keys[t]]);
+        }
         if (n == 0)
             fputs(" (fully masked)", out);
         if (s->cps) {

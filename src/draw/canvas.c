@@ -86,7 +86,8 @@ double canvas_snap(const struct canvas *cv, double v)
     return round(v * cv->scale) / cv->scale;
 }
 
-int canvas_replay(struct canvas *cv, cairo_surface_t *target, struct diag *d)
+/* Replays the figure into target with its pixel row y0 at the target's top. */
+static int replay_from(struct canvas *cv, cairo_surface_t *target, int y0, struct diag *d)
 {
     if (cv->oom)
         return diag_set(d, VZ_EIO, "out of memory while drawing");
@@ -103,6 +104,7 @@ int canvas_replay(struct canvas *cv, cairo_surface_t *target, struct diag *d)
      * backends keep OVER, which they translate natively. */
     if (cairo_surface_get_type(target) == CAIRO_SURFACE_TYPE_IMAGE)
         cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+    cairo_translate(cr, 0, -y0);
     cairo_scale(cr, cv->scale, cv->scale);
     cairo_set_source_surface(cr, cv->rec, 0, 0);
     cairo_paint(cr);
@@ -154,6 +156,30 @@ static cairo_surface_t *image_create(cairo_format_t fmt, int w, int h)
     }
     free(px);
     return cairo_image_surface_create(fmt, w, h);
+}
+
+int canvas_replay(struct canvas *cv, cairo_surface_t *target, struct diag *d)
+{
+    return replay_from(cv, target, 0, d);
+}
+
+cairo_surface_t *canvas_strip_create(const struct canvas *cv, int rows)
+{
+    int w = (int)lround(cv->width * cv->scale);
+    cairo_surface_t *s =
+        image_create(cv->transparent ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, w, rows);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        return NULL;
+    }
+    return s;
+}
+
+int canvas_rasterize_rows(struct canvas *cv, cairo_surface_t *strip, int y0, struct diag *d)
+{
+    /* Cairo replays only the recorded operations that reach the strip, so drawing a figure in
+     * strips costs about what drawing it whole does, in a strip's memory. */
+    return replay_from(cv, strip, y0, d);
 }
 
 int canvas_rasterize(struct canvas *cv, cairo_surface_t **out, struct diag *d)

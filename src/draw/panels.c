@@ -25,6 +25,12 @@ void panels_layout(struct canvas *cv, struct panel_grid *g, size_t n, size_t col
     g->y = area.y;
 }
 
+size_t panels_max(double area_w, double gap, double min_side)
+{
+    double cols = floor((area_w + gap) / (min_side + gap));
+    return cols < 1 ? 0 : (size_t)(cols * cols);
+}
+
 struct box panels_cell(const struct panel_grid *g, size_t i)
 {
     double x = g->x + (double)(i % g->cols) * (g->w + g->gap);

@@ -23,16 +23,20 @@ enum { ZLIB_LEVEL = 3, ZLIB_STRATEGY = 0 /* Z_DEFAULT_STRATEGY */, ZLIB_MEM_LEVE
 enum { IDAT_BYTES = 1 << 17 };
 
 struct writer {
-    const unsigned char *data;
-    int w, h, stride;
+    png_row_fn row; /* Cairo pixels of row y, asked for in order */
+    void *ctx;
+    int w, h;
     bool alpha;
     size_t rb; /* bytes in a row of samples */
 };
 
 /* Row y as 8-bit RGB or RGBA samples. */
-static void convert_row(const struct writer *e, int y, unsigned char *dst)
+/* Row y as 8-bit RGB or RGBA samples; false when the row source failed. */
+static bool convert_row(const struct writer *e, int y, unsigned char *dst)
 {
-    const uint32_t *src = (const uint32_t *)(e->data + (size_t)y * (size_t)e->stride);
+    const uint32_t *src = e->row(e->ctx, y);
+    if (!src)
+        return false;
     if (!e->alpha) {
         /* The common case, kept to three shifts a pixel: it was a third of a render. */
         for (int x = 0; x < e->w; x++) {
@@ -42,7 +46,7 @@ static void convert_row(const struct writer *e, int y, unsigned char *dst)
             dst[2] = (unsigned char)p;
             dst += 3;
         }
-        return;
+        return true;
     }
     for (int x = 0; x < e->w; x++) {
         uint32_t p = src[x];
@@ -53,6 +57,7 @@ static void convert_row(const struct writer *e, int y, unsigned char *dst)
             *dst++ = (unsigned char)(a == 255 ? c[k] : a ? (c[k] * 255 + a / 2) / a : 0);
         *dst++ = (unsigned char)a;
     }
+    return true;
 }
 
 /* Up when the row repeats the one above but for fewer than one byte in 40 (the body of a bar,
@@ -132,7 +137,8 @@ static int encode(png_structp png, png_infop info, FILE *f, const struct writer 
     png_write_info(png, info);
     unsigned char *cur = rows, *prev = rows + e->rb;
     for (int y = 0; y < e->h; y++) {
-        convert_row(e, y, cur);
+        if (!convert_row(e, y, cur))
+            png_error(png, "the image could not be drawn");
         /* Row 0 goes with both filters still enabled: libpng allocates the row above at the
          * first row only if Up is enabled then, and refuses it for every later row otherwise. */
         if (y > 0)
@@ -146,15 +152,10 @@ static int encode(png_structp png, png_infop info, FILE *f, const struct writer 
     return 0;
 }
 
-int png_write(cairo_surface_t *img, FILE *f, const char *name, double dpi,
-              const struct png_text *texts, int n_texts, struct diag *d)
+int png_encode_rows(FILE *f, const char *name, int w, int h, bool alpha, png_row_fn row, void *ctx,
+                    double dpi, const struct png_text *texts, int n_texts, struct diag *d)
 {
-    struct writer e = {.data = cairo_image_surface_get_data(img),
-                       .w = cairo_image_surface_get_width(img),
-                       .h = cairo_image_surface_get_height(img),
-                       .stride = cairo_image_surface_get_stride(img),
-                       .alpha = cairo_image_surface_get_format(img) == CAIRO_FORMAT_ARGB32};
-    e.rb = (size_t)e.w * (e.alpha ? 4 : 3);
+    struct writer e = {row, ctx, w, h, alpha, (size_t)w * (alpha ? 4 : 3)};
     int rc = VZ_OK;
     char why[ERROR_LEN] = "";
     png_structp png =
@@ -174,11 +175,34 @@ int png_write(cairo_surface_t *img, FILE *f, const char *name, double dpi,
     return rc;
 }
 
+struct whole_image {
+    const unsigned char *data;
+    int stride;
+};
+
+static const uint32_t *image_row(void *ctx, int y)
+{
+    const struct whole_image *im = ctx;
+    return (const uint32_t *)(im->data + (size_t)y * (size_t)im->stride);
+}
+
+int png_encode(cairo_surface_t *img, FILE *f, const char *name, double dpi,
+               const struct png_text *texts, int n_texts, struct diag *d)
+{
+    cairo_surface_flush(img);
+    struct whole_image im = {cairo_image_surface_get_data(img),
+                             cairo_image_surface_get_stride(img)};
+    return png_encode_rows(f, name, cairo_image_surface_get_width(img),
+                           cairo_image_surface_get_height(img),
+                           cairo_image_surface_get_format(img) == CAIRO_FORMAT_ARGB32, image_row,
+                           &im, dpi, texts, n_texts, d);
+}
+
 /* The most memory one chunk may take when read back, decompressed: vizgen embeds at most a
  * 1 MiB spec, so anything near this is not a figure it wrote. */
 enum { MAX_CHUNK_BYTES = 8 << 20 };
 
-int png_read_text(const char *path, const char *key, char **out, struct diag *d)
+int png_embedded_text(const char *path, const char *key, char **out, struct diag *d)
 {
     *out = NULL;
     struct stat st;

@@ -59,51 +59,84 @@ void attn_source_free(struct attn_source *s)
     memset(s, 0, sizeof *s);
 }
 
-static void cell_name(const struct tensor *t, size_t flat, char *buf, size_t size)
+/* The real weights as given: inline floats or a mapped .npy, read a panel at a time. */
+struct weights {
+    int rank;
+    size_t shape[TENSOR_MAX_RANK];
+    struct tensor *inline_t;    /* or NULL */
+    const struct npy_file *npy; /* or NULL */
+    const char *file;           /* the .npy's path, for messages; NULL for inline */
+    bool raw;                   /* scores to be normalised: any finite value is fine */
+};
+
+static void cell_name(const struct weights *w, size_t flat, char *buf, size_t size)
 {
     size_t idx[TENSOR_MAX_RANK];
-    for (int a = t->rank - 1; a >= 0; a--) {
-        idx[a] = flat % t->shape[a];
-        flat /= t->shape[a];
+    for (int a = w->rank - 1; a >= 0; a--) {
+        idx[a] = flat % w->shape[a];
+        flat /= w->shape[a];
     }
     size_t used = 0;
     buf[0] = '\0';
-    for (int a = 0; a < t->rank && used < size; a++)
+    for (int a = 0; a < w->rank && used < size; a++)
         used += (size_t)snprintf(buf + used, size - used, "[%zu]", idx[a]);
 }
 
-/* Adds the q x k panel at offset. file is the .npy the tensor came from, or NULL for inline
- * "weights", so that a bad value is reported where the user can find it. */
-static int add_panel(struct attn_source *s, struct tensor *t, size_t offset, long layer, long head,
-                     const char *file, struct diag *d)
+/* A value that is no weight: reported where the user can find it (the .npy, or the JSON path
+ * of the inline array). Never clamped: a figure would show a weight that was not there. */
+static int bad_weight(const struct weights *w, size_t flat, float v, struct diag *d)
 {
-    size_t q = t->shape[t->rank - 2], k = t->shape[t->rank - 1];
-    for (size_t i = 0; i < q * k; i++)
-        if (!isfinite(t->data[offset + i])) {
-            char cell[96], path[128];
-            const char *got = isnan(t->data[offset + i]) ? "NaN" : "infinity";
-            cell_name(t, offset + i, cell, sizeof cell);
-            if (file)
-                return diag_in(d, VZ_EINPUT, file, "value at %s: expected a finite weight, got %s",
-                               cell, got);
-            snprintf(path, sizeof path, "weights%s", cell);
-            return diag_at(d, VZ_EINPUT, path, "expected a finite weight, got %s", got);
-        }
+    char cell[96], got[64], path[128];
+    cell_name(w, flat, cell, sizeof cell);
+    if (isnan(v))
+        snprintf(got, sizeof got, "NaN");
+    else if (isinf(v))
+        snprintf(got, sizeof got, "%sinfinity", v < 0 ? "-" : "");
+    else
+        snprintf(got, sizeof got, "%g", v);
+    const char *want = isfinite(v) ? "a weight from 0 to 1" : "a finite weight";
+    const char *hint = isfinite(v) ? " (set \"normalize\": \"softmax\" for raw scores)" : "";
+    if (w->file)
+        return diag_in(d, VZ_EINPUT, w->file, "value at %s: expected %s, got %s%s", cell, want, got,
+                       hint);
+    snprintf(path, sizeof path, "weights%s", cell);
+    return diag_at(d, VZ_EINPUT, path, "expected %s, got %s%s", want, got, hint);
+}
+
+/* Adds the q x k panel at offset, reading only that panel of the array. */
+static int add_panel(struct attn_source *s, const struct weights *w, size_t offset, long layer,
+                     long head, struct diag *d)
+{
+    size_t q = w->shape[w->rank - 2], k = w->shape[w->rank - 1];
     struct attn_panel *p = &s->panels[s->n_panels];
     p->layer = layer;
     p->head = head;
-    if (t->rank == 2) {
+    if (w->inline_t && w->rank == 2) {
         /* The whole array is this one panel: take it rather than copy it. */
         p->a.rows = q;
         p->a.cols = k;
-        p->a.w = t->data;
-        t->data = NULL;
+        p->a.w = w->inline_t->data;
+        w->inline_t->data = NULL;
     } else {
         if (attn_init(&p->a, q, k) != 0)
             return diag_oom(d);
-        memcpy(p->a.w, t->data + offset, q * k * sizeof *p->a.w);
+        if (w->inline_t)
+            memcpy(p->a.w, w->inline_t->data + offset, q * k * sizeof *p->a.w);
+        else {
+            int rc = npy_read_range(w->npy, offset, q * k, p->a.w, d);
+            if (rc) {
+                attn_free(&p->a);
+                return rc;
+            }
+        }
     }
     s->n_panels++;
+    /* 1e-6 of slack: weights a softmax wrote in float32 can sum a hair past 1. */
+    for (size_t i = 0; i < q * k; i++) {
+        float v = p->a.w[i];
+        if (!isfinite(v) || (!w->raw && (v < -1e-6f || v > 1 + 1e-6f)))
+            return bad_weight(w, offset + i, v, d);
+    }
     return VZ_OK;
 }
 
@@ -117,18 +150,19 @@ static int axis_index(const char *key, long given, size_t n, long *out, struct d
     return VZ_OK;
 }
 
-/* Picks the panels: one (layer, head), or every head of one layer, or every head of every layer. */
-static int select_panels(struct spec_node root, const struct attn_keys *k, struct tensor *t,
-                         bool all_heads, struct attn_source *s, struct diag *d)
+/* Picks the panels: one (layer, head), or every head of one layer, or every head of every
+ * layer; refuses more than the figure has room for before reading any of them. */
+static int select_panels(struct spec_node root, const struct attn_keys *k, const struct weights *w,
+                         const struct attn_request *req, struct attn_source *s, struct diag *d)
 {
-    size_t L = t->rank == 4 ? t->shape[0] : 1, H = t->rank >= 3 ? t->shape[t->rank - 3] : 1;
-    const char *axes = t->rank == 2 ? "2-D: [query][key]" : "3-D: [head][query][key]";
+    size_t L = w->rank == 4 ? w->shape[0] : 1, H = w->rank >= 3 ? w->shape[w->rank - 3] : 1;
+    const char *axes = w->rank == 2 ? "2-D: [query][key]" : "3-D: [head][query][key]";
     bool has_layer = spec_has(root, "layer"), has_head = spec_has(root, "head");
-    if (t->rank < 4 && has_layer)
+    if (w->rank < 4 && has_layer)
         return diag_at(d, VZ_EINPUT, "layer", "the weights have no layer axis (%s)", axes);
-    if (t->rank < 3 && has_head)
+    if (w->rank < 3 && has_head)
         return diag_at(d, VZ_EINPUT, "head", "the weights have no head axis (%s)", axes);
-    if (all_heads && has_head)
+    if (req->all_heads && has_head)
         return diag_at(d, VZ_EINPUT, "head", "a grid shows every head; remove \"head\"");
     long layer = 0, head = 0;
     int rc;
@@ -136,19 +170,25 @@ static int select_panels(struct spec_node root, const struct attn_keys *k, struc
         (has_head && (rc = axis_index("head", k->head, H, &head, d))))
         return rc;
     size_t l0 = (size_t)layer, l1 = l0 + 1, h0 = (size_t)head, h1 = h0 + 1;
-    if (all_heads) {
+    if (req->all_heads) {
         h0 = 0, h1 = H;
         if (!has_layer)
             l0 = 0, l1 = L;
     }
-    s->panels = calloc((l1 - l0) * (h1 - h0), sizeof *s->panels);
+    size_t count = (l1 - l0) * (h1 - h0);
+    if (req->max_panels && count > req->max_panels)
+        return diag_at(d, VZ_EINPUT, "layout",
+                       "a grid of %zu panels does not fit: at most %zu do at this width (pick a "
+                       "\"layer\", or raise \"width\")",
+                       count, req->max_panels);
+    s->panels = calloc(count, sizeof *s->panels);
     if (!s->panels)
         return diag_oom(d);
-    size_t panel = t->shape[t->rank - 2] * t->shape[t->rank - 1];
+    size_t panel = w->shape[w->rank - 2] * w->shape[w->rank - 1];
     for (size_t l = l0; l < l1; l++)
         for (size_t h = h0; h < h1; h++)
-            if ((rc = add_panel(s, t, (l * H + h) * panel, t->rank == 4 ? (long)l : -1,
-                                t->rank >= 3 ? (long)h : -1, k->npy, d)))
+            if ((rc = add_panel(s, w, (l * H + h) * panel, w->rank == 4 ? (long)l : -1,
+                                w->rank >= 3 ? (long)h : -1, d)))
                 return rc;
     return VZ_OK;
 }
@@ -156,32 +196,35 @@ static int select_panels(struct spec_node root, const struct attn_keys *k, struc
 static int load_real(struct spec_node root, struct attn_keys *k, const struct attn_request *req,
                      struct attn_source *s, struct diag *d)
 {
-    struct tensor t = {0};
-    const char *from = "weights";
-    int rc;
-    if (k->weights.data) {
-        if (k->npy)
-            return diag_at(d, VZ_EINPUT, "npy", "give either \"weights\" or \"npy\", not both");
-        t = k->weights; /* taken, not copied: the keys' tensor is released empty */
-        memset(&k->weights, 0, sizeof k->weights);
+    struct weights w = {.inline_t = k->weights.data ? &k->weights : NULL,
+                        .file = k->weights.data ? NULL : k->npy,
+                        .raw = k->normalize != 0};
+    struct npy_file f = {0};
+    const char *from = w.inline_t ? "weights" : "npy";
+    if (w.inline_t && k->npy)
+        return diag_at(d, VZ_EINPUT, "npy", "give either \"weights\" or \"npy\", not both");
+    if (w.inline_t) {
+        w.rank = k->weights.rank;
+        memcpy(w.shape, k->weights.shape, sizeof w.shape);
     } else {
-        from = "npy";
-        /* Every layer and head together in at most 1 GiB, or one panel when that is more. */
-        size_t most = (size_t)1 << 28;
-        struct tensor_limits lim = {most > req->max_cells ? most : req->max_cells, req->max_cells};
-        if ((rc = npy_load(k->npy, &lim, &t, d)))
+        /* The file may be larger than memory: only the panels drawn are read. */
+        struct tensor_limits lim = {SIZE_MAX / 8, req->max_cells};
+        int rc = npy_open(k->npy, &lim, &f, d);
+        if (rc)
             return rc;
-        if (t.rank < 2) {
-            tensor_free(&t);
-            return diag_at(d, VZ_EINPUT, "npy", "expected an array of 2 to 4 dimensions, got 1");
-        }
+        w.npy = &f;
+        w.rank = f.rank;
+        memcpy(w.shape, f.shape, sizeof w.shape);
     }
-    size_t q = t.shape[t.rank - 2], n = t.shape[t.rank - 1];
-    if (q != n)
-        rc = diag_at(d, VZ_EINPUT, from, "expected square attention matrices, got %zux%zu", q, n);
+    int rc = VZ_OK;
+    if (w.rank < 2)
+        rc = diag_at(d, VZ_EINPUT, from, "expected an array of 2 to 4 dimensions, got 1");
+    else if (w.shape[w.rank - 2] != w.shape[w.rank - 1])
+        rc = diag_at(d, VZ_EINPUT, from, "expected square attention matrices, got %zux%zu",
+                     w.shape[w.rank - 2], w.shape[w.rank - 1]);
     else
-        rc = select_panels(root, k, &t, req->all_heads, s, d);
-    tensor_free(&t);
+        rc = select_panels(root, k, &w, req, s, d);
+    npy_close(&f);
     return rc;
 }
 

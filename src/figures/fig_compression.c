@@ -32,7 +32,8 @@ struct compression {
 static const struct key bar_keys[] = {
     {"label", KEY_STRING, BAR(label), .min = 1, .max = 2000, .flags = KEY_REQUIRED,
      .help = "the technique, written left of its bar"},
-    {"value", KEY_NUMBER, BAR(value), .min = 0, .max = 1e15, .flags = KEY_REQUIRED | KEY_MIN_OPEN,
+    /* Bounded so every ratio between bars is a finite number a double holds. */
+    {"value", KEY_NUMBER, BAR(value), .min = 1e-15, .max = 1e15, .flags = KEY_REQUIRED,
      .help = "memory, in the chart's unit"},
     {"approx", KEY_BOOL, BAR(approx), .help = "an approximate value, shown with \"~\""},
 };
@@ -67,19 +68,33 @@ static int compression_parse(struct spec_node root, const struct figure_common *
     return VZ_OK;
 }
 
+/* A ratio with the digits it has: "6.3", "5000", "12,346", then powers of ten ("1.2×10⁷"),
+ * never float noise past the 15th digit. */
+static void ratio_text(double ratio, char *buf, size_t size)
+{
+    if (ratio < 1e6)
+        format_trimmed(ratio, ratio < 100 ? 1 : 0, NUM_GROUPED, buf, size);
+    else
+        format_power(ratio, 1, buf, size);
+}
+
 /* "50% reduction" below a 2x ratio, "6.3x reduction" from there on; "~" for approximate values. */
 static void reduction_text(double base, const struct bar *b, char *buf, size_t size)
 {
     const char *tilde = b->approx ? "~" : "";
     double ratio = base / b->value;
-    char num[32];
+    char num[64];
     if (ratio >= 2) {
-        format_trimmed(ratio, 1, NUM_PLAIN, num, sizeof num);
+        ratio_text(ratio, num, sizeof num);
         snprintf(buf, size, "%s%sx reduction", tilde, num);
     } else if (b->value < base) {
         snprintf(buf, size, "%s%.0f%% reduction", tilde, (1 - b->value / base) * 100);
     } else if (b->value > base) {
-        snprintf(buf, size, "%s%.0f%% larger", tilde, (b->value / base - 1) * 100);
+        ratio_text(b->value / base, num, sizeof num);
+        if (b->value / base >= 2)
+            snprintf(buf, size, "%s%sx larger", tilde, num);
+        else
+            snprintf(buf, size, "%s%.0f%% larger", tilde, (b->value / base - 1) * 100);
     } else {
         snprintf(buf, size, "no reduction");
     }

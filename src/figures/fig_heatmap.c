@@ -20,6 +20,8 @@ enum {
     GAP = 8,
     STATS_W = 96,
     PANEL_GAP = 28,
+    MIN_PANEL = 16,      /* the smallest side a panel of a grid may have */
+    GRID_BAR_ROOM = 110, /* right of a grid: gap and colour bar (measured: about 103) */
 };
 static const char *const layout_names[] = {"single", "grid", NULL};
 
@@ -95,7 +97,10 @@ static int heatmap_parse(struct spec_node root, const struct figure_common *comm
                        h->format);
     if (h->stats && h->layout == 1)
         return diag_at(d, VZ_EINPUT, "stats", "the entropy column needs \"layout\": \"single\"");
-    struct attn_request req = {h->layout == 1, common->max_cells};
+    /* How many panels fit is known from the width alone: refused now, not drawn as garbage. */
+    size_t max_panels =
+        panels_max(common->width - 2 * MARGIN - GRID_BAR_ROOM, PANEL_GAP, MIN_PANEL);
+    struct attn_request req = {h->layout == 1, common->max_cells, h->layout == 1 ? max_panels : 0};
     return attn_source_build(root, &h->attn, &req, &h->src, d);
 }
 

@@ -6,6 +6,7 @@
 #include "vizgen/paths.h"
 #include "vizgen/utf8.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -66,8 +67,34 @@ static int read_string(struct spec_node n, const struct key *k, char **out, stru
     return VZ_OK;
 }
 
+/* Copies the numbers under n (axis `axis` of t) into t->data from *at, walking each array
+ * once: indexing every row from the top was quadratic in the number of rows. */
+static int fill_tensor(struct spec_node n, int axis, struct tensor *t, size_t *at, double *row,
+                       struct diag *d)
+{
+    size_t len = t->shape[axis];
+    if (axis == t->rank - 1) {
+        int rc = spec_numbers(n, row, len, d);
+        for (size_t c = 0; !rc && c < len; c++) {
+            if (fabs(row[c]) > FLT_MAX) {
+                char path[sizeof n.path + 24];
+                snprintf(path, sizeof path, "%s[%zu]", n.path, c);
+                return diag_at(d, VZ_EINPUT, path,
+                               "expected a number a float holds (at most %g), got %g", FLT_MAX,
+                               row[c]);
+            }
+            t->data[(*at)++] = (float)row[c];
+        }
+        return rc;
+    }
+    int rc = spec_array(n, len, len, d);
+    for (struct spec_node c = spec_first(n); !rc && c.json; c = spec_next(c))
+        rc = fill_tensor(c, axis + 1, t, at, row, d);
+    return rc;
+}
+
 /* Nested arrays of numbers into a tensor: the shape is read along the first elements, then
- * every innermost row is checked to have that length as it is read. */
+ * every array is checked to have that length as it is read. */
 static int read_tensor(struct spec_node n, const struct tensor_limits *lim, struct tensor *t,
                        struct diag *d)
 {
@@ -81,7 +108,7 @@ static int read_tensor(struct spec_node n, const struct tensor_limits *lim, stru
         if (len == 0)
             return diag_at(d, VZ_EINPUT, cur.path, "expected a non-empty array");
         t->shape[t->rank++] = len;
-        cur = spec_at(cur, 0);
+        cur = spec_first(cur);
     }
     if (t->rank < 2)
         return diag_at(d, VZ_EINPUT, n.path, "expected an array of 2 to 4 dimensions, got %d",
@@ -100,35 +127,12 @@ static int read_tensor(struct spec_node n, const struct tensor_limits *lim, stru
                        q, cols, q * cols, lim->max_panel);
     t->data = malloc(total * sizeof *t->data);
     double *row = malloc(cols * sizeof *row);
-    if (!t->data || !row) {
-        free(row);
-        tensor_free(t);
-        return diag_oom(d);
-    }
-    size_t rows = total / cols;
-    for (size_t r = 0; r < rows; r++) {
-        /* Walk down to row r: its index along each outer axis. */
-        struct spec_node node = n;
-        size_t rem = r, stride = rows;
-        int rc = VZ_OK;
-        for (int ax = 0; ax < t->rank - 1 && !rc; ax++) {
-            stride /= t->shape[ax];
-            rc = spec_array(node, t->shape[ax], t->shape[ax], d);
-            node = spec_at(node, rem / stride);
-            rem %= stride;
-        }
-        if (!rc)
-            rc = spec_numbers(node, row, cols, d);
-        if (rc) {
-            free(row);
-            tensor_free(t);
-            return rc;
-        }
-        for (size_t c = 0; c < cols; c++)
-            t->data[r * cols + c] = (float)row[c];
-    }
+    size_t at = 0;
+    int rc = t->data && row ? fill_tensor(n, 0, t, &at, row, d) : diag_oom(d);
     free(row);
-    return VZ_OK;
+    if (rc)
+        tensor_free(t);
+    return rc;
 }
 
 static int read_objects(struct spec_node n, const struct key *k, const struct key_ctx *ctx,
@@ -143,10 +147,10 @@ static int read_objects(struct spec_node n, const struct key *k, const struct ke
         return diag_oom(d);
     *(void **)field(out, k->offset) = items;
     const struct key_set *sets[] = {k->fields, NULL};
-    for (size_t i = 0; i < len; i++) {
+    struct spec_node item = spec_first(n);
+    for (size_t i = 0; i < len; i++, item = spec_next(item)) {
         /* Counted before reading, so keys_free releases what this item got before an error. */
         *(size_t *)field(out, k->count_offset) = i + 1;
-        struct spec_node item = spec_at(n, i);
         void *it = field(items, i * k->fields->item_size);
         if ((rc = spec_expect_object(item, d)) || (rc = keys_check(item, sets, d)) ||
             (rc = keys_read(item, k->fields, ctx, it, d)))
@@ -169,9 +173,9 @@ static int read_items(struct spec_node n, const struct key *k, void *out, struct
     if (!items)
         return diag_oom(d);
     *(void **)field(out, k->offset) = items;
-    for (size_t i = 0; i < len; i++) {
+    struct spec_node e = spec_first(n);
+    for (size_t i = 0; i < len; i++, e = spec_next(e)) {
         *(size_t *)field(out, k->count_offset) = i + 1;
-        struct spec_node e = spec_at(n, i);
         if (k->type == KEY_INTS)
             rc = spec_int(e, (long)k->item_min, (long)k->item_max, (long *)items + i, d);
         else if (k->type == KEY_NUMBERS)

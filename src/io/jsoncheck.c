@@ -3,6 +3,8 @@
 
 #include "vizgen/utf8.h"
 
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct cursor {
@@ -155,6 +157,18 @@ static int check_number(struct cursor *c)
         }
         while (!at_end(c) && is_digit(c->s[c->i]))
             c->i++;
+    }
+    /* 1e400 is valid JSON but no double: the tree would hold infinity and every message after
+     * would say "inf" about a number the spec never wrote. */
+    char text[64];
+    size_t len = c->i - start;
+    if (len < sizeof text) {
+        memcpy(text, c->s + start, len);
+        text[len] = '\0';
+        if (isinf(strtod(text, NULL))) {
+            c->i = start;
+            return fail(c, "number out of range: larger than any double");
+        }
     }
     return 0;
 }

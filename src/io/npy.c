@@ -1,98 +1,184 @@
-/* npy: the header is a Python dict literal; we parse just the three keys NumPy always writes. */
+/* npy: the header is a Python dict literal with exactly the keys NumPy writes ('descr',
+ * 'fortran_order', 'shape'), parsed as one; the data is mapped and converted on demand. */
+#define _DEFAULT_SOURCE /* MAP_* */
 #include "vizgen/npy.h"
 
 #include "vizgen/input.h"
 
-#include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <sys/mman.h>
+
+/* --- the header: a small parser for the dict literal NumPy writes --- */
+
+struct cursor {
+    const char *p, *end;
+};
+
+static void skip_ws(struct cursor *c)
+{
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+        c->p++;
+}
+
+static bool eat(struct cursor *c, char ch)
+{
+    skip_ws(c);
+    if (c->p < c->end && *c->p == ch) {
+        c->p++;
+        return true;
+    }
+    return false;
+}
+
+/* A quoted Python string ('...' or "..."), copied into buf; false if there is none. */
+static bool parse_string(struct cursor *c, char *buf, size_t size)
+{
+    skip_ws(c);
+    if (c->p >= c->end || (*c->p != '\'' && *c->p != '"'))
+        return false;
+    char quote = *c->p++;
+    size_t n = 0;
+    while (c->p < c->end && *c->p != quote) {
+        if (n + 1 < size)
+            buf[n++] = *c->p;
+        c->p++;
+    }
+    buf[n] = '\0';
+    if (c->p >= c->end)
+        return false;
+    c->p++;
+    return true;
+}
+
+/* Skips any other value (a list, a nested tuple, a number), keeping its text for messages. */
+static bool skip_value(struct cursor *c, char *text, size_t size)
+{
+    skip_ws(c);
+    const char *start = c->p;
+    int depth = 0;
+    while (c->p < c->end) {
+        char ch = *c->p;
+        if (ch == '\'' || ch == '"') {
+            char tmp[2];
+            if (!parse_string(c, tmp, sizeof tmp))
+                return false;
+            continue;
+        }
+        if (ch == '(' || ch == '[' || ch == '{')
+            depth++;
+        else if (ch == ')' || ch == ']' || ch == '}') {
+            if (depth == 0)
+                break;
+            depth--;
+        } else if (ch == ',' && depth == 0)
+            break;
+        c->p++;
+    }
+    snprintf(text, size, "%.*s", (int)(c->p - start < 60 ? c->p - start : 60), start);
+    return depth == 0 && c->p > start;
+}
 
 struct header {
-    char order;   /* '<' little, '>' big, '|' not applicable */
-    int itemsize; /* 2, 4 or 8 */
-    int fortran;
-    int rank;
+    char descr[64];
+    bool structured; /* descr was a list: a record dtype */
+    int fortran;     /* -1 until read */
+    int rank;        /* -1 until read */
     size_t shape[TENSOR_MAX_RANK];
 };
 
-/* Finds 'key': in the dict text and returns a pointer just past the colon and spaces. */
-static const char *find_key(const char *h, const char *key)
+static int bad_header(const char *name, const char *what, struct diag *d)
 {
-    char pat[32];
-    snprintf(pat, sizeof pat, "'%s'", key);
-    const char *p = strstr(h, pat);
-    if (!p)
-        return NULL;
-    p += strlen(pat);
-    while (*p == ' ')
-        p++;
-    if (*p != ':')
-        return NULL;
-    p++;
-    while (*p == ' ')
-        p++;
-    return p;
+    return diag_in(d, VZ_EINPUT, name, "npy header %s", what);
 }
 
-static int parse_header(const char *path, const char *h, struct header *hd, struct diag *d)
+static int parse_shape(struct cursor *c, struct header *h, const char *name, struct diag *d)
 {
-    const char *p = find_key(h, "descr");
-    if (!p || *p != '\'')
-        return diag_in(d, VZ_EINPUT, path, "npy header has no 'descr'");
-    p++;
-    const char *end = strchr(p, '\'');
-    if (!end)
-        return diag_in(d, VZ_EINPUT, path, "npy header has a malformed 'descr'");
-    char descr[16];
-    size_t dl = (size_t)(end - p);
-    snprintf(descr, sizeof descr, "%.*s", (int)(dl < 15 ? dl : 15), p);
-    if (dl != 3 || !strchr("<>=|", descr[0]) || descr[1] != 'f' || !strchr("248", descr[2]))
-        return diag_in(d, VZ_EINPUT, path,
-                       "unsupported dtype '%s' (expected float16, float32 or float64)", descr);
-    hd->itemsize = descr[2] - '0';
-    /* '=' is native order; every machine we run on is little-endian, as is NumPy's default. */
-    hd->order = descr[0] == '>' ? '>' : '<';
-
-    p = find_key(h, "fortran_order");
-    if (p && strncmp(p, "True", 4) == 0)
-        hd->fortran = 1;
-    else if (p && strncmp(p, "False", 5) == 0)
-        hd->fortran = 0;
-    else
-        return diag_in(d, VZ_EINPUT, path, "npy header has no valid 'fortran_order'");
-
-    p = find_key(h, "shape");
-    if (!p || *p != '(')
-        return diag_in(d, VZ_EINPUT, path, "npy header has no valid 'shape'");
-    p++;
-    hd->rank = 0;
-    for (;;) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        if (*p == ')')
-            break;
-        if (*p < '0' || *p > '9')
-            return diag_in(d, VZ_EINPUT, path, "npy header has a malformed 'shape'");
-        if (hd->rank == TENSOR_MAX_RANK)
-            return diag_in(d, VZ_EINPUT, path,
+    if (!eat(c, '('))
+        return bad_header(name, "has no valid 'shape'", d);
+    h->rank = 0;
+    while (!eat(c, ')')) {
+        skip_ws(c);
+        if (c->p >= c->end || *c->p < '0' || *c->p > '9')
+            return bad_header(name, "has a malformed 'shape'", d);
+        if (h->rank == TENSOR_MAX_RANK)
+            return diag_in(d, VZ_EINPUT, name,
                            "arrays of rank 1 to %d are supported, this one has more dimensions",
                            TENSOR_MAX_RANK);
-        errno = 0;
-        char *e;
-        unsigned long long v = strtoull(p, &e, 10);
-        if (errno || v > SIZE_MAX)
-            return diag_in(d, VZ_EINPUT, path, "npy shape dimension too large");
-        hd->shape[hd->rank++] = (size_t)v;
-        p = e;
+        unsigned long long v = 0;
+        while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
+            if (v > (SIZE_MAX - 9) / 10)
+                return diag_in(d, VZ_EINPUT, name, "npy shape dimension too large");
+            v = v * 10 + (unsigned)(*c->p++ - '0');
+        }
+        h->shape[h->rank++] = (size_t)v;
+        if (!eat(c, ',') && (skip_ws(c), c->p >= c->end || *c->p != ')'))
+            return bad_header(name, "has a malformed 'shape'", d);
     }
-    if (hd->rank == 0)
-        return diag_in(d, VZ_EINPUT, path, "npy array is a scalar, expected 1 to 4 dimensions");
     return VZ_OK;
 }
+
+static int parse_header(const char *text, size_t len, const char *name, struct header *h,
+                        struct diag *d)
+{
+    struct cursor c = {text, text + len};
+    *h = (struct header){.fortran = -1, .rank = -1};
+    bool seen_descr = false;
+    if (!eat(&c, '{'))
+        return bad_header(name, "is not a Python dict", d);
+    while (!eat(&c, '}')) {
+        char key[32], other[64];
+        if (!parse_string(&c, key, sizeof key) || !eat(&c, ':'))
+            return bad_header(name, "is not a Python dict", d);
+        bool dup = (strcmp(key, "descr") == 0 && seen_descr) ||
+                   (strcmp(key, "fortran_order") == 0 && h->fortran >= 0) ||
+                   (strcmp(key, "shape") == 0 && h->rank >= 0);
+        if (dup)
+            return diag_in(d, VZ_EINPUT, name, "npy header gives '%s' twice", key);
+        int rc = VZ_OK;
+        if (strcmp(key, "descr") == 0) {
+            seen_descr = true;
+            if (!parse_string(&c, h->descr, sizeof h->descr)) {
+                if (!skip_value(&c, other, sizeof other))
+                    return bad_header(name, "has a malformed 'descr'", d);
+                h->structured = true;
+                snprintf(h->descr, sizeof h->descr, "%s", other);
+            }
+        } else if (strcmp(key, "fortran_order") == 0) {
+            skip_ws(&c);
+            if ((size_t)(c.end - c.p) >= 4 && strncmp(c.p, "True", 4) == 0)
+                h->fortran = 1, c.p += 4;
+            else if ((size_t)(c.end - c.p) >= 5 && strncmp(c.p, "False", 5) == 0)
+                h->fortran = 0, c.p += 5;
+            else
+                return bad_header(name, "has no valid 'fortran_order'", d);
+        } else if (strcmp(key, "shape") == 0) {
+            rc = parse_shape(&c, h, name, d);
+        } else {
+            return diag_in(d, VZ_EINPUT, name, "npy header has a key NumPy does not write: '%s'",
+                           key);
+        }
+        if (rc)
+            return rc;
+        if (!eat(&c, ',') && (skip_ws(&c), c.p >= c.end || *c.p != '}'))
+            return bad_header(name, "is not a Python dict", d);
+    }
+    if (!seen_descr)
+        return bad_header(name, "has no 'descr'", d);
+    if (h->fortran < 0)
+        return bad_header(name, "has no valid 'fortran_order'", d);
+    if (h->rank < 0)
+        return bad_header(name, "has no valid 'shape'", d);
+    if (h->rank == 0)
+        return diag_in(d, VZ_EINPUT, name, "npy array is a scalar, expected 1 to 4 dimensions");
+    return VZ_OK;
+}
+
+/* --- the data --- */
 
 static float half_to_float(uint16_t h)
 {
@@ -107,185 +193,212 @@ static float half_to_float(uint16_t h)
     return (float)((h & 0x8000) ? -v : v);
 }
 
-/* Converts n raw elements at src (any dtype/order) into floats at dst. dst may alias src only
- * when the item size is 4, which is converted in place. */
-static void convert(const unsigned char *src, float *dst, size_t n, const struct header *hd)
+/* The stored element at storage position k, as a double. */
+static double element(const struct npy_file *f, size_t k)
 {
-    const int big = hd->order == '>';
-    const uint32_t probe = 1;
-    unsigned char host_little;
-    memcpy(&host_little, &probe, 1);
-    if (hd->itemsize == 4 && big != host_little) {
-        /* Already floats in this machine's byte order: most .npy files, converted in place. */
-        if ((const void *)src != (const void *)dst)
-            memcpy(dst, src, n * sizeof *dst);
-        return;
+    const unsigned char *b = f->data + k * (size_t)f->itemsize;
+    uint64_t u = 0;
+    for (int i = 0; i < f->itemsize; i++)
+        u |= (uint64_t)b[i] << (f->big_endian ? 8 * (f->itemsize - 1 - i) : 8 * i);
+    if (f->itemsize == 2)
+        return half_to_float((uint16_t)u);
+    if (f->itemsize == 4) {
+        uint32_t u32 = (uint32_t)u;
+        float v;
+        memcpy(&v, &u32, 4);
+        return v;
     }
-    for (size_t i = 0; i < n; i++) {
-        const unsigned char *b = src + i * (size_t)hd->itemsize;
-        uint64_t u = 0;
-        for (int k = 0; k < hd->itemsize; k++) {
-            int shift = big ? 8 * (hd->itemsize - 1 - k) : 8 * k;
-            u |= (uint64_t)b[k] << shift;
-        }
-        if (hd->itemsize == 2) {
-            dst[i] = half_to_float((uint16_t)u);
-        } else if (hd->itemsize == 4) {
-            uint32_t u32 = (uint32_t)u;
-            float f;
-            memcpy(&f, &u32, 4);
-            dst[i] = f;
-        } else {
-            double f;
-            memcpy(&f, &u, 8);
-            dst[i] = (float)f;
-        }
-    }
+    double v;
+    memcpy(&v, &u, 8);
+    return v;
 }
 
-/* Reverses the axis order of Fortran-ordered data into C order. */
-static int fortran_to_c(struct tensor *t)
+/* Where the element at C-order index e is stored: e itself, or its Fortran-order position. */
+static size_t storage_index(const struct npy_file *f, size_t e)
 {
-    size_t n = tensor_size(t);
-    float *out = malloc(n * sizeof *out);
-    if (!out)
-        return -1;
-    size_t idx[TENSOR_MAX_RANK] = {0};
-    for (size_t f = 0; f < n; f++) {
-        /* f walks Fortran order: first axis fastest. Compute the C offset of idx. */
-        size_t c = 0;
-        for (int a = 0; a < t->rank; a++)
-            c = c * t->shape[a] + idx[a];
-        out[c] = t->data[f];
-        for (int a = 0; a < t->rank; a++) {
-            if (++idx[a] < t->shape[a])
-                break;
-            idx[a] = 0;
+    if (!f->fortran)
+        return e;
+    size_t k = 0, stride = 1, idx[TENSOR_MAX_RANK];
+    for (int a = f->rank - 1; a >= 0; a--) {
+        idx[a] = e % f->shape[a];
+        e /= f->shape[a];
+    }
+    for (int a = 0; a < f->rank; a++) {
+        k += idx[a] * stride;
+        stride *= f->shape[a];
+    }
+    return k;
+}
+
+static void index_name(const struct npy_file *f, size_t e, char *buf, size_t size)
+{
+    size_t idx[TENSOR_MAX_RANK], used = 0;
+    for (int a = f->rank - 1; a >= 0; a--) {
+        idx[a] = e % f->shape[a];
+        e /= f->shape[a];
+    }
+    buf[0] = '\0';
+    for (int a = 0; a < f->rank && used < size; a++)
+        used += (size_t)snprintf(buf + used, size - used, "[%zu]", idx[a]);
+}
+
+int npy_read_range(const struct npy_file *f, size_t start, size_t count, float *dst, struct diag *d)
+{
+    static const uint32_t probe = 1;
+    unsigned char little;
+    memcpy(&little, &probe, 1);
+    if (f->itemsize == 4 && !f->fortran && f->big_endian != (bool)little) {
+        /* Floats already in this machine's order: the common case, one copy. */
+        memcpy(dst, f->data + start * 4, count * 4);
+        return VZ_OK;
+    }
+    for (size_t i = 0; i < count; i++) {
+        double v = element(f, storage_index(f, start + i));
+        if (isfinite(v) && fabs(v) > FLT_MAX) {
+            char at[96];
+            index_name(f, start + i, at, sizeof at);
+            return diag_in(d, VZ_EINPUT, f->name,
+                           "value at %s is %g, more than a float32 holds (%g)", at, v, FLT_MAX);
+        }
+        dst[i] = (float)v;
+    }
+    return VZ_OK;
+}
+
+/* --- opening --- */
+
+int npy_open_buffer(const unsigned char *buf, size_t len, const char *name,
+                    const struct tensor_limits *lim, struct npy_file *f, struct diag *d)
+{
+    memset(f, 0, sizeof *f);
+    if (!(f->name = strdup(name)))
+        return diag_oom(d);
+    int rc = VZ_EINPUT;
+    if (len < 10 || memcmp(buf, "\x93NUMPY", 6) != 0) {
+        rc = diag_in(d, VZ_EINPUT, name,
+                     len < 8 && len >= 6 && memcmp(buf, "\x93NUMPY", 6) == 0
+                         ? "file is truncated"
+                         : "not a .npy file (bad magic)");
+        goto fail;
+    }
+    int major = buf[6];
+    size_t pre = major == 1 ? 10 : 12, hlen;
+    if (major < 1 || major > 3) {
+        rc = diag_in(d, VZ_EINPUT, name, "unsupported .npy format version %d", major);
+        goto fail;
+    }
+    if (len < pre)
+        goto truncated;
+    hlen = major == 1 ? (size_t)(buf[8] | buf[9] << 8)
+                      : (size_t)buf[8] | (size_t)buf[9] << 8 | (size_t)buf[10] << 16 |
+                            (size_t)buf[11] << 24;
+    if (hlen > 1 << 20 || pre + hlen > len)
+        goto truncated;
+    struct header h;
+    if ((rc = parse_header((const char *)buf + pre, hlen, name, &h, d)))
+        goto fail;
+    bool known = !h.structured && strlen(h.descr) == 3 && strchr("<>=|", h.descr[0]) &&
+                 h.descr[1] == 'f' && strchr("248", h.descr[2]);
+    if (!known) {
+        rc = diag_in(d, VZ_EINPUT, name,
+                     h.structured ? "unsupported dtype: a structured array (%s), expected "
+                                    "float16, float32 or float64"
+                                  : "unsupported dtype '%s' (expected float16, float32 or "
+                                    "float64)",
+                     h.descr);
+        goto fail;
+    }
+    f->itemsize = h.descr[2] - '0';
+    /* '=' is native order; every machine we run on is little-endian, as is NumPy's default. */
+    f->big_endian = h.descr[0] == '>';
+    f->fortran = h.fortran == 1;
+    f->rank = h.rank;
+    memcpy(f->shape, h.shape, sizeof h.shape);
+    f->n = 1;
+    for (int i = 0; i < h.rank; i++) {
+        if (h.shape[i] == 0) {
+            rc = diag_in(d, VZ_EINPUT, name, "array has an empty dimension");
+            goto fail;
+        }
+        if (f->n > SIZE_MAX / 8 / h.shape[i]) {
+            rc = diag_in(d, VZ_EINPUT, name, "array shape is larger than any file can hold");
+            goto fail;
+        }
+        if (f->n * h.shape[i] > lim->max_elems) {
+            rc = diag_in(d, VZ_EINPUT, name, "array has more than %zu elements", lim->max_elems);
+            goto fail;
+        }
+        f->n *= h.shape[i];
+    }
+    if (h.rank >= 2) {
+        size_t q = h.shape[h.rank - 2], k = h.shape[h.rank - 1];
+        if (q * k > lim->max_panel) {
+            rc = diag_in(d, VZ_EINPUT, name,
+                         "%zux%zu is %zu cells, over the limit of %zu per panel (raise it with "
+                         "--max-cells)",
+                         q, k, q * k, lim->max_panel);
+            goto fail;
         }
     }
-    free(t->data);
-    t->data = out;
-    return 0;
+    size_t want = f->n * (size_t)f->itemsize, have = len - pre - hlen;
+    if (have != want) {
+        rc = diag_in(d, VZ_EINPUT, name, "header declares %zu bytes of data, file has %zu", want,
+                     have);
+        goto fail;
+    }
+    f->data = buf + pre + hlen;
+    return VZ_OK;
+truncated:
+    rc = diag_in(d, VZ_EINPUT, name, "file is truncated");
+fail:
+    npy_close(f);
+    return rc;
+}
+
+int npy_open(const char *path, const struct tensor_limits *lim, struct npy_file *f, struct diag *d)
+{
+    memset(f, 0, sizeof *f);
+    struct stat st;
+    FILE *in = input_open(path, "an .npy file", &st, d);
+    if (!in)
+        return d->status;
+    size_t len = (size_t)st.st_size;
+    void *map = len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fileno(in), 0) : MAP_FAILED;
+    fclose(in); /* the mapping stays */
+    if (map == MAP_FAILED)
+        return len ? diag_in(d, VZ_EIO, path, "cannot map the file")
+                   : diag_in(d, VZ_EINPUT, path, "not a .npy file (bad magic)");
+    int rc = npy_open_buffer(map, len, path, lim, f, d);
+    if (rc) {
+        munmap(map, len);
+        return rc;
+    }
+    f->map = map;
+    f->map_len = len;
+    return VZ_OK;
+}
+
+void npy_close(struct npy_file *f)
+{
+    if (f->map)
+        munmap(f->map, f->map_len);
+    free(f->name);
+    memset(f, 0, sizeof *f);
 }
 
 int npy_load(const char *path, const struct tensor_limits *lim, struct tensor *t, struct diag *d)
 {
     memset(t, 0, sizeof *t);
-    struct stat st;
-    FILE *f = input_open(path, "an .npy file", &st, d);
-    if (!f)
-        return d->status;
-    int rc = npy_read(f, (size_t)st.st_size, path, lim, t, d);
-    fclose(f);
-    return rc;
-}
-
-int npy_read(FILE *f, size_t size, const char *path, const struct tensor_limits *lim,
-             struct tensor *t, struct diag *d)
-{
-    memset(t, 0, sizeof *t);
-    int rc = VZ_OK;
-    char *h = NULL;
-    unsigned char *raw = NULL;
-    unsigned char pre[12];
-    if (fread(pre, 1, 8, f) != 8 || memcmp(pre, "\x93NUMPY", 6) != 0) {
-        rc = diag_in(d, VZ_EINPUT, path, "not a .npy file (bad magic)");
-        goto done;
-    }
-    int major = pre[6];
-    size_t hlen, pre_len;
-    if (major == 1) {
-        if (fread(pre + 8, 1, 2, f) != 2)
-            goto truncated;
-        hlen = pre[8] | (size_t)pre[9] << 8;
-        pre_len = 10;
-    } else if (major == 2 || major == 3) {
-        if (fread(pre + 8, 1, 4, f) != 4)
-            goto truncated;
-        hlen = pre[8] | (size_t)pre[9] << 8 | (size_t)pre[10] << 16 | (size_t)pre[11] << 24;
-        pre_len = 12;
-    } else {
-        rc = diag_in(d, VZ_EINPUT, path, "unsupported .npy format version %d", major);
-        goto done;
-    }
-    if (hlen > 1 << 20 || pre_len + hlen > size)
-        goto truncated;
-    h = malloc(hlen + 1);
-    if (!h) {
-        rc = diag_oom(d);
-        goto done;
-    }
-    if (fread(h, 1, hlen, f) != hlen)
-        goto truncated;
-    h[hlen] = '\0';
-    struct header hd = {0};
-    if ((rc = parse_header(path, h, &hd, d)))
-        goto done;
-    size_t n = 1;
-    for (int i = 0; i < hd.rank; i++) {
-        if (hd.shape[i] == 0) {
-            rc = diag_in(d, VZ_EINPUT, path, "array has an empty dimension");
-            goto done;
-        }
-        if (n > SIZE_MAX / hd.shape[i] || n * hd.shape[i] > lim->max_elems) {
-            rc = diag_in(d, VZ_EINPUT, path, "array has more than %zu elements", lim->max_elems);
-            goto done;
-        }
-        n *= hd.shape[i];
-    }
-    if (hd.rank >= 2) {
-        size_t q = hd.shape[hd.rank - 2], k = hd.shape[hd.rank - 1];
-        if (q * k > lim->max_panel) {
-            rc = diag_in(
-                d, VZ_EINPUT, path,
-                "%zux%zu is %zu cells, over the limit of %zu per panel (raise it with --max-cells)",
-                q, k, q * k, lim->max_panel);
-            goto done;
-        }
-    }
-    size_t want = n * (size_t)hd.itemsize, have = size - pre_len - hlen;
-    if (have != want) {
-        rc = diag_in(d, VZ_EINPUT, path, "header declares %zu bytes of data, file has %zu", want,
-                     have);
-        goto done;
-    }
-    t->rank = hd.rank;
-    memcpy(t->shape, hd.shape, sizeof hd.shape);
-    t->data = malloc(n * sizeof(float));
-    if (!t->data) {
-        rc = diag_oom(d);
-        goto done;
-    }
-    if (hd.itemsize == 4) {
-        /* Read straight into place and convert in place: the matrix exists once. */
-        if (fread(t->data, 4, n, f) != n)
-            goto truncated;
-        convert((unsigned char *)t->data, t->data, n, &hd);
-    } else {
-        enum { CHUNK = 1 << 16 };
-        raw = malloc((size_t)CHUNK * (size_t)hd.itemsize);
-        if (!raw) {
-            rc = diag_oom(d);
-            goto done;
-        }
-        for (size_t at = 0; at < n; at += CHUNK) {
-            size_t k = n - at < CHUNK ? n - at : CHUNK;
-            if (fread(raw, (size_t)hd.itemsize, k, f) != k)
-                goto truncated;
-            convert(raw, t->data + at, k, &hd);
-        }
-    }
-    if (hd.fortran && hd.rank > 1 && fortran_to_c(t) != 0) {
-        rc = diag_oom(d);
-        goto done;
-    }
-    goto done;
-truncated:
-    rc = diag_in(d, VZ_EINPUT, path, "file is truncated");
-done:
+    struct npy_file f;
+    int rc = npy_open(path, lim, &f, d);
     if (rc)
+        return rc;
+    t->rank = f.rank;
+    memcpy(t->shape, f.shape, sizeof f.shape);
+    if (!(t->data = malloc(f.n * sizeof *t->data)))
+        rc = diag_oom(d);
+    else if ((rc = npy_read_range(&f, 0, f.n, t->data, d)))
         tensor_free(t);
-    free(raw);
-    free(h);
+    npy_close(&f);
     return rc;
 }

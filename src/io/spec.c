@@ -207,6 +207,28 @@ struct spec_node spec_at(struct spec_node arr, size_t i)
     return n;
 }
 
+struct spec_node spec_first(struct spec_node arr)
+{
+    return spec_at(arr, 0);
+}
+
+struct spec_node spec_next(struct spec_node n)
+{
+    struct spec_node next = {NULL, ""};
+    if (!J(n))
+        return next;
+    next.json = J(n)->next;
+    /* The path is the parent's with the index one up: "w[3][7]" -> "w[3][8]". */
+    char *open = strrchr(n.path, '[');
+    if (open) {
+        size_t i = strtoul(open + 1, NULL, 10), prefix = (size_t)(open - n.path);
+        path_written(
+            next.path, sizeof next.path,
+            snprintf(next.path, sizeof next.path, "%.*s[%zu]", (int)prefix, n.path, i + 1));
+    }
+    return next;
+}
+
 struct spec_node spec_get(struct spec_node obj, const char *key)
 {
     struct spec_node n = {NULL, ""};

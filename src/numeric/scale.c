@@ -250,20 +250,34 @@ void ticks_label(const struct ticks *t, double v, enum num_style style, char *bu
         return;
     }
     int k = decade_of(v);
-    int m = (int)lround(v / pow(10, k));
-    if (style == NUM_SUFFIX || style == NUM_SI) {
+    if (style == NUM_SUFFIX || style == NUM_SI)
         format_trimmed(v, k < 0 ? -k : 2, style, buf, size);
-    } else if (k >= -3 && k <= 4) {
+    else if (k >= -3 && k <= 4)
         format_number(v, k < 0 ? -k : 0, style, buf, size);
-    } else {
-        char sup[64];
-        superscript(k, sup, sizeof sup);
-        if (m == 1)
-            snprintf(buf, size, "10%s", sup);
-        else
-            snprintf(buf, size,
-                     "%d\xc3\x97"
-                     "10%s",
-                     m, sup);
+    else
+        format_power(v, 0, buf, size);
+}
+
+void format_power(double v, int decimals, char *buf, size_t size)
+{
+    if (!isfinite(v) || v == 0) {
+        format_number(v, decimals, NUM_PLAIN, buf, size);
+        return;
     }
+    int k = decade_of(fabs(v));
+    double m = v / pow(10, k);
+    char mant[64], sup[64];
+    format_trimmed(m, decimals, NUM_PLAIN, mant, sizeof mant);
+    if (strcmp(mant, "10") == 0 || strcmp(mant, "-10") == 0) { /* 9.96 rounded up */
+        k++;
+        format_trimmed(m / 10, decimals, NUM_PLAIN, mant, sizeof mant);
+    }
+    superscript(k, sup, sizeof sup);
+    if (strcmp(mant, "1") == 0)
+        snprintf(buf, size, "10%s", sup);
+    else
+        snprintf(buf, size,
+                 "%s\xc3\x97"
+                 "10%s",
+                 mant, sup);
 }

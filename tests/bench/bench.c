@@ -129,7 +129,7 @@ static void in_process(const char *spec, int runs)
         canvas_rasterize(&p.cv, &img, &d);
         double t3 = now_ms();
         FILE *f = fopen("/tmp/vizgen-bench.png", "wb");
-        png_write(img, f, "bench", p.c.dpi, NULL, 0, &d);
+        png_encode(img, f, "bench", p.c.dpi, NULL, 0, &d);
         fclose(f);
         double t4 = now_ms();
         parse.v[parse.n++] = t1 - t0;
@@ -231,7 +231,7 @@ static void floor_encode(const char *spec, int runs)
     for (int r = 0; r < runs; r++) {
         double t0 = now_ms();
         FILE *f = fopen("/tmp/vizgen-bench.png", "wb");
-        png_write(img, f, "bench", 144, NULL, 0, &d);
+        png_encode(img, f, "bench", 144, NULL, 0, &d);
         fclose(f);
         enc.v[enc.n++] = now_ms() - t0;
     }

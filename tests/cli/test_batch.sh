@@ -85,10 +85,31 @@ cp w/heat.png heat1.png
 { printf '\x93NUMPY\x01\x00\x76\x00'; printf "%-117s\n" "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }"
   printf '\x00\x00\x00\x3f\x00\x00\x00\x3f\x00\x00\x00\x00\x00\x00\x80\x3f'; } > wlogs/.m.tmp && mv wlogs/.m.tmp wlogs/m.npy
 check "watch re-renders when an input elsewhere is saved" wait_for sh -c "! cmp -s w/heat.png heat1.png"
+# A burst of saves (an editor, a script writing many times): no save is caught half-written and
+# reported as an error, and the figure ends up showing the last one.
+for i in $(seq 30); do
+    echo "{\"figure\": \"letter-counting\", \"output\": \"w/burst.png\", \"text\": \"burst $i\"}" > w/burst.json
+done
+echo '{"figure": "letter-counting", "output": "w/burst-last.png", "text": "burst 30"}' > last.json
+"$vizgen" render last.json >/dev/null
+check "after a burst of saves the figure shows the last one" wait_for sh -c "'$vizgen' spec w/burst.png | grep -q 'burst 30'"
+check "and no save was reported as an error" sh -c "! grep -q 'burst.json' watch.err"
 kill -INT "$watcher"
 check "watch stops on SIGINT with status 0" wait "$watcher"
 watcher=
 check "watch says it stopped" grep -q stopped watch.out
+
+# A watched folder that is deleted is reported, and watching ends.
+mkdir gone
+"$vizgen" watch gone > gone.out 2> gone.err &
+watcher=$!
+check "watch starts on a folder" wait_for grep -q watching gone.out
+rm -rf gone
+check "deleting the folder ends the watch" timeout 10 sh -c "while kill -0 $watcher 2>/dev/null; do sleep 0.02; done"
+wait "$watcher"
+check "with status 1" test $? = 1
+watcher=
+check "saying why" grep -q 'gone: error: the folder was deleted or moved; stopped watching' gone.err
 
 # Interruption is tested in test_outputs.sh, where it cannot race.
 

@@ -44,4 +44,15 @@ check "stats table reports the mean same-char mass" grep -q 'mean same-char mass
 "$vizgen" stats "$root/data/attention.json" --json > stats.json
 check "stats JSON has per-query entropy and masked query 0" grep -q '"query":0,"token":"␣*i","entropy":null' stats.json
 
+# Control characters never reach a terminal or an SVG.
+printf '{"figure": "attention-heatmap", "title": "t\\u001b[2J", "tokens": ["a\\u001b[31m", "b"], "weights": [[1, 0], [0, 1]]}' > ctl.json
+check "stats shows no raw ESC from a token" sh -c "! '$vizgen' stats ctl.json | grep -q \"\$(printf '\\033')\""
+escape_picture=$(printf 'a\342\220\233')
+check "stats shows it as a picture" sh -c "'$vizgen' stats ctl.json | grep -q '$escape_picture'"
+check "an SVG whose title has a control character is valid XML" sh -c "'$vizgen' render ctl.json -o ctl.svg >/dev/null && xmllint --noout ctl.svg"
+
+# A grid of 12x12 heads at a quarter of the pixels draws (it divided by zero).
+python3 -c "import json; json.dump({'figure': 'attention-heatmap', 'layout': 'grid', 'weights': [[[[0.5, 0.5], [0.5, 0.5]]] * 12] * 12}, open('g.json', 'w'))"
+check "a 12x12 grid renders at scale 0.25" sh -c "'$vizgen' render g.json -o g.png --scale 0.25 >/dev/null && pngcheck -q g.png"
+
 finish cli

@@ -69,14 +69,14 @@ static void expected(uint32_t p, bool alpha, uint32_t *rgb, unsigned *a)
     *rgb = out;
 }
 
-/* png_write into a file of its own; the status, or VZ_EIO when the file could not be written. */
+/* png_encode into a file of its own; the status, or VZ_EIO when the file could not be written. */
 static int write_file(cairo_surface_t *s, const char *path, const struct png_text *texts, int n,
                       struct diag *d)
 {
     FILE *f = fopen(path, "wb");
     if (!f)
         return VZ_EIO;
-    int rc = png_write(s, f, path, 96, texts, n, d);
+    int rc = png_encode(s, f, path, 96, texts, n, d);
     return fclose(f) == 0 ? rc : VZ_EIO;
 }
 
@@ -116,7 +116,7 @@ static void round_trip(cairo_format_t fmt, int w, int h)
         probe_png_free(&img);
     }
     char *spec = NULL;
-    if (CHECK(png_read_text(out_a, "vizgen-spec", &spec, &d) == VZ_OK))
+    if (CHECK(png_embedded_text(out_a, "vizgen-spec", &spec, &d) == VZ_OK))
         CHECK(strcmp(spec, texts[1].value) == 0);
     free(spec);
     cairo_surface_destroy(s);

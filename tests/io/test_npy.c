@@ -135,9 +135,71 @@ static void npy_bad_files_get_their_exact_errors(void)
     unlink(path);
 }
 
+/* The header is a Python dict: any key order, double quotes, spacing and trailing commas are
+ * the same dict; 'descr' inside another value is not the descr. */
+static void npy_headers_are_read_as_python_dicts(void)
+{
+    const float one[4] = {1, 0, 0, 1};
+    static const char *const same[] = {
+        "{'shape': (2, 2), 'fortran_order': False, 'descr': '<f4'}",
+        "{\"descr\": \"<f4\", \"fortran_order\": False, \"shape\": (2,2)}",
+        "{ 'descr' : '<f4' , 'fortran_order' : False , 'shape' : ( 2 , 2 , ) , }",
+    };
+    for (size_t i = 0; i < 3; i++) {
+        const char *path = tmp_path("dict.npy");
+        write_npy(path, 1, same[i], one, sizeof one);
+        struct tensor t;
+        struct diag d;
+        diag_init(&d);
+        struct tensor_limits lim = {100, 100};
+        if (!CHECK(npy_load(path, &lim, &t, &d) == VZ_OK))
+            fprintf(stderr, "    %s: %s\n", same[i], diag_text(&d));
+        else
+            CHECK(t.rank == 2 && t.shape[1] == 2 && t.data[3] == 1);
+        tensor_free(&t);
+        unlink(path);
+    }
+    expect_npy_error("{'descr': [('descr', '<f4')], 'fortran_order': False, 'shape': (2, 2), }", 16,
+                     "unsupported dtype: a structured array");
+    expect_npy_error("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'shape': (2,), }", 8,
+                     "npy header gives 'shape' twice");
+    expect_npy_error("{'descr': '<f4', 'fortran_order': False, }", 8,
+                     "npy header has no valid 'shape'");
+    expect_npy_error("{'descr': '<f4' 'fortran_order': False, 'shape': (2,), }", 8,
+                     "npy header is not a Python dict");
+}
+
+/* A range read from the middle of a Fortran-ordered array is that part of the C-order array. */
+static void npy_ranges_read_only_what_is_asked_in_either_order(void)
+{
+    /* [2][3][4] holding 0..23 in C order, stored column-major. */
+    float fortran_data[24];
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 3; j++)
+            for (int k = 0; k < 4; k++)
+                fortran_data[i + 2 * j + 6 * k] = (float)(i * 12 + j * 4 + k);
+    const char *path = tmp_path("f.npy");
+    write_npy(path, 1, "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3, 4), }",
+              fortran_data, sizeof fortran_data);
+    struct npy_file f;
+    struct diag d;
+    diag_init(&d);
+    struct tensor_limits lim = {100, 100};
+    if (CHECK(npy_open(path, &lim, &f, &d) == VZ_OK)) {
+        float part[12];
+        CHECK(npy_read_range(&f, 12, 12, part, &d) == VZ_OK); /* the second [3][4] panel */
+        for (int e = 0; e < 12; e++)
+            CHECK(part[e] == (float)(12 + e));
+        npy_close(&f);
+    }
+    unlink(path);
+}
+
 int main(void)
 {
     RUN(npy_every_dtype_order_and_layout_loads_the_same_values);
     RUN(npy_bad_files_get_their_exact_errors);
+    RUN(npy_headers_are_read_as_python_dicts);
+    RUN(npy_ranges_read_only_what_is_asked_in_either_order);
     return check_summary();
 }

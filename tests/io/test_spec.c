@@ -4,6 +4,7 @@
 
 #include "vizgen/spec.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,10 +66,32 @@ static void field_readers_name_the_path_and_what_was_found(void)
     spec_free(s);
 }
 
+/* Walking an array element by element gives each its path, the last included, then stops. */
+static void arrays_are_walked_with_their_paths(void)
+{
+    const char *text = "{\"w\": [[1, 2], [3, 4], [5, 6], [7, 8], [9, 10], [11, 12]]}";
+    struct spec *s;
+    struct diag d;
+    diag_init(&d);
+    CHECK(spec_parse("t.json", text, strlen(text), &s, &d) == VZ_OK);
+    size_t i = 0;
+    char want[32];
+    for (struct spec_node n = spec_first(spec_get(spec_root(s), "w")); n.json; n = spec_next(n)) {
+        snprintf(want, sizeof want, "w[%zu]", i++);
+        CHECK(strcmp(n.path, want) == 0);
+        struct spec_node last = spec_next(spec_first(n));
+        snprintf(want, sizeof want, "w[%zu][1]", i - 1);
+        CHECK(strcmp(last.path, want) == 0 && spec_next(last).json == NULL);
+    }
+    CHECK(i == 6);
+    spec_free(s);
+}
+
 int main(void)
 {
     RUN(whitespace_only_input_is_an_empty_file_not_an_overread);
     RUN(syntax_errors_report_line_and_column);
     RUN(field_readers_name_the_path_and_what_was_found);
+    RUN(arrays_are_walked_with_their_paths);
     return check_summary();
 }
