@@ -57,6 +57,23 @@ static int parse_double(const char *opt, const char *s, double lo, double hi, do
     return VZ_OK;
 }
 
+/* The index of arg in names (NULL-terminated), or -1 after saying which were expected. */
+static int choose(const char *opt, const char *arg, const char *const *names)
+{
+    char list[128] = "";
+    size_t used = 0;
+    for (int k = 0; names[k]; k++) {
+        if (strcmp(arg, names[k]) == 0)
+            return k;
+        const char *sep = k == 0 ? "" : names[k + 1] ? ", " : " or ";
+        used += (size_t)snprintf(list + used, used < sizeof list ? sizeof list - used : 0,
+                                 "%s\"%s\"", sep, names[k]);
+    }
+    fprintf(stderr, "vizgen: error: %s: expected %s, got '%s' (see 'vizgen --help')\n", opt, list,
+            arg);
+    return -1;
+}
+
 static void print_help(void)
 {
     fputs("vizgen " VIZGEN_VERSION
@@ -101,12 +118,10 @@ static int render(const struct figure_kind *kind, int argc, char **argv)
                 return fail_usage("%s needs a path", a);
             opts.output = argv[i];
         } else if (strcmp(a, "--format") == 0) {
-            const char *fmt = ++i < argc ? argv[i] : "";
-            for (int k = 0; render_format_names[k]; k++)
-                if (strcmp(fmt, render_format_names[k]) == 0)
-                    opts.format = render_format_names[k];
-            if (!opts.format)
-                return fail_usage("--format: expected \"png\", \"svg\" or \"pdf\", got '%s'", fmt);
+            int k = choose(a, ++i < argc ? argv[i] : "", render_format_names);
+            if (k < 0)
+                return VZ_EINPUT;
+            opts.format = render_format_names[k];
         } else if (strcmp(a, "--dump-layout") == 0) {
             if (++i >= argc)
                 return fail_usage("%s needs a path", a);
@@ -125,12 +140,10 @@ static int render(const struct figure_kind *kind, int argc, char **argv)
                 return VZ_EINPUT;
             opts.max_cells = (size_t)v;
         } else if (strcmp(a, "--theme") == 0) {
-            const char *t = ++i < argc ? argv[i] : "";
-            for (int k = 0; theme_names[k]; k++)
-                if (strcmp(t, theme_names[k]) == 0)
-                    opts.theme = themes[k];
-            if (!opts.theme)
-                return fail_usage("--theme: expected \"light\" or \"dark\", got '%s'", t);
+            int k = choose(a, ++i < argc ? argv[i] : "", theme_names);
+            if (k < 0)
+                return VZ_EINPUT;
+            opts.theme = themes[k];
         } else if (positional(a, &spec) != VZ_OK) {
             return VZ_EINPUT;
         }

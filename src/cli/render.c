@@ -224,18 +224,6 @@ static int write_png(struct canvas *cv, const struct figure_common *c, struct ou
     return rc;
 }
 
-static void apply_overrides(struct figure_common *c, const struct render_opts *opts)
-{
-    if (opts->width > 0)
-        c->width = opts->width;
-    if (opts->scale > 0)
-        c->scale = opts->scale;
-    if (opts->theme)
-        c->theme = opts->theme;
-    if (opts->transparent)
-        c->transparent = true;
-}
-
 /* Draws the completed figure and encodes it into the open outputs. */
 static int draw_and_encode(const struct figure_kind *kind, const void *fig,
                            const struct figure_common *c, enum render_format fmt,
@@ -271,6 +259,37 @@ void render_plan_free(struct render_plan *p)
     memset(p, 0, sizeof *p);
 }
 
+static void apply_overrides(struct figure_common *c, const struct render_opts *opts)
+{
+    if (opts->width > 0)
+        c->width = opts->width;
+    if (opts->scale > 0)
+        c->scale = opts->scale;
+    if (opts->theme)
+        c->theme = opts->theme;
+    if (opts->transparent)
+        c->transparent = true;
+}
+
+/* Loads the spec and reads its keys, with the command line's overrides: the first half of
+ * every render and plan. On failure nothing is left to release. */
+static int load_keys(const char *spec_path, const struct figure_kind *want,
+                     const struct render_opts *opts, struct spec **s,
+                     const struct figure_kind **kind, void **fig, struct figure_common *c,
+                     struct diag *d)
+{
+    int rc = spec_load(spec_path, s, d);
+    if (rc)
+        return rc;
+    if ((rc = figure_begin(*s, spec_path, want, opts->max_cells, kind, fig, c, d))) {
+        spec_free(*s);
+        *s = NULL;
+        return rc;
+    }
+    apply_overrides(c, opts);
+    return VZ_OK;
+}
+
 int render_plan(const char *spec_path, const struct render_opts *opts, struct render_plan *p,
                 struct diag *d)
 {
@@ -279,13 +298,9 @@ int render_plan(const char *spec_path, const struct render_opts *opts, struct re
     void *fig;
     struct figure_common c;
     struct spec *s;
-    int rc = spec_load(spec_path, &s, d);
+    int rc = load_keys(spec_path, NULL, opts, &s, &kind, &fig, &c, d);
     if (rc)
         return rc;
-    if ((rc = figure_begin(s, spec_path, NULL, opts->max_cells, &kind, &fig, &c, d))) {
-        spec_free(s);
-        return rc;
-    }
     const char *inputs[FIGURE_MAX_INPUTS];
     size_t n = figure_inputs(kind, fig, inputs, FIGURE_MAX_INPUTS);
     n = n > FIGURE_MAX_INPUTS ? FIGURE_MAX_INPUTS : n;
@@ -316,14 +331,9 @@ int figure_render_file(const char *spec_path, const struct figure_kind *want,
     size_t n_outs = 0;
     *out_path = NULL;
     *skipped = false;
-    int rc = spec_load(spec_path, &s, d);
+    int rc = load_keys(spec_path, want, opts, &s, &kind, &fig, &c, d);
     if (rc)
         return rc;
-    if ((rc = figure_begin(s, spec_path, want, opts->max_cells, &kind, &fig, &c, d))) {
-        spec_free(s);
-        return rc;
-    }
-    apply_overrides(&c, opts);
     const char *inputs[FIGURE_MAX_INPUTS];
     size_t n_inputs = figure_inputs(kind, fig, inputs, FIGURE_MAX_INPUTS);
     if (n_inputs > FIGURE_MAX_INPUTS)

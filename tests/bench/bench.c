@@ -240,6 +240,56 @@ static void floor_encode(const char *spec, int runs)
     release(&p);
 }
 
+/* The cases where work once grew with the input rather than with what is drawn: inline
+ * weights (quadratic parsing), one head of a 1 GiB array (read whole), and a very large
+ * letter diagram (the whole image in memory). */
+static void bounded_work(char *vizgen, int runs)
+{
+    const char *out = "/tmp/vizgen-bench.png";
+    FILE *f = fopen("/tmp/vizgen-bench-inline.json", "w");
+    fputs("{\"figure\": \"attention-heatmap\", \"head\": 0, \"weights\": [", f);
+    for (int h = 0; h < 80000; h++)
+        fputs(h ? ",[[0.5,0.5],[0.5,0.5]]" : "[[0.5,0.5],[0.5,0.5]]", f);
+    fputs("]}\n", f);
+    fclose(f);
+    char *inl[] = {vizgen, "render", "/tmp/vizgen-bench-inline.json", "-o", (char *)out, NULL};
+    whole_process("80,000 inline 2x2 heads, one shown", inl, runs, NULL);
+    /* A sparse 1 GiB file: [4][16][2048][2048] float32, zeros but for the header. */
+    const char dict[] = "{'descr': '<f4', 'fortran_order': False, 'shape': (4, 16, 2048, 2048), }";
+    size_t hlen = 118;
+    f = fopen("/tmp/vizgen-bench-4d.npy", "wb");
+    unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)hlen, 0};
+    fwrite(pre, 1, 10, f);
+    fprintf(f, "%-117s\n", dict);
+    fflush(f);
+    if (ftruncate(fileno(f), (off_t)(10 + hlen + (size_t)4 * 16 * 2048 * 2048 * 4)) != 0)
+        perror("bench: ftruncate");
+    fclose(f);
+    f = fopen("/tmp/vizgen-bench-4d.json", "w");
+    fputs("{\"figure\": \"attention-heatmap\", \"npy\": \"vizgen-bench-4d.npy\", \"layer\": 1, "
+          "\"head\": 3, \"mask\": \"causal\"}\n",
+          f);
+    fclose(f);
+    char *big[] = {vizgen, "render", "/tmp/vizgen-bench-4d.json", "-o", (char *)out, NULL};
+    whole_process("one head of a 1 GiB [4][16][2048][2048] .npy", big, (runs + 1) / 2, NULL);
+    f = fopen("/tmp/vizgen-bench-letters.json", "w");
+    fputs("{\"figure\": \"letter-counting\", \"text\": \"", f);
+    const char *t = "the quick brown fox jumps over the lazy dog and keeps on running ";
+    for (int i = 0; i < 2000; i++)
+        fputc(t[i % 64], f);
+    fputs("\"}\n", f);
+    fclose(f);
+    char *wide[] = {vizgen, "render",    "/tmp/vizgen-bench-letters.json",
+                    "-o",   (char *)out, "--width",
+                    "8000", "--scale",   "4",
+                    NULL};
+    whole_process("2000 letters at --width 8000 --scale 4", wide, 3, NULL);
+    unlink("/tmp/vizgen-bench-inline.json");
+    unlink("/tmp/vizgen-bench-4d.npy");
+    unlink("/tmp/vizgen-bench-4d.json");
+    unlink("/tmp/vizgen-bench-letters.json");
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -304,6 +354,7 @@ int main(int argc, char **argv)
         unlink(npy);
         unlink(spec);
     }
+    bounded_work(vizgen, runs);
     for (int i = 0; i < 3; i++)
         in_process(specs[i], runs);
     floor_encode("data/attention.json", runs);
