@@ -1,7 +1,7 @@
 /* npy: reading NumPy .npy arrays (format 1.0, 2.0, 3.0; float16/32/64; either byte order;
  * C or Fortran order; rank 1-4). The header is parsed as the Python dict literal it is; the
- * data is mapped, not read, and turned into float32 a range at a time, so showing one head of
- * a 1 GiB array reads that head. No attention semantics here.
+ * data is read a range at a time, straight into the caller's floats, so showing one head of a
+ * 1 GiB array reads that head. No attention semantics here.
  * Ownership: npy_open's file is released by npy_close; npy_load's tensor by tensor_free. */
 #ifndef VIZGEN_NPY_H
 #define VIZGEN_NPY_H
@@ -14,8 +14,10 @@
 
 struct npy_file {
     char *name;                /* for messages */
-    const unsigned char *data; /* the array's bytes */
-    void *map;                 /* what npy_close unmaps, or NULL for a caller's buffer */
+    const unsigned char *data; /* the array's bytes in memory, or NULL: read them from fd */
+    int fd;                    /* the open file, or -1 */
+    size_t offset;             /* of the data in the file */
+    void *map;                 /* a Fortran-ordered file, mapped for random access, or NULL */
     size_t map_len;
     int rank;
     size_t shape[TENSOR_MAX_RANK];

@@ -11,7 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/mman.h>
+#include <unistd.h>
+
+/* The most of a file read to find its header: the preamble and NumPy's 1 MiB header cap. */
+enum { HEAD_MAX = 12 + (1 << 20) };
 
 /* --- the header: a small parser for the dict literal NumPy writes --- */
 
@@ -242,16 +247,67 @@ static void index_name(const struct npy_file *f, size_t e, char *buf, size_t siz
         used += (size_t)snprintf(buf + used, size - used, "[%zu]", idx[a]);
 }
 
+/* Converts count stored elements (C order, from C index start) at src into dst. */
+static int convert_run(const struct npy_file *f, const unsigned char *src, size_t start,
+                       size_t count, float *dst, struct diag *d)
+{
+    struct npy_file view = *f;
+    view.data = src;
+    for (size_t i = 0; i < count; i++) {
+        double v = element(&view, i);
+        if (isfinite(v) && fabs(v) > FLT_MAX) {
+            char at[96];
+            index_name(f, start + i, at, sizeof at);
+            return diag_in(d, VZ_EINPUT, f->name,
+                           "value at %s is %g, more than a float32 holds (%g)", at, v, FLT_MAX);
+        }
+        dst[i] = (float)v;
+    }
+    return VZ_OK;
+}
+
+/* Reads n bytes at offset of the file, all of them. */
+static int read_at(const struct npy_file *f, void *dst, size_t n, size_t offset, struct diag *d)
+{
+    for (size_t got = 0; got < n;) {
+        ssize_t k = pread(f->fd, (char *)dst + got, n - got, (off_t)(offset + got));
+        if (k <= 0)
+            return diag_in(d, VZ_EIO, f->name, "read failed: %s",
+                           k == 0 ? "file is truncated" : strerror(errno));
+        got += (size_t)k;
+    }
+    return VZ_OK;
+}
+
 int npy_read_range(const struct npy_file *f, size_t start, size_t count, float *dst, struct diag *d)
 {
     static const uint32_t probe = 1;
     unsigned char little;
     memcpy(&little, &probe, 1);
-    if (f->itemsize == 4 && !f->fortran && f->big_endian != (bool)little) {
-        /* Floats already in this machine's order: the common case, one copy. */
+    bool native = f->itemsize == 4 && !f->fortran && f->big_endian != (bool)little;
+    if (!f->data) {
+        /* From the file: floats in this machine's order go straight into dst (one copy, no
+         * page of the file kept); others through a buffer, a run at a time. */
+        size_t at = f->offset + start * (size_t)f->itemsize;
+        if (native)
+            return read_at(f, dst, count * 4, at, d);
+        enum { RUN = 1 << 14 };
+        unsigned char buf[RUN * 8];
+        for (size_t done = 0; done < count;) {
+            size_t k = count - done < RUN ? count - done : RUN;
+            int rc = read_at(f, buf, k * (size_t)f->itemsize, at + done * (size_t)f->itemsize, d);
+            if (rc || (rc = convert_run(f, buf, start + done, k, dst + done, d)))
+                return rc;
+            done += k;
+        }
+        return VZ_OK;
+    }
+    if (native) {
         memcpy(dst, f->data + start * 4, count * 4);
         return VZ_OK;
     }
+    if (!f->fortran)
+        return convert_run(f, f->data + start * (size_t)f->itemsize, start, count, dst, d);
     for (size_t i = 0; i < count; i++) {
         double v = element(f, storage_index(f, start + i));
         if (isfinite(v) && fabs(v) > FLT_MAX) {
@@ -267,32 +323,28 @@ int npy_read_range(const struct npy_file *f, size_t start, size_t count, float *
 
 /* --- opening --- */
 
-int npy_open_buffer(const unsigned char *buf, size_t len, const char *name,
-                    const struct tensor_limits *lim, struct npy_file *f, struct diag *d)
+/* Reads the preamble and header at buf (head bytes of a file of len bytes) into f and sets
+ * f->offset; nothing of the data is looked at. */
+static int read_header(const unsigned char *buf, size_t head, size_t len, const char *name,
+                       const struct tensor_limits *lim, struct npy_file *f, struct diag *d)
 {
-    memset(f, 0, sizeof *f);
-    if (!(f->name = strdup(name)))
-        return diag_oom(d);
     int rc = VZ_EINPUT;
-    if (len < 10 || memcmp(buf, "\x93NUMPY", 6) != 0) {
-        rc = diag_in(d, VZ_EINPUT, name,
-                     len < 8 && len >= 6 && memcmp(buf, "\x93NUMPY", 6) == 0
-                         ? "file is truncated"
-                         : "not a .npy file (bad magic)");
-        goto fail;
-    }
+    if (len < 6 || memcmp(buf, "\x93NUMPY", 6) != 0)
+        return diag_in(d, VZ_EINPUT, name, "not a .npy file (bad magic)");
+    if (len < 10)
+        goto truncated;
     int major = buf[6];
     size_t pre = major == 1 ? 10 : 12, hlen;
     if (major < 1 || major > 3) {
         rc = diag_in(d, VZ_EINPUT, name, "unsupported .npy format version %d", major);
         goto fail;
     }
-    if (len < pre)
+    if (head < pre)
         goto truncated;
     hlen = major == 1 ? (size_t)(buf[8] | buf[9] << 8)
                       : (size_t)buf[8] | (size_t)buf[9] << 8 | (size_t)buf[10] << 16 |
                             (size_t)buf[11] << 24;
-    if (hlen > 1 << 20 || pre + hlen > len)
+    if (hlen > 1 << 20 || pre + hlen > head)
         goto truncated;
     struct header h;
     if ((rc = parse_header((const char *)buf + pre, hlen, name, &h, d)))
@@ -346,44 +398,76 @@ int npy_open_buffer(const unsigned char *buf, size_t len, const char *name,
                      have);
         goto fail;
     }
-    f->data = buf + pre + hlen;
+    f->offset = pre + hlen;
     return VZ_OK;
 truncated:
-    rc = diag_in(d, VZ_EINPUT, name, "file is truncated");
+    return diag_in(d, VZ_EINPUT, name, "file is truncated");
 fail:
-    npy_close(f);
     return rc;
+}
+
+int npy_open_buffer(const unsigned char *buf, size_t len, const char *name,
+                    const struct tensor_limits *lim, struct npy_file *f, struct diag *d)
+{
+    memset(f, 0, sizeof *f);
+    f->fd = -1;
+    if (!(f->name = strdup(name)))
+        return diag_oom(d);
+    int rc = read_header(buf, len, len, name, lim, f, d);
+    if (rc) {
+        npy_close(f);
+        return rc;
+    }
+    f->data = buf + f->offset;
+    return VZ_OK;
 }
 
 int npy_open(const char *path, const struct tensor_limits *lim, struct npy_file *f, struct diag *d)
 {
     memset(f, 0, sizeof *f);
+    f->fd = -1;
     struct stat st;
     FILE *in = input_open(path, "an .npy file", &st, d);
     if (!in)
         return d->status;
-    size_t len = (size_t)st.st_size;
-    void *map = len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fileno(in), 0) : MAP_FAILED;
-    fclose(in); /* the mapping stays */
-    if (map == MAP_FAILED)
-        return len ? diag_in(d, VZ_EIO, path, "cannot map the file")
-                   : diag_in(d, VZ_EINPUT, path, "not a .npy file (bad magic)");
-    int rc = npy_open_buffer(map, len, path, lim, f, d);
-    if (rc) {
-        munmap(map, len);
-        return rc;
+    size_t len = (size_t)st.st_size, head = len < HEAD_MAX ? len : HEAD_MAX;
+    unsigned char *buf = malloc(head ? head : 1);
+    int rc = VZ_OK;
+    if (!buf || !(f->name = strdup(path)))
+        rc = diag_oom(d);
+    else if (pread(fileno(in), buf, head, 0) != (ssize_t)head)
+        rc = diag_in(d, VZ_EIO, path, "read failed: %s", strerror(errno));
+    else
+        rc = read_header(buf, head, len, path, lim, f, d);
+    free(buf);
+    if (!rc && (f->fd = dup(fileno(in))) < 0)
+        rc = diag_in(d, VZ_EIO, path, "cannot read: %s", strerror(errno));
+    fclose(in);
+    if (!rc && f->fortran) {
+        /* Fortran order gathers from all over the file: map it, once. */
+        f->map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, f->fd, 0);
+        if (f->map == MAP_FAILED) {
+            f->map = NULL;
+            rc = diag_in(d, VZ_EIO, path, "cannot map the file");
+        } else {
+            f->map_len = len;
+            f->data = (const unsigned char *)f->map + f->offset;
+        }
     }
-    f->map = map;
-    f->map_len = len;
-    return VZ_OK;
+    if (rc)
+        npy_close(f);
+    return rc;
 }
 
 void npy_close(struct npy_file *f)
 {
     if (f->map)
         munmap(f->map, f->map_len);
+    if (f->fd >= 0)
+        close(f->fd);
     free(f->name);
     memset(f, 0, sizeof *f);
+    f->fd = -1;
 }
 
 int npy_load(const char *path, const struct tensor_limits *lim, struct tensor *t, struct diag *d)
