@@ -159,7 +159,7 @@ check "the FIFO fails alone" sh -c "grep -q 'fifos/a.json: error: not a regular 
 
 # Reading a PNG back: limits and honest messages.
 printf '\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90\x77\x53\xde\x7f\xf0\x00\x00iTXtvizgen-spec\x00\x01\x00\x00\x00xxxx' > big.png
-check "a PNG declaring a 2 GB chunk is refused" test "$(ulimit -v 400000; status "$vizgen" spec big.png)" = 2
+check "a PNG declaring a 2 GB chunk is refused" test "$(status "$vizgen" spec big.png)" = 2
 check "as a chunk too large" grep -q 'chunk data is too large' err
 printf '\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x00\x00\x00\x00' > crc.png
 check "a bad CRC is called damaged, with libpng's reason" sh -c "'$vizgen' spec crc.png 2>&1 | grep -q 'damaged PNG file: IHDR: CRC error'"
