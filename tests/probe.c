@@ -1,6 +1,8 @@
 /* probe: PNG decoding with libpng and layout reading with cJSON, for the render tests only. */
 #include "probe.h"
 
+#include "npy_header.h"
+
 #include <math.h>
 #include <png.h>
 #include <stdio.h>
@@ -206,6 +208,46 @@ double probe_invert(enum colormap_id cm, uint32_t rgb)
     return best / 255.0;
 }
 
+void probe_write_npy(const char *path, const size_t *shape, int rank, const float *data)
+{
+    size_t count = 1;
+    for (int i = 0; i < rank; i++)
+        count *= shape[i];
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return;
+    npy_header_write(f, shape, rank);
+    fwrite(data, sizeof *data, count, f);
+    fclose(f);
+}
+
+static double grey(uint32_t rgb)
+{
+    return 0.299 * ((rgb >> 16) & 255) + 0.587 * ((rgb >> 8) & 255) + 0.114 * (rgb & 255);
+}
+
+int probe_hatched(const struct png_image *img, double x, double y, double w, double h)
+{
+    int n = 0, W = (int)w, H = (int)h;
+    double *g = malloc((size_t)(W * H) * sizeof *g);
+    if (!g)
+        return 0;
+    for (int j = 0; j < H; j++)
+        for (int i = 0; i < W; i++)
+            g[n++] = grey(probe_pixel(img, x + i + 0.5, y + j + 0.5));
+    int ok = n > 0;
+    for (int cm = 0; colormap_names[cm] && ok; cm++)
+        for (int e = 0; e < 256 && ok; e++) {
+            double c = grey(colormap_table((enum colormap_id)cm)[e]);
+            int far = 0;
+            for (int k = 0; k < n; k++)
+                far += fabs(g[k] - c) >= 40;
+            ok = far * 6 >= n;
+        }
+    free(g);
+    return ok;
+}
+
 void probe_setup(struct probe_files *pf, const char *vizgen)
 {
     pf->vizgen = vizgen;
@@ -213,6 +255,16 @@ void probe_setup(struct probe_files *pf, const char *vizgen)
     probe_tmp("out.png", pf->png, sizeof pf->png);
     probe_tmp("layout.json", pf->lay, sizeof pf->lay);
     probe_tmp("stderr.txt", pf->err, sizeof pf->err);
+}
+
+int probe_args(struct probe_files *pf, int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s PATH-TO-VIZGEN\n", argv[0]);
+        return -1;
+    }
+    probe_setup(pf, argv[1]);
+    return 0;
 }
 
 void probe_cleanup(const struct probe_files *pf)

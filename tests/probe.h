@@ -40,12 +40,22 @@ double probe_luminance(uint32_t rgb);
 /* The weight a colour stands for in cm: the index of the nearest colormap entry over 255. */
 double probe_invert(enum colormap_id cm, uint32_t rgb);
 
+/* A little-endian float32 .npy of the given shape (rank at most 4), C order. */
+void probe_write_npy(const char *path, const size_t *shape, int rank, const float *data);
+/* Whether the w x h region at (x, y) is hatched, as masked cells are: whatever single colour
+ * of any colormap a reader compares it with, at least a sixth of its pixels differ from it by
+ * 40 or more grey levels, which no flat cell does. */
+int probe_hatched(const struct png_image *img, double x, double y, double w, double h);
+
 /* The files one render test works with, per process, and the vizgen under test. */
 struct probe_files {
     const char *vizgen;
     char spec[256], png[256], lay[256], err[256];
 };
 void probe_setup(struct probe_files *pf, const char *vizgen);
+/* probe_setup from a render test's command line (its one argument is the vizgen under test);
+ * -1 after printing the usage when it is not there. */
+int probe_args(struct probe_files *pf, int argc, char **argv);
 void probe_cleanup(const struct probe_files *pf); /* removes the files */
 /* Writes spec_text, renders it with `render SPEC -o PNG --dump-layout LAYOUT EXTRA`, and loads
  * the PNG and the layout. Returns 0, or -1 after printing why (vizgen's stderr included). */

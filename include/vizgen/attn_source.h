@@ -20,7 +20,8 @@ struct attn_keys {
     struct tensor weights;
     char *npy; /* resolved against the spec's folder */
     long layer, head;
-    int mask, normalize;
+    int mask, normalize, leading_axis;
+    bool null_key;
     double sharpness, noise;
     long seed;
 };
@@ -35,6 +36,7 @@ struct attn_panel {
 struct attn_source {
     struct attn_panel *panels;
     size_t n_panels;
+    bool by_layer; /* the panels are layers (a [layer][q][k] array), not heads */
     char **labels; /* n_labels display labels, one per position */
     size_t n_labels;
     uint32_t *cps; /* the text's code points when labels come from "text", else NULL */

@@ -24,6 +24,7 @@ struct canvas {
     bool transparent;            /* no paper: ARGB32 pixels, nothing behind the marks */
     bool vector;                 /* replayed into SVG or PDF at scale 1, not into pixels */
     int oom;                     /* set when recording a mark failed; reported by canvas_replay */
+    cairo_pattern_t *hatch;      /* canvas_hatch's, made when first asked for */
 };
 
 struct canvas_opts {
@@ -55,13 +56,25 @@ double canvas_snap(const struct canvas *cv, double v);
 /* Records a mark drawn by other means (paths, images). */
 void canvas_record(struct canvas *cv, const struct mark *m);
 
-/* A pixel block the figure fills (0x00RRGGBB words) and then places; image_free releases it. */
+/* The treatment of a cell or point that has no value: the page's colour crossed by thin
+ * diagonal lines, which no colour of any colormap can be taken for, in colour or in greyscale.
+ * A pattern in logical units (crisp at any scale, and a pattern in PDF and SVG), made once
+ * and owned by the canvas: recordings that use it keep referring to it, not to copies. */
+cairo_pattern_t *canvas_hatch(struct canvas *cv);
+
+/* A pixel block the figure fills (0x00RRGGBB words) and then places; image_free releases it.
+ * With a mask plane, pixels whose mask byte is 255 are drawn hatched (see canvas_hatch). */
 struct image {
     cairo_surface_t *surface;
     uint32_t *pixels;
     int width, height, stride; /* stride in pixels */
+    uint8_t *mask; /* width x height bytes, row stride mask_stride; NULL without a plane */
+    int mask_stride;
+    bool any_masked; /* set by the filler when a mask byte is 255 */
 };
 int image_init(struct image *img, int width, int height, struct diag *d);
+/* The same with a mask plane, all 0. */
+int image_init_masked(struct image *img, int width, int height, struct diag *d);
 void image_free(struct image *img);
 /* Places img stretched over the w x h box at (x, y), each image pixel a sharp-edged block (the
  * box should be snapped to whole device pixels), and records it as an image mark of rows x cols

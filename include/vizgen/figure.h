@@ -20,6 +20,7 @@ struct attn_source;
 /* Keys every spec may carry, read by the registry before the kind's own. */
 struct figure_common {
     char *title, *subtitle, *output;
+    bool titled;  /* the spec gave the title (else it is the kind's default) */
     double width; /* logical pixels */
     double scale; /* pixels per logical pixel */
     double dpi;
@@ -45,6 +46,9 @@ struct figure_kind {
     /* Draws the figure and sets cv->height. */
     int (*render)(const void *fig, const struct figure_common *c, struct canvas *cv,
                   struct diag *d);
+    /* The default title once parse has seen the data, when it depends on it (real weights
+     * are not letter counting). Optional: default_title. */
+    const char *(*title)(const void *fig);
     /* Releases what parse derived (not the keys, not fig itself). Optional. */
     void (*free)(void *fig);
     /* The attention the figure shows, for `vizgen stats`. Optional. */

@@ -1,11 +1,13 @@
-/* kit: the chart kit — axes, legends, colour bars, label columns and panel grids. Each piece is
- * measured first (how much room it needs, where it would go) and drawn second, so a figure
+/* kit: the chart kit — axes, legends, colour bars, label columns, matrices and panel grids. Each
+ * piece is measured first (how much room it needs, where it would go) and drawn second, so a figure
  * lays itself out by arithmetic before it draws a pixel, and no figure draws its own axis. */
 #ifndef VIZGEN_KIT_H
 #define VIZGEN_KIT_H
 
+#include "vizgen/attention.h"
 #include "vizgen/colormap.h"
 #include "vizgen/draw.h"
+#include "vizgen/raster.h"
 #include "vizgen/scale.h"
 
 #include <stdbool.h>
@@ -73,27 +75,65 @@ void colorbar_draw(struct canvas *cv, enum colormap_id cmap, double x, double y,
 
 /* --- label columns --- */
 
-/* How a row of categorical labels along an axis fits: every `step`-th label is drawn, shortened
- * to `max_len` with an ellipsis when longer, and turned to read upwards (x axis only) when side
- * by side they would not fit their slots. Labels are thinned, shortened or turned only when
- * they would not fit as they are. */
-struct label_plan {
-    size_t step;
-    bool rotated;
-    double max_len; /* the longest a label may be, along its reading direction */
-    double extent;  /* room the column needs across the axis, beyond the gap */
-    double gap;     /* between the axis and the labels; labels_plan sets 8 */
+/* A column of categorical labels along an axis: characters, tokens, bar names. */
+struct label_column {
+    char *const *labels;
+    size_t n;
+    struct font font;
+    bool indices;   /* each label's position beside it (y axis) or under it (x axis) */
+    double max_len; /* the longest a label may be along its reading direction; longer ones end
+                     * in an ellipsis */
 };
 
-/* Plans n labels whose slots are `slot` logical pixels apart along the axis; each may take at
- * most max_len across it (and along it, when rotated). */
-void labels_plan(struct canvas *cv, char *const *labels, size_t n, double slot, double max_len,
-                 bool x_axis, struct font f, struct label_plan *p);
-/* Draws the labels: left of x (y axis), centred on each slot from `start`; or below y (x axis).
- * Returns the far edge of what was drawn (smallest x, or largest y). */
-double labels_draw(struct canvas *cv, char *const *labels, size_t n, const struct label_plan *p,
-                   double start, double slot, double at, bool x_axis, struct font f, unsigned rgb,
-                   const char *role);
+enum label_mode {
+    LABELS_EVERY, /* every step-th label */
+    LABELS_TICKS, /* round positions (0, 250, 500) in place of labels thinned past legibility */
+};
+
+/* How a label column fits slots `slot` apart: every label as it is when they fit; else every
+ * step-th, or turned to read upwards (x axis, never single characters); and round positions
+ * once labels would thin to every 6th. */
+struct label_plan {
+    enum label_mode mode;
+    size_t step;
+    size_t index_step; /* indices at every index_step-th slot, a multiple of step */
+    bool rotated;
+    double extent;      /* room the column needs across the axis, beyond the gap */
+    double gap;         /* between the axis and the labels; labels_plan sets 8 */
+    double label_w;     /* the widest label as drawn */
+    double index_w;     /* the widest index, 0 without them */
+    struct ticks ticks; /* LABELS_TICKS: the positions */
+};
+
+void labels_plan(struct canvas *cv, const struct label_column *c, double slot, bool x_axis,
+                 struct label_plan *p);
+/* Draws the column: left of `at` (y axis), slot i centred at start + (i + 0.5) * slot; or below
+ * `at` (x axis). Labels are recorded as `role`, indices and positions as `index_role`. Returns
+ * the far edge of what was drawn (smallest x, or largest y). */
+double labels_draw(struct canvas *cv, const struct label_column *c, const struct label_plan *p,
+                   double start, double slot, double at, bool x_axis, unsigned rgb,
+                   const char *role, const char *index_role);
+
+/* --- attention matrices --- */
+
+struct matrix_style {
+    enum colormap_id cmap;
+    enum raster_pool pool; /* when cells are smaller than device pixels */
+    const char *format;    /* printf format of the weights printed in cells that hold them;
+                            * NULL: none */
+};
+
+enum { MATRIX_NULL_GAP = 6 }; /* between the null key's column and the cells */
+
+/* The null key column's width for cells `cell` wide: as wide as a cell, within [10, max]. */
+double matrix_null_width(double cell, double max);
+/* Cells per device pixel along a side when there are more cells than pixels, else 0. */
+double matrix_pooling(const struct canvas *cv, const struct attn *a, double side);
+/* Draws a over the side x side square at (x, y) (snapped to device pixels): pooled by
+ * st->pool where cells are smaller than pixels, hatched where masked, annotated where numbers
+ * fit; and its null key, if it has one, as a column null_w wide MATRIX_NULL_GAP left of x. */
+int matrix_draw(struct canvas *cv, const struct attn *a, const struct matrix_style *st, double x,
+                double y, double side, double null_w, struct diag *d);
 
 /* --- panel grids --- */
 

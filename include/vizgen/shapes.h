@@ -10,6 +10,9 @@
 void draw_rect(struct canvas *cv, struct box b, unsigned rgb, const char *role, long index,
                double value);
 void draw_rect_outline(struct canvas *cv, struct box b, double width, unsigned rgb);
+/* A box that stands for something with no value, hatched (see canvas_hatch); recorded with
+ * the MASKED colour and a NaN value. */
+void draw_masked(struct canvas *cv, struct box b, const char *role, long index);
 void draw_line(struct canvas *cv, double x0, double y0, double x1, double y1, double width,
                unsigned rgb, bool dashed, const char *role);
 

@@ -38,6 +38,11 @@ struct box draw_text_vertical(struct canvas *cv, const char *text, double x, dou
 /* A copy of text shortened with "…" to fit max_width (malloc'd; caller frees; NULL on OOM). */
 char *draw_ellipsize(struct canvas *cv, const char *text, struct font f, double max_width);
 
+/* Draws text as lines no wider than max_width, broken between words, from (x, y) down; each
+ * line is recorded as `role` with its number. Returns the y below the last line. */
+double draw_paragraph(struct canvas *cv, const char *text, double x, double y, double max_width,
+                      struct font f, unsigned rgb, const char *role);
+
 /* Title (bold) and optional subtitle, left-aligned at the margin; returns the y below them. */
 double draw_title_block(struct canvas *cv, const char *title, const char *subtitle, double margin);
 

@@ -9,6 +9,9 @@
 #include <math.h>
 #include <stdlib.h>
 
+/* How the null key is shown: the empty set, as on the heatmap. */
+static const char NULL_KEY[] = "\xe2\x88\x85";
+
 static void panel_name(const struct attn_panel *p, char *buf, size_t size)
 {
     if (p->layer >= 0)
@@ -53,6 +56,10 @@ static void table_panel(const struct attn_source *s, const struct attn_panel *p,
         size_t n = attn_top_k(a, i, (size_t)o->k, keys);
         fputs(" ", out);
         for (size_t t = 0; t < n; t++) {
+            if (keys[t] == a->cols) { /* the null key */
+                fprintf(out, " %s (%.3f)", NULL_KEY, a->sink[i]);
+                continue;
+            }
             utf8_printable(s->labels[keys[t]], key, sizeof key);
             fprintf(out, " %zu %s (%.3f)", keys[t], key, a->w[i * a->cols + keys[t]]);
         }
@@ -68,8 +75,11 @@ static void table_panel(const struct attn_source *s, const struct attn_panel *p,
     if (s->cps)
         fprintf(out, "mean same-char mass over queries with an earlier occurrence: %.3f\n",
                 attn_mean_same_char_mass(a, s->cps));
-    fprintf(out, "(entropy in nats; sparsity = fraction of unmasked weights below %g)\n\n",
+    fprintf(out, "(entropy in nats; sparsity = fraction of unmasked weights below %g",
             o->threshold);
+    if (a->sink)
+        fprintf(out, "; %s = the null key, which takes attention with nowhere to go", NULL_KEY);
+    fputs(")\n\n", out);
 }
 
 static void json_panel(const struct attn_source *s, const struct attn_panel *p,
@@ -90,11 +100,18 @@ static void json_panel(const struct attn_source *s, const struct attn_panel *p,
         fputs(",\"top\":[", out);
         size_t n = attn_top_k(a, i, (size_t)o->k, keys);
         for (size_t t = 0; t < n; t++) {
-            fprintf(out, "%s{\"key\":%zu,\"weight\":", t ? "," : "", keys[t]);
-            jsonw_number(out, a->w[i * a->cols + keys[t]]);
+            if (keys[t] == a->cols)
+                fprintf(out, "%s{\"key\":null,\"weight\":", t ? "," : "");
+            else
+                fprintf(out, "%s{\"key\":%zu,\"weight\":", t ? "," : "", keys[t]);
+            jsonw_number(out, attn_key_weight(a, i, keys[t]));
             fputc('}', out);
         }
         fputc(']', out);
+        if (a->sink) {
+            fputs(",\"null_key\":", out);
+            jsonw_number(out, a->sink[i]);
+        }
         if (s->cps) {
             fputs(",\"same_char_mass\":", out);
             jsonw_number(out, attn_same_char_mass(a, s->cps, i));

@@ -76,6 +76,8 @@ void canvas_free(struct canvas *cv)
         cairo_destroy(cv->cr);
     if (cv->rec)
         cairo_surface_destroy(cv->rec);
+    if (cv->hatch)
+        cairo_pattern_destroy(cv->hatch);
     text_unload(cv);
     layout_free(&cv->layout);
     memset(cv, 0, sizeof *cv);
@@ -211,11 +213,66 @@ int image_init(struct image *img, int width, int height, struct diag *d)
     return VZ_OK;
 }
 
+int image_init_masked(struct image *img, int width, int height, struct diag *d)
+{
+    int rc = image_init(img, width, height, d);
+    if (rc)
+        return rc;
+    if (!(img->mask = calloc((size_t)width * (size_t)height, 1))) {
+        image_free(img);
+        return diag_oom(d);
+    }
+    img->mask_stride = width;
+    return VZ_OK;
+}
+
 void image_free(struct image *img)
 {
     if (img->surface)
         cairo_surface_destroy(img->surface);
+    free(img->mask);
     memset(img, 0, sizeof *img);
+}
+
+cairo_pattern_t *canvas_hatch(struct canvas *cv)
+{
+    enum { TILE = 5 }; /* logical pixels between lines, along each axis */
+    if (cv->hatch)
+        return cv->hatch;
+    /* Vector output gets the lines themselves; pixels, a tile of them at the canvas's scale,
+     * which Cairo repeats several times faster than it replays a recorded one. */
+    double px = cv->vector ? TILE : fmax(1, round(TILE * cv->scale));
+    cairo_surface_t *tile;
+    if (cv->vector) {
+        cairo_rectangle_t extents = {0, 0, TILE, TILE};
+        tile = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents);
+    } else {
+        tile = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)px, (int)px);
+    }
+    cairo_t *cr = cairo_create(tile);
+    cairo_scale(cr, px / TILE, px / TILE);
+    struct rgb paper = canvas_rgb(cv, PAPER), line = canvas_rgb(cv, FAINT);
+    cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE); /* every byte of the tile written */
+    cairo_set_source_rgb(cr, paper.r, paper.g, paper.b);
+    cairo_paint(cr);
+    cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
+    cairo_set_source_rgb(cr, line.r, line.g, line.b);
+    cairo_set_line_width(cr, 1);
+    /* The diagonal and its neighbours' ends, so that the lines run on across tiles. */
+    for (int k = -1; k <= 1; k++) {
+        cairo_move_to(cr, k * TILE - 1, TILE + 1);
+        cairo_line_to(cr, k * TILE + TILE + 1, -1);
+    }
+    cairo_stroke(cr);
+    cairo_destroy(cr);
+    cv->hatch = cairo_pattern_create_for_surface(tile);
+    cairo_surface_destroy(tile);
+    cairo_matrix_t m;
+    cairo_matrix_init_scale(&m, px / TILE, px / TILE);
+    cairo_pattern_set_matrix(cv->hatch, &m);
+    cairo_pattern_set_extend(cv->hatch, CAIRO_EXTEND_REPEAT);
+    cairo_pattern_set_filter(cv->hatch, CAIRO_FILTER_NEAREST);
+    return cv->hatch;
 }
 
 /* img resampled to w x h by the nearest pixel, the rule Cairo's NEAREST filter follows; NULL
@@ -237,6 +294,42 @@ static cairo_surface_t *enlarge(const struct image *img, int w, int h)
     }
     cairo_surface_mark_dirty(s);
     return s;
+}
+
+/* The first of n device pixels whose centre falls in image pixel i of n_img (the NEAREST rule),
+ * in logical units from the image's edge. */
+static double image_edge(const struct canvas *cv, int i, int n_img, int n)
+{
+    return ceil((double)i * n / n_img - 0.5) / cv->scale;
+}
+
+/* img's masked pixels as one path of boxes, a run of masked pixels in a row each, on the device
+ * pixels the image's own pixels land on; filled with the hatch. */
+static void hatch_masked(struct canvas *cv, const struct image *img, double x, double y, int pw,
+                         int ph)
+{
+    cairo_save(cv->cr);
+    cairo_new_path(cv->cr);
+    for (int r = 0; r < img->height; r++) {
+        const uint8_t *row = img->mask + (size_t)r * (size_t)img->mask_stride;
+        double y0 = y + image_edge(cv, r, img->height, ph);
+        double y1 = y + image_edge(cv, r + 1, img->height, ph);
+        for (int c = 0; c < img->width;) {
+            if (!row[c]) {
+                c++;
+                continue;
+            }
+            int end = c;
+            while (end < img->width && row[end])
+                end++;
+            double x0 = x + image_edge(cv, c, img->width, pw);
+            cairo_rectangle(cv->cr, x0, y0, x + image_edge(cv, end, img->width, pw) - x0, y1 - y0);
+            c = end;
+        }
+    }
+    cairo_set_source(cv->cr, canvas_hatch(cv));
+    cairo_fill(cv->cr);
+    cairo_restore(cv->cr);
 }
 
 void draw_image(struct canvas *cv, struct image *img, double x, double y, double w, double h,
@@ -267,6 +360,8 @@ void draw_image(struct canvas *cv, struct image *img, double x, double y, double
     cairo_fill(cv->cr);
     cairo_restore(cv->cr);
     cairo_surface_destroy(src);
+    if (img->any_masked)
+        hatch_masked(cv, img, x, y, pw, ph);
     struct box b = {x, y, w, h};
     struct mark mk = {MARK_IMAGE, b, role, -1, NAN, rows, cols, 0, NULL};
     canvas_record(cv, &mk);

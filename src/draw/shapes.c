@@ -16,6 +16,20 @@ void draw_rect(struct canvas *cv, struct box b, unsigned rgb, const char *role, 
     }
 }
 
+void draw_masked(struct canvas *cv, struct box b, const char *role, long index)
+{
+    cairo_pattern_t *hatch = canvas_hatch(cv);
+    cairo_save(cv->cr);
+    cairo_set_source(cv->cr, hatch);
+    cairo_rectangle(cv->cr, b.x, b.y, b.w, b.h);
+    cairo_fill(cv->cr);
+    cairo_restore(cv->cr);
+    if (role) {
+        struct mark mk = {MARK_RECT, b, role, index, NAN, 0, 0, canvas_color(cv, MASKED), NULL};
+        canvas_record(cv, &mk);
+    }
+}
+
 void draw_rect_outline(struct canvas *cv, struct box b, double width, unsigned rgb)
 {
     canvas_set_color(cv, rgb);

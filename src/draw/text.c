@@ -164,6 +164,54 @@ char *draw_ellipsize(struct canvas *cv, const char *text, struct font f, double 
     return buf;
 }
 
+double draw_paragraph(struct canvas *cv, const char *text, double x, double y, double max_width,
+                      struct font f, unsigned rgb, const char *role)
+{
+    size_t len = strlen(text);
+    char *line = malloc(len + 1);
+    if (!line) {
+        cv->oom = 1;
+        return y;
+    }
+    double gap = f.size * 0.35, bottom = y;
+    long n = 0;
+    const char *p = text;
+    while (*p) {
+        /* The most words that fit; a word longer than the line goes alone, shortened. */
+        size_t take = 0, fits = 0;
+        struct text_metrics m;
+        for (;;) {
+            const char *end = strchr(p + take + (p[take] == ' '), ' ');
+            size_t next = end ? (size_t)(end - p) : strlen(p);
+            memcpy(line, p, next);
+            line[next] = 0;
+            draw_measure(cv, line, f, &m);
+            if (m.width > max_width && fits)
+                break;
+            fits = next;
+            if (!end || m.width > max_width)
+                break;
+            take = next;
+        }
+        memcpy(line, p, fits);
+        line[fits] = 0;
+        char *shown = draw_ellipsize(cv, line, f, max_width);
+        if (!shown) {
+            cv->oom = 1;
+            break;
+        }
+        struct box b =
+            draw_text(cv, shown, x, bottom + (n ? gap : 0), f, ALIGN_LEFT, ALIGN_TOP, rgb, role, n);
+        n++;
+        free(shown);
+        bottom = b.y + b.h;
+        for (p += fits; *p == ' '; p++)
+            ;
+    }
+    free(line);
+    return bottom;
+}
+
 double text_line_height(struct canvas *cv, struct font f)
 {
     struct text_metrics m;

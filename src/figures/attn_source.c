@@ -13,6 +13,11 @@
 #include <string.h>
 
 static const char *const normalize_names[] = {"none", "softmax", NULL};
+/* The spec's masks: attn_mask_names after "auto". */
+static const char *const mask_names[] = {"auto", "causal-strict", "causal", "none", NULL};
+enum { MASK_AUTO = 0 };
+static const char *const leading_names[] = {"head", "layer", NULL};
+enum { LEADING_HEAD, LEADING_LAYER };
 
 #define KEY(f) offsetof(struct attn_keys, f)
 static const struct key keys[] = {
@@ -26,12 +31,19 @@ static const struct key keys[] = {
              "[layer][head][query][key]"},
     {"npy", KEY_PATH, KEY(npy), .help = "real weights from a NumPy .npy file of such an array"},
     {"layer", KEY_INT, KEY(layer), .min = 0, .max = 9007199254740991.0, .flags = KEY_NO_DEFAULT,
-     .help = "layer to show from a 4-D array (default 0)"},
+     .help = "layer to show from a 4-D array, or a 3-D one whose leading_axis is layer "
+             "(default 0)"},
     {"head", KEY_INT, KEY(head), .min = 0, .max = 9007199254740991.0, .flags = KEY_NO_DEFAULT,
      .help = "head to show from a 3-D or 4-D array (default 0)"},
-    {"mask", KEY_CHOICE, KEY(mask), .choices = attn_mask_names, .flags = KEY_NO_DEFAULT,
-     .help = "cells a query may not attend to; default causal-strict for synthetic weights, "
-             "none for real ones"},
+    {"mask", KEY_CHOICE, KEY(mask), .choices = mask_names, .dstr = "auto",
+     .help = "cells a query may not attend to; auto: causal-strict for synthetic weights, and "
+             "for real ones causal when every weight above the diagonal is exactly 0"},
+    {"leading_axis", KEY_CHOICE, KEY(leading_axis), .choices = leading_names, .dstr = "head",
+     .help =
+         "what the first axis of a 3-D array is: heads of one layer, or layers (head-averaged)"},
+    {"null_key", KEY_BOOL, KEY(null_key), .dnum = 1,
+     .help = "synthetic weights get a null key that takes the attention of a query with no "
+             "earlier copy of its character"},
     {"normalize", KEY_CHOICE, KEY(normalize), .choices = normalize_names, .dstr = "none",
      .help = "softmax each row, for real weights given as raw scores"},
     {"sharpness", KEY_NUMBER, KEY(sharpness), .min = 0, .max = 50, .dnum = 6,
@@ -171,15 +183,28 @@ static int axis_index(const char *key, long given, size_t n, long *out, struct d
 static int select_panels(struct spec_node root, const struct attn_keys *k, const struct weights *w,
                          const struct attn_request *req, struct attn_source *s, struct diag *d)
 {
-    size_t L = w->rank == 4 ? w->shape[0] : 1, H = w->rank >= 3 ? w->shape[w->rank - 3] : 1;
-    const char *axes = w->rank == 2 ? "2-D: [query][key]" : "3-D: [head][query][key]";
+    /* A 3-D array's first axis is heads unless the spec says layers (per-layer attention,
+     * averaged over heads); a 4-D one is always [layer][head]. */
+    bool by_layer = w->rank == 3 && k->leading_axis == LEADING_LAYER;
+    bool layer_axis = w->rank == 4 || by_layer,
+         head_axis = w->rank == 4 || (w->rank == 3 && !by_layer);
+    size_t L = layer_axis ? w->shape[0] : 1, H = w->rank == 4 ? w->shape[1]
+                                                 : head_axis  ? w->shape[0]
+                                                              : 1;
+    const char *axes = w->rank == 2 ? "2-D: [query][key]"
+                       : by_layer   ? "3-D: [layer][query][key]"
+                                    : "3-D: [head][query][key]";
     bool has_layer = spec_has(root, "layer"), has_head = spec_has(root, "head");
-    if (w->rank < 4 && has_layer)
+    if (spec_has(root, "leading_axis") && w->rank != 3)
+        return diag_at(d, VZ_EINPUT, "leading_axis", "only applies to 3-D arrays, not %d-D",
+                       w->rank);
+    if (!layer_axis && has_layer)
         return diag_at(d, VZ_EINPUT, "layer", "the weights have no layer axis (%s)", axes);
-    if (w->rank < 3 && has_head)
+    if (!head_axis && has_head)
         return diag_at(d, VZ_EINPUT, "head", "the weights have no head axis (%s)", axes);
     if (req->all_heads && has_head)
         return diag_at(d, VZ_EINPUT, "head", "a grid shows every head; remove \"head\"");
+    s->by_layer = by_layer;
     long layer = 0, head = 0;
     int rc;
     if ((has_layer && (rc = axis_index("layer", k->layer, L, &layer, d))) ||
@@ -203,8 +228,8 @@ static int select_panels(struct spec_node root, const struct attn_keys *k, const
     size_t panel = w->shape[w->rank - 2] * w->shape[w->rank - 1];
     for (size_t l = l0; l < l1; l++)
         for (size_t h = h0; h < h1; h++)
-            if ((rc = add_panel(s, w, (l * H + h) * panel, w->rank == 4 ? (long)l : -1,
-                                w->rank >= 3 ? (long)h : -1, d)))
+            if ((rc = add_panel(s, w, (l * H + h) * panel, layer_axis ? (long)l : -1,
+                                head_axis ? (long)h : -1, d)))
                 return rc;
     return VZ_OK;
 }
@@ -278,11 +303,12 @@ static int reject_keys(struct spec_node root, const char *const *names, const ch
     return VZ_OK;
 }
 
-/* Real weights: the mask is "none" unless given; rows are checked to be distributions. */
+/* Real weights: masked as given or as they show themselves; rows are checked to be
+ * distributions. */
 static int build_real(struct spec_node root, struct attn_keys *k, const struct attn_request *req,
                       struct attn_source *s, struct diag *d)
 {
-    static const char *const synthetic_only[] = {"sharpness", "noise", "seed", NULL};
+    static const char *const synthetic_only[] = {"sharpness", "noise", "seed", "null_key", NULL};
     int rc;
     if ((rc = reject_keys(root, synthetic_only, "synthetic attention (no \"weights\" or \"npy\")",
                           d)) ||
@@ -291,10 +317,14 @@ static int build_real(struct spec_node root, struct attn_keys *k, const struct a
     if (s->cps && s->n_cps != s->panels[0].a.rows)
         return diag_at(d, VZ_EINPUT, "text", "%zu characters but the attention matrix is %zux%zu",
                        s->n_cps, s->panels[0].a.rows, s->panels[0].a.rows);
-    enum attn_mask mask = spec_has(root, "mask") ? (enum attn_mask)k->mask : MASK_NONE;
     bool warned = false; /* one warning says it; a line per panel would bury it */
     for (size_t i = 0; i < s->n_panels; i++) {
         struct attn *a = &s->panels[i].a;
+        /* "auto": a matrix whose every weight above the diagonal is exactly 0 comes from a
+         * causal model, and those cells are masked, not a triangle of dark 0.00s. */
+        enum attn_mask mask = k->mask != MASK_AUTO                  ? (enum attn_mask)(k->mask - 1)
+                              : !k->normalize && attn_upper_zero(a) ? MASK_CAUSAL
+                                                                    : MASK_NONE;
         attn_apply_mask(a, mask);
         if (k->normalize)
             attn_softmax_rows(a);
@@ -320,7 +350,7 @@ static int build_synthetic(struct spec_node root, const struct attn_keys *k,
         return diag_at(d, VZ_EINPUT, "text",
                        "missing required key (synthetic attention is computed from a text; or "
                        "give \"weights\" or \"npy\")");
-    static const char *const real_only[] = {"normalize", "layer", "head", NULL};
+    static const char *const real_only[] = {"normalize", "layer", "head", "leading_axis", NULL};
     int rc = reject_keys(root, real_only, "real weights (\"weights\" or \"npy\")", d);
     if (rc)
         return rc;
@@ -335,7 +365,9 @@ static int build_synthetic(struct spec_node root, const struct attn_keys *k,
         return diag_oom(d);
     s->n_panels = 1;
     s->panels[0].layer = s->panels[0].head = -1;
-    enum attn_mask mask = spec_has(root, "mask") ? (enum attn_mask)k->mask : MASK_CAUSAL_STRICT;
+    if (k->null_key && attn_add_sink(&s->panels[0].a) != 0)
+        return diag_oom(d);
+    enum attn_mask mask = k->mask == MASK_AUTO ? MASK_CAUSAL_STRICT : (enum attn_mask)(k->mask - 1);
     attn_letter_counting(&s->panels[0].a, s->cps, mask, k->sharpness, k->noise, (uint64_t)k->seed);
     return VZ_OK;
 }

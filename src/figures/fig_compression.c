@@ -162,8 +162,9 @@ static int compression_render(const void *p, const struct figure_common *fc, str
     double top = draw_title_block(cv, fc->title, fc->subtitle, MARGIN) + 44;
 
     /* Label column: as wide as the longest label, but never more than 38% of the figure. */
+    struct label_column col = {labels, c->n, label_f, false, W * 0.38};
     struct label_plan lp;
-    labels_plan(cv, labels, c->n, BAR_PITCH, W * 0.38, false, label_f, &lp);
+    labels_plan(cv, &col, BAR_PITCH, false, &lp);
     lp.gap = LABEL_GAP;
     double x0 = canvas_snap(cv, MARGIN + lp.extent + LABEL_GAP), x1 = W - MARGIN;
     const struct bar *base = &c->bars[c->baseline];
@@ -187,7 +188,7 @@ static int compression_render(const void *p, const struct figure_common *fc, str
     ax.grid = true;
     double below = axis_measure(cv, &ax);
     axis_draw(cv, &ax, plot); /* gridlines first, so bars sit on top of them */
-    labels_draw(cv, labels, c->n, &lp, top, BAR_PITCH, x0, false, label_f, INK, "bar-label");
+    labels_draw(cv, &col, &lp, top, BAR_PITCH, x0, false, INK, "bar-label", NULL);
 
     for (size_t i = 0; i < c->n; i++) {
         const struct bar *b = &c->bars[i];

@@ -1,5 +1,7 @@
-/* fig_heatmap: the attention heatmap — one matrix with labelled axes, or every head as small
- * multiples — with a shared colorbar, optional value annotations and an entropy column. */
+/* fig_heatmap: the attention heatmap — one matrix with labelled axes, or every head (or layer)
+ * as small multiples — with a shared colour bar, annotations where they fit, an optional
+ * entropy column, and notes that say what the figure cannot show by itself: that synthetic
+ * weights are synthetic, and what a pixel stands for when cells are pooled. */
 #include "vizgen/attn_source.h"
 #include "vizgen/colormap.h"
 #include "vizgen/figure.h"
@@ -17,22 +19,28 @@ enum {
     MARGIN = 40,
     MAX_SIDE = 720, /* a single heatmap's side */
     MAX_LABEL_W = 110,
+    MAX_NULL_W = 48, /* the null key's column, single layout */
     GAP = 8,
     STATS_W = 96,
+    BAR_GAP = 28, /* between the cells (or the entropy column) and the colour bar */
     PANEL_GAP = 28,
     MIN_PANEL = 16,      /* the smallest side a panel of a grid may have */
     GRID_BAR_ROOM = 110, /* right of a grid: gap and colour bar (measured: about 103) */
+    GRID_LEFT_ROOM = 80, /* left of a grid: axis title and positions up to 16383 */
+    NOTE_GAP = 18,
 };
 static const char *const layout_names[] = {"single", "grid", NULL};
+static const char SYNTHETIC_TITLE[] = "Self-Attention Weights for Letter Counting";
 
 struct heatmap {
     /* keys */
     struct attn_keys attn;
-    int cmap, layout;
+    int cmap, layout, pool;
     bool annotate, stats;
     char *format, *x_label, *y_label, *bar_label;
     /* derived by heatmap_parse */
     struct attn_source src;
+    char title[96];
 };
 
 #define KEY(f) offsetof(struct heatmap, f)
@@ -40,13 +48,21 @@ static const struct key keys[] = {
     {"colormap", KEY_CHOICE, KEY(cmap), .choices = colormap_names, .dstr = "viridis",
      .help = "perceptually uniform colormap of the weights"},
     {"layout", KEY_CHOICE, KEY(layout), .choices = layout_names, .dstr = "single",
-     .help = "one matrix, or every head as small multiples"},
-    {"annotate", KEY_BOOL, KEY(annotate), .help = "print each weight in its cell where it fits"},
+     .help = "one matrix, or every head (or layer) as small multiples"},
+    {"annotate", KEY_BOOL, KEY(annotate), .dnum = 1,
+     .help = "print each weight in its cell, where cells are big enough to hold it"},
     {"format", KEY_STRING, KEY(format), .min = 1, .max = 32, .dstr = "%.2f",
      .help = "printf format of the annotations: one conversion such as %.2f"},
+    {"downsample", KEY_CHOICE, KEY(pool), .choices = raster_pool_names, .dstr = "max",
+     .help = "how cells smaller than a pixel are pooled: the largest weight (peaks survive) or "
+             "the mean"},
     {"stats", KEY_BOOL, KEY(stats), .help = "an entropy column beside the heatmap (single layout)"},
-    {"x_label", KEY_STRING, KEY(x_label), .dstr = "Key position", .help = "x-axis title"},
-    {"y_label", KEY_STRING, KEY(y_label), .dstr = "Query position", .help = "y-axis title"},
+    {"x_label", KEY_STRING, KEY(x_label), .flags = KEY_NO_DEFAULT,
+     .help = "x-axis title; default \"Key position\", with \"(attended-to character)\" or "
+             "\"(attended-to token)\" when there are labels"},
+    {"y_label", KEY_STRING, KEY(y_label), .flags = KEY_NO_DEFAULT,
+     .help = "y-axis title; default \"Query position\", with \"(attending character)\" or "
+             "\"(attending token)\" when there are labels"},
     {"colorbar_label", KEY_STRING, KEY(bar_label), .dstr = "Attention weight",
      .help = "title of the colour bar"},
     {"", KEY_GROUP, KEY(attn), .fields = &attn_source_keys},
@@ -87,6 +103,19 @@ static bool format_ok(const char *f)
     return conversions == 1;
 }
 
+/* "L3 H5", "H2", "L0", or "" for a matrix that was the whole array. */
+static void panel_name(const struct attn_panel *pn, char *buf, size_t size)
+{
+    if (pn->layer >= 0 && pn->head >= 0)
+        snprintf(buf, size, "L%ld H%ld", pn->layer, pn->head);
+    else if (pn->layer >= 0)
+        snprintf(buf, size, "L%ld", pn->layer);
+    else if (pn->head >= 0)
+        snprintf(buf, size, "H%ld", pn->head);
+    else
+        buf[0] = 0;
+}
+
 static int heatmap_parse(struct spec_node root, const struct figure_common *common, void *p,
                          struct diag *d)
 {
@@ -98,82 +127,102 @@ static int heatmap_parse(struct spec_node root, const struct figure_common *comm
     if (h->stats && h->layout == 1)
         return diag_at(d, VZ_EINPUT, "stats", "the entropy column needs \"layout\": \"single\"");
     /* How many panels fit is known from the width alone: refused now, not drawn as garbage. */
-    size_t max_panels =
-        panels_max(common->width - 2 * MARGIN - GRID_BAR_ROOM, PANEL_GAP, MIN_PANEL);
+    size_t max_panels = panels_max(common->width - 2 * MARGIN - GRID_BAR_ROOM - GRID_LEFT_ROOM,
+                                   PANEL_GAP, MIN_PANEL);
     struct attn_request req = {h->layout == 1, common->max_cells, h->layout == 1 ? max_panels : 0};
-    return attn_source_build(root, &h->attn, &req, &h->src, d);
-}
-
-/* Places the cells of one matrix as a pixel block at (x, y), side logical pixels square. */
-static int draw_cells(struct canvas *cv, const struct heatmap *h, const struct attn *a, double x,
-                      double y, double side, struct diag *d)
-{
-    struct image img;
-    int px = (int)lround(side * cv->scale);
-    /* Cells at least a pixel wide are one image pixel each, enlarged by nearest sampling at
-     * replay: the same pixels as filling the block here, without a megabyte of them to copy. */
-    bool small = a->rows <= (size_t)px && a->cols <= (size_t)px;
-    int iw = small ? (int)a->cols : px, ih = small ? (int)a->rows : px;
-    int rc = image_init(&img, iw, ih, d);
+    int rc = attn_source_build(root, &h->attn, &req, &h->src, d);
     if (rc)
         return rc;
-    if (raster_heatmap(a, (enum colormap_id)h->cmap, canvas_color(cv, MASKED), iw, ih, img.pixels,
-                       img.stride)) {
-        image_free(&img);
-        return diag_oom(d);
-    }
-    draw_image(cv, &img, x, y, px / cv->scale, px / cv->scale, "heatmap", (long)a->rows,
-               (long)a->cols);
-    image_free(&img);
-    /* Grid lines only where cells are big enough for them to separate rather than cover. */
-    double cell = side / (double)a->rows;
-    if (cell * cv->scale >= 6) {
-        for (size_t i = 1; i < a->rows; i++) {
-            double t = (double)i * cell;
-            draw_line(cv, x + t, y, x + t, y + side, 1, PAPER, false, NULL);
-            draw_line(cv, x, y + t, x + side, y + t, 1, PAPER, false, NULL);
-        }
-    }
+    /* Real weights are not letter counting: their default title says what they are. */
+    char which[48];
+    panel_name(&h->src.panels[0], which, sizeof which);
+    if (h->src.n_panels == 1 && which[0])
+        snprintf(h->title, sizeof h->title, "Attention Weights, %s", which);
+    else
+        snprintf(h->title, sizeof h->title, "Attention Weights");
     return VZ_OK;
 }
 
-static void draw_annotations(struct canvas *cv, const struct heatmap *h, const struct attn *a,
-                             double x, double y, double side)
+static const char *heatmap_title(const void *p)
 {
-    double cell = side / (double)a->rows;
-    struct font f = {FONT_SMALL, false};
-    struct text_metrics m;
-    char buf[64];
-    snprintf(buf, sizeof buf, h->format, 0.88);
-    draw_measure(cv, buf, f, &m);
-    if (m.width + 6 > cell || m.ascent + m.descent + 4 > cell)
-        return; /* cells too small for readable numbers: leave the colours to speak */
-    for (size_t i = 0; i < a->rows; i++)
-        for (size_t j = 0; j < a->cols; j++) {
-            float v = a->w[i * a->cols + j];
-            if (attn_masked(v))
-                continue;
-            snprintf(buf, sizeof buf, h->format, v);
-            struct rgb bg = rgb_hex(colormap_color((enum colormap_id)h->cmap, v));
-            draw_text(cv, buf, x + ((double)j + 0.5) * cell, y + ((double)i + 0.5) * cell, f,
-                      ALIGN_CENTER, ALIGN_MIDDLE, rgb_to_hex(rgb_text_on(bg)), "annotation",
-                      (long)(i * a->cols + j));
-        }
+    const struct heatmap *h = p;
+    return h->src.synthetic ? SYNTHETIC_TITLE : h->title;
 }
 
-static bool has_masked(const struct attn *a)
+/* Characters are the figure's subject: bold at body size, each with its position, since they
+ * repeat. Tokens get their positions too; labels that are positions need none. */
+static struct label_column label_column(const struct heatmap *h)
 {
-    for (size_t i = 0; i < a->rows * a->cols; i++)
-        if (attn_masked(a->w[i]))
-            return true;
+    const struct attn_source *s = &h->src;
+    struct font f = s->cps ? (struct font){FONT_LABEL, true} : (struct font){FONT_TICK, false};
+    return (struct label_column){s->labels, s->n_labels, f, s->cps || h->attn.n_tokens,
+                                 MAX_LABEL_W};
+}
+
+/* An axis title that says which side attends to which, unless the spec gives one. */
+static const char *axis_title(const struct heatmap *h, bool x)
+{
+    static const char *const titles[2][3] = {
+        {"Query position (attending character)", "Query position (attending token)",
+         "Query position"},
+        {"Key position (attended-to character)", "Key position (attended-to token)",
+         "Key position"},
+    };
+    const char *given = x ? h->x_label : h->y_label;
+    return given ? given : titles[x][h->src.cps ? 0 : h->attn.n_tokens ? 1 : 2];
+}
+
+static bool has_masked(const struct attn_source *s)
+{
+    for (size_t p = 0; p < s->n_panels; p++) {
+        const struct attn *a = &s->panels[p].a;
+        for (size_t i = 0; i < a->rows * a->cols; i++)
+            if (attn_masked(a->w[i]))
+                return true;
+    }
     return false;
+}
+
+/* What the figure cannot show by itself, under it: how synthetic weights were made, and what
+ * a pixel stands for when cells are pooled. Returns the y below. */
+static double draw_notes(struct canvas *cv, const struct heatmap *h, double side, double y)
+{
+    const struct attn_keys *k = &h->attn;
+    const struct attn *a = &h->src.panels[0].a;
+    struct font f = {FONT_SMALL, false};
+    char buf[512], s[32], half[32], noise[64] = "";
+    if (h->src.synthetic) {
+        format_trimmed(k->sharpness, 2, NUM_PLAIN, s, sizeof s);
+        format_trimmed(attn_null_score(k->sharpness), 2, NUM_PLAIN, half, sizeof half);
+        if (k->noise > 0) {
+            char amp[32];
+            format_trimmed(k->noise, 2, NUM_PLAIN, amp, sizeof amp);
+            snprintf(noise, sizeof noise, " plus noise up to \xC2\xB1%s,", amp);
+        }
+        snprintf(buf, sizeof buf,
+                 "Synthetic weights, not a trained model: each character scores %s for an earlier "
+                 "copy of itself, 0 for other characters%s%s%s,%s then a softmax over each row.",
+                 s, a->sink ? " and " : "", a->sink ? half : "",
+                 a->sink ? " for the null key \xE2\x88\x85 (attention with nowhere to go)" : "",
+                 noise);
+        y = draw_paragraph(cv, buf, MARGIN, y, cv->width - 2 * MARGIN, f, MUTED, "note") + 4;
+    }
+    double pool = matrix_pooling(cv, a, side);
+    if (pool > 0) {
+        format_trimmed(pool, 1, NUM_PLAIN, s, sizeof s);
+        snprintf(buf, sizeof buf, "Downsampled: 1 px = %s\xC3\x97%s cells, %s of each block.", s, s,
+                 raster_pool_names[h->pool]);
+        y = draw_paragraph(cv, buf, MARGIN, y, cv->width - 2 * MARGIN, f, MUTED, "pool-note") + 4;
+    }
+    return y;
 }
 
 static void draw_entropy_column(struct canvas *cv, const struct attn *a, double x, double y,
                                 double side)
 {
     struct font f = {FONT_SMALL, false};
-    double cell = side / (double)a->rows, hmax = log((double)a->cols);
+    size_t n_keys = a->cols + (a->sink != NULL);
+    double cell = side / (double)a->rows, hmax = log((double)n_keys);
     draw_text(cv, "Entropy (nats)", x, y - 6, f, ALIGN_LEFT, ALIGN_BOTTOM, MUTED, "stats-title",
               -1);
     draw_line(cv, x, y, x, y + side, 1, FAINT, false, NULL);
@@ -186,101 +235,152 @@ static void draw_entropy_column(struct canvas *cv, const struct attn *a, double 
         draw_rect(cv, b, 0x7b8794, "entropy-bar", (long)i, e);
     }
     char buf[48];
-    snprintf(buf, sizeof buf, "max ln %zu = %.2f", a->cols, hmax);
+    snprintf(buf, sizeof buf, "max ln %zu = %.2f", n_keys, hmax);
     draw_text(cv, buf, x, y + side + GAP, f, ALIGN_LEFT, ALIGN_TOP, MUTED, "stats-scale", -1);
+}
+
+/* The null key's label under its column, in the labels' font. Returns the y below it. */
+static double draw_null_label(struct canvas *cv, const struct label_column *col,
+                              const struct label_plan *xp, double x, double y)
+{
+    struct box b = draw_text(cv, "\xE2\x88\x85", x, y + xp->gap, col->font, ALIGN_CENTER, ALIGN_TOP,
+                             INK, "null-label", -1);
+    return b.y + b.h;
 }
 
 static int render_single(const struct heatmap *h, const struct figure_common *fc, struct canvas *cv,
                          struct diag *d)
 {
     const struct attn *a = &h->src.panels[0].a;
-    const struct attn_source *src = &h->src;
-    struct font lf = {FONT_LABEL, false}, tf = {FONT_TICK, false};
-    double top = draw_title_block(cv, fc->title, fc->subtitle, MARGIN) + 32;
-    /* Horizontal budget: axis title, y labels, plot, [entropy], colorbar. The label column is
-     * planned at its widest first; the slot it gets is known once the plot's side is. */
-    struct label_plan yp, xp;
-    labels_plan(cv, src->labels, src->n_labels, 1e9, MAX_LABEL_W, false, tf, &yp);
-    double axis_title_w = text_line_height(cv, lf);
-    double left = axis_title_w + 2 * GAP + yp.extent + GAP;
-    double right = (h->stats ? STATS_W + 2 * GAP : 0) + 28 + colorbar_measure(cv, h->bar_label);
-    double avail = cv->width - 2 * MARGIN;
-    double side = fmin(avail - left - right, MAX_SIDE);
     size_t n = a->rows;
+    struct label_column col = label_column(h);
+    struct font lf = {FONT_LABEL, false};
+    const char *x_title = axis_title(h, true), *y_title = axis_title(h, false);
+    double top = draw_title_block(cv, fc->title, fc->subtitle, MARGIN) + 32;
+    /* Horizontal budget: axis title, y labels, null key, cells, [entropy], colour bar. The
+     * label column is planned at its widest first; its slot is known once the side is. */
+    struct label_plan yp, xp;
+    labels_plan(cv, &col, 1e9, false, &yp);
+    double title_w = text_line_height(cv, lf);
+    double null_room = a->sink ? MAX_NULL_W + MATRIX_NULL_GAP : 0;
+    double right =
+        (h->stats ? STATS_W + 2 * GAP : 0) + BAR_GAP + colorbar_measure(cv, h->bar_label);
+    double avail = cv->width - 2 * MARGIN;
+    double side = fmin(avail - (title_w + GAP + yp.gap + yp.extent + null_room) - right, MAX_SIDE);
     if ((double)n <= side)
         side = (double)n * floor(side / (double)n); /* equal whole-pixel cells */
+    double cell = side / (double)n;
+    double null_w = a->sink ? matrix_null_width(cell, MAX_NULL_W) : 0;
+    null_room = a->sink ? null_w + MATRIX_NULL_GAP : 0;
+    labels_plan(cv, &col, cell, false, &yp);
+    labels_plan(cv, &col, cell, true, &xp);
+    double left = title_w + GAP + yp.gap + yp.extent + null_room;
     double x0 = canvas_snap(cv, MARGIN + (avail - (left + side + right)) / 2 + left);
     double y0 = canvas_snap(cv, top);
-    double cell = side / (double)n;
-    int rc = draw_cells(cv, h, a, x0, y0, side, d);
+
+    struct matrix_style st = {(enum colormap_id)h->cmap, (enum raster_pool)h->pool,
+                              h->annotate ? h->format : NULL};
+    int rc = matrix_draw(cv, a, &st, x0, y0, side, null_w, d);
     if (rc)
         return rc;
-    if (h->annotate)
-        draw_annotations(cv, h, a, x0, y0, side);
-    labels_plan(cv, src->labels, n, cell, yp.extent, false, tf, &yp);
-    labels_plan(cv, src->labels, n, cell, yp.extent, true, tf, &xp);
-    labels_draw(cv, src->labels, n, &yp, y0, cell, x0, false, tf, INK, "y-label");
-    double below =
-        labels_draw(cv, src->labels, n, &xp, x0, cell, y0 + side, true, tf, INK, "x-label");
-    draw_text_vertical(cv, h->y_label, x0 - GAP - yp.extent - GAP - axis_title_w / 2, y0 + side / 2,
-                       lf, INK, "axis-title", -1);
-    struct box xt = draw_text(cv, h->x_label, x0 + side / 2, below + GAP, lf, ALIGN_CENTER,
-                              ALIGN_TOP, INK, "axis-title", -1);
-    double bx = x0 + side + 28;
+    double label_x = x0 - null_room;
+    labels_draw(cv, &col, &yp, y0, cell, label_x, false, INK, "y-label", "y-index");
+    double below = labels_draw(cv, &col, &xp, x0, cell, y0 + side, true, INK, "x-label", "x-index");
+    if (a->sink)
+        below = fmax(below, draw_null_label(cv, &col, &xp, label_x + null_w / 2, y0 + side));
+    struct box xt = draw_text(cv, x_title, x0 + side / 2, below + GAP, lf, ALIGN_CENTER, ALIGN_TOP,
+                              INK, "axis-title", 0);
+    draw_text_vertical(cv, y_title, label_x - yp.gap - yp.extent - GAP - title_w / 2, y0 + side / 2,
+                       lf, INK, "axis-title", 1);
+    double bx = x0 + side + BAR_GAP;
     if (h->stats) {
         draw_entropy_column(cv, a, x0 + side + 2 * GAP, y0, side);
         bx += STATS_W + 2 * GAP;
     }
-    colorbar_draw(cv, (enum colormap_id)h->cmap, bx, y0, side, h->bar_label, has_masked(a));
-    cv->height = ceil(fmax(xt.y + xt.h, y0 + side + 40) + MARGIN * 0.75);
+    colorbar_draw(cv, (enum colormap_id)h->cmap, bx, y0, side, h->bar_label, has_masked(&h->src));
+    double y = draw_notes(cv, h, side, fmax(xt.y + xt.h, y0 + side + 40) + NOTE_GAP);
+    cv->height = ceil(y + MARGIN * 0.75);
     return VZ_OK;
+}
+
+/* A row per layer when the panels are heads of several layers and a layer's heads fit across,
+ * else as square a grid as the panels make; left of the grid, room for the y labels (`left`). */
+static void grid_layout(struct canvas *cv, const struct attn_source *src, double top, double left,
+                        double bar_w, double header_h, struct panel_grid *g)
+{
+    size_t np = src->n_panels, per_layer = 1;
+    bool heads_of_layers = src->panels[0].layer >= 0 && src->panels[0].head >= 0;
+    while (per_layer < np && src->panels[per_layer].layer == src->panels[0].layer)
+        per_layer++;
+    size_t cols = heads_of_layers && per_layer <= 8 && np > per_layer ? per_layer : 0;
+    struct box area = {MARGIN + left, top, cv->width - 2 * MARGIN - bar_w - left, 360};
+    panels_layout(cv, g, np, cols, area, PANEL_GAP, header_h, src->panels[0].a.rows);
 }
 
 static int render_grid(const struct heatmap *h, const struct figure_common *fc, struct canvas *cv,
                        struct diag *d)
 {
     const struct attn_source *src = &h->src;
-    size_t np = src->n_panels, heads = 1;
-    while (heads < np && src->panels[heads].layer == src->panels[0].layer)
-        heads++;
+    size_t np = src->n_panels, n = src->panels[0].a.rows;
     struct font hf = {FONT_TICK, true}, lf = {FONT_LABEL, false};
-    double header_h = text_line_height(cv, hf) + 6;
+    struct label_column col = label_column(h);
+    const char *x_title = axis_title(h, true), *y_title = axis_title(h, false);
+    double header_h = text_line_height(cv, hf) + 6, title_w = text_line_height(cv, lf);
     double top = draw_title_block(cv, fc->title, fc->subtitle, MARGIN) + 28;
-    double bar_w = 28 + colorbar_measure(cv, h->bar_label);
+    double bar_w = BAR_GAP + colorbar_measure(cv, h->bar_label);
+    bool sink = src->panels[0].a.sink != NULL;
+    double null_max = PANEL_GAP - MATRIX_NULL_GAP - GAP; /* the null key fits in a panel gap */
+    /* Labels planned at their widest, then for the slot that leaves; the second layout's slot
+     * is at least the first's, so that plan still fits. */
+    struct label_plan yp, xp;
+    labels_plan(cv, &col, 1e9, false, &yp);
+    double null_room = sink ? null_max + MATRIX_NULL_GAP : 0;
     struct panel_grid g;
-    /* A row per layer when heads fit across, else as square a grid as the panels make. */
-    panels_layout(cv, &g, np, heads <= 8 && np > heads ? heads : 0,
-                  (struct box){MARGIN, top, cv->width - 2 * MARGIN - bar_w, 360}, PANEL_GAP,
-                  header_h, src->panels[0].a.rows);
-    double y = top;
+    grid_layout(cv, src, top, title_w + GAP + yp.gap + yp.extent + null_room, bar_w, header_h, &g);
+    double cell = g.w / (double)n;
+    labels_plan(cv, &col, cell, false, &yp);
+    labels_plan(cv, &col, cell, true, &xp);
+    grid_layout(cv, src, top, title_w + GAP + yp.gap + yp.extent + null_room, bar_w, header_h, &g);
+    cell = g.w / (double)n;
+    double null_w = sink ? matrix_null_width(cell, null_max) : 0;
+    null_room = sink ? null_w + MATRIX_NULL_GAP : 0;
+
+    struct matrix_style st = {(enum colormap_id)h->cmap, (enum raster_pool)h->pool,
+                              h->annotate ? h->format : NULL};
+    double bottom = top, below = top, label_left = g.x;
     for (size_t p = 0; p < np; p++) {
         const struct attn_panel *pn = &src->panels[p];
         struct box c = panels_cell(&g, p);
-        char head[48] = "";
-        if (pn->layer >= 0)
-            snprintf(head, sizeof head, "L%ld H%ld", pn->layer, pn->head);
-        else if (pn->head >= 0)
-            snprintf(head, sizeof head, "H%ld", pn->head);
-        draw_text(cv, head, c.x, c.y - 6, hf, ALIGN_LEFT, ALIGN_BOTTOM, INK, "panel-header",
-                  (long)p);
-        int rc = draw_cells(cv, h, &pn->a, c.x, c.y, c.w, d);
+        char head[48];
+        panel_name(pn, head, sizeof head);
+        draw_text(cv, head, c.x - null_room, c.y - 6, hf, ALIGN_LEFT, ALIGN_BOTTOM, INK,
+                  "panel-header", (long)p);
+        int rc = matrix_draw(cv, &pn->a, &st, c.x, c.y, c.w, null_w, d);
         if (rc)
             return rc;
-        if (h->annotate)
-            draw_annotations(cv, h, &pn->a, c.x, c.y, c.w);
-        y = fmax(y, c.y + c.h);
+        /* Labels on the grid's outer edges: left column and the lowest panel of each column. */
+        if (p % g.cols == 0)
+            label_left = fmin(label_left, labels_draw(cv, &col, &yp, c.y, cell, c.x - null_room,
+                                                      false, INK, "y-label", "y-index"));
+        if (p + g.cols >= np) {
+            below = fmax(below, labels_draw(cv, &col, &xp, c.x, cell, c.y + c.h, true, INK,
+                                            "x-label", "x-index"));
+            if (sink)
+                below = fmax(
+                    below, draw_null_label(cv, &col, &xp, c.x - null_room + null_w / 2, c.y + c.h));
+        }
+        bottom = fmax(bottom, c.y + c.h);
     }
     double grid_w = (double)g.cols * (g.w + g.gap) - g.gap;
-    struct box xt = draw_text(cv, h->x_label, g.x + grid_w / 2, y + 14, lf, ALIGN_CENTER, ALIGN_TOP,
-                              INK, "axis-title", -1);
-    draw_text_vertical(cv, h->y_label, g.x - 20, top + (y - top) / 2, lf, INK, "axis-title", -1);
-    bool masked = false;
-    for (size_t p = 0; p < np && !masked; p++)
-        masked = has_masked(&src->panels[p].a);
-    double bar_h = fmin(y - top - header_h, 360);
-    colorbar_draw(cv, (enum colormap_id)h->cmap, g.x + grid_w + 28, top + header_h, bar_h,
-                  h->bar_label, masked);
-    cv->height = ceil(fmax(xt.y + xt.h, top + header_h + bar_h + 40) + MARGIN * 0.75);
+    struct box xt = draw_text(cv, x_title, g.x + grid_w / 2, fmax(below, bottom) + GAP, lf,
+                              ALIGN_CENTER, ALIGN_TOP, INK, "axis-title", 0);
+    draw_text_vertical(cv, y_title, label_left - GAP - title_w / 2,
+                       top + header_h + (bottom - top - header_h) / 2, lf, INK, "axis-title", 1);
+    double bar_h = fmin(bottom - top - header_h, 360);
+    colorbar_draw(cv, (enum colormap_id)h->cmap, g.x + grid_w + BAR_GAP, top + header_h, bar_h,
+                  h->bar_label, has_masked(src));
+    double y = draw_notes(cv, h, g.w, fmax(xt.y + xt.h, top + header_h + bar_h + 40) + NOTE_GAP);
+    cv->height = ceil(y + MARGIN * 0.75);
     return VZ_OK;
 }
 
@@ -300,12 +400,13 @@ const struct figure_kind fig_heatmap_kind = {
     .name = "attention-heatmap",
     .summary = "attention weights as a heatmap: synthetic letter counting or real model weights",
     .default_output = "attention-heatmap.png",
-    .default_title = "Self-Attention Weights for Letter Counting",
+    .default_title = SYNTHETIC_TITLE,
     .default_subtitle = "",
     .keys = &key_set,
     .size = sizeof(struct heatmap),
     .parse = heatmap_parse,
     .render = heatmap_render,
+    .title = heatmap_title,
     .free = heatmap_free,
     .attention = heatmap_attention,
 };

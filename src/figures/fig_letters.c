@@ -34,9 +34,10 @@ struct letters {
     uint32_t *cps;
     size_t n;
     int *counts;
-    bool *highlight; /* n flags, or NULL when nothing is highlighted */
-    long query;      /* position whose attention row is shown as a strip, or -1 */
-    float *strip;    /* that row: n weights from the core, NaN where masked */
+    bool *highlight;  /* n flags, or NULL when nothing is highlighted */
+    long query;       /* position whose attention row is shown as a strip, or -1 */
+    float *strip;     /* that row: n weights from the core, NaN where masked */
+    float strip_null; /* and its weight on the null key */
 };
 
 enum { MAX_CHARS = 2000 };
@@ -114,12 +115,17 @@ static int parse_strip(struct spec_node root, struct letters *l, struct diag *d)
     if (rc)
         return rc;
     l->query = l->attention_query;
+    /* The heatmap's model, null key included: a first occurrence's mass goes there, not to
+     * unrelated characters. */
     struct attn a;
-    if (attn_init(&a, l->n, l->n) != 0)
+    if (attn_init(&a, l->n, l->n) != 0 || attn_add_sink(&a) != 0) {
+        attn_free(&a);
         return diag_oom(d);
+    }
     attn_letter_counting(&a, l->cps, l->task == TASK_BEFORE_AFTER ? MASK_NONE : MASK_CAUSAL_STRICT,
                          l->sharpness, 0, 1);
     l->strip = malloc(l->n * sizeof *l->strip);
+    l->strip_null = a.sink[l->query];
     if (l->strip)
         memcpy(l->strip, a.w + (size_t)l->query * l->n, l->n * sizeof *l->strip);
     attn_free(&a);
@@ -269,20 +275,22 @@ static double draw_strip(struct canvas *cv, const struct letters *l, const struc
     for (size_t j = first; j < last; j++) {
         struct box b = {g->x0 + (double)(j - first) * g->pitch + 1, y, g->pitch - 2, h};
         float w = l->strip[j];
-        unsigned c = attn_masked(w) ? canvas_color(cv, MASKED) : colormap_color(CMAP_VIRIDIS, w);
-        draw_rect(cv, b, c, "strip-cell", (long)j, attn_masked(w) ? NAN : w);
+        if (attn_masked(w))
+            draw_masked(cv, b, "strip-cell", (long)j);
+        else
+            draw_rect(cv, b, colormap_color(CMAP_VIRIDIS, w), "strip-cell", (long)j, w);
         if ((long)j == l->query)
             draw_rect_outline(cv, b, 2, INK);
     }
-    char ch[8], buf[160];
+    char ch[8], buf[256];
     utf8_visible(l->cps[l->query], ch);
     snprintf(buf, sizeof buf,
-             "attention of position %ld ('%s') over the keys, 0 to 1 in viridis;"
-             " grey keys are masked",
-             l->query, ch);
-    struct box b = draw_text(cv, buf, g->x0, y + h + 6, f, ALIGN_LEFT, ALIGN_TOP, MUTED,
-                             "strip-caption", l->query);
-    return b.y + b.h;
+             "Synthetic attention of position %ld ('%s') over the keys, 0 to 1 in viridis; the "
+             "null key \xE2\x88\x85 (attention with nowhere to go) takes %.2f; hatched keys are "
+             "masked.",
+             l->query, ch, l->strip_null);
+    return draw_paragraph(cv, buf, g->x0, y + h + 6, cv->width - MARGIN - g->x0, f, MUTED,
+                          "strip-caption");
 }
 
 static int letters_render(const void *p, const struct figure_common *fc, struct canvas *cv,

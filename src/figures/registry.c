@@ -110,6 +110,7 @@ static int kind_from_spec(struct spec_node root, const struct figure_kind *want,
 /* Title and subtitle default to the kind's own. */
 static int common_defaults(const struct figure_kind *kind, struct figure_common *c, struct diag *d)
 {
+    c->titled = c->title != NULL;
     if (!c->title && !(c->title = strdup(kind->default_title)))
         return diag_oom(d);
     if (!c->subtitle && !(c->subtitle = strdup(kind->default_subtitle)))
@@ -177,6 +178,15 @@ int figure_complete(const struct spec *s, const struct figure_kind *kind, void *
 {
     int rc = kind->parse ? kind->parse(spec_root(s), common, *fig, d) : VZ_OK;
     diag_locate(d, common->spec_path);
+    if (!rc && !common->titled && kind->title) {
+        char *t = strdup(kind->title(*fig));
+        if (!t) {
+            rc = diag_oom(d);
+        } else {
+            free(common->title);
+            common->title = t;
+        }
+    }
     if (rc) {
         figure_free(kind, *fig);
         *fig = NULL;

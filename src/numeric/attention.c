@@ -11,6 +11,7 @@ int attn_init(struct attn *a, size_t rows, size_t cols)
 {
     a->rows = a->cols = 0;
     a->w = NULL;
+    a->sink = NULL;
     if (rows == 0 || cols == 0 || rows > SIZE_MAX / sizeof(float) / cols)
         return -1;
     a->w = calloc(rows * cols, sizeof *a->w);
@@ -21,12 +22,20 @@ int attn_init(struct attn *a, size_t rows, size_t cols)
     return 0;
 }
 
+int attn_add_sink(struct attn *a)
+{
+    if (!a->sink)
+        a->sink = calloc(a->rows ? a->rows : 1, sizeof *a->sink);
+    return a->sink ? 0 : -1;
+}
+
 void attn_free(struct attn *a)
 {
     if (!a)
         return;
     free(a->w);
-    a->w = NULL;
+    free(a->sink);
+    a->w = a->sink = NULL;
     a->rows = a->cols = 0;
 }
 
@@ -109,16 +118,29 @@ void attn_apply_mask(struct attn *a, enum attn_mask m)
                 a->w[i * a->cols + j] = NAN;
 }
 
+bool attn_upper_zero(const struct attn *a)
+{
+    for (size_t i = 0; i < a->rows; i++)
+        for (size_t j = i + 1; j < a->cols; j++)
+            if (a->w[i * a->cols + j] != 0)
+                return false;
+    return a->rows > 1;
+}
+
 void attn_softmax_rows(struct attn *a)
 {
     for (size_t i = 0; i < a->rows; i++) {
-        float *row = a->w + i * a->cols;
-        double mx = -INFINITY, sum = 0;
+        float *row = a->w + i * a->cols, *sink = a->sink ? a->sink + i : NULL;
+        double mx = sink ? *sink : -INFINITY, sum = 0;
         for (size_t j = 0; j < a->cols; j++)
             if (!attn_masked(row[j]) && row[j] > mx)
                 mx = row[j];
         if (mx == -INFINITY)
             continue; /* fully masked row */
+        if (sink) {
+            *sink = expf(*sink - (float)mx);
+            sum += *sink;
+        }
         /* One float exp a weight, kept in place until the sum is known: exp in double, twice
          * over, was most of `vizgen stats` on a large matrix. */
         for (size_t j = 0; j < a->cols; j++)
@@ -130,7 +152,14 @@ void attn_softmax_rows(struct attn *a)
         for (size_t j = 0; j < a->cols; j++)
             if (!attn_masked(row[j]))
                 row[j] *= scale;
+        if (sink)
+            *sink *= scale;
     }
+}
+
+double attn_null_score(double sharpness)
+{
+    return sharpness / 2;
 }
 
 void attn_letter_counting(struct attn *a, const uint32_t *cps, enum attn_mask m, double sharpness,
@@ -143,6 +172,10 @@ void attn_letter_counting(struct attn *a, const uint32_t *cps, enum attn_mask m,
             double u = prng_uniform(&state) * 2 - 1;
             double score = (cps[i] == cps[j] ? sharpness : 0) + noise * u;
             a->w[i * a->cols + j] = attn_mask_allows(m, i, j) ? (float)score : NAN;
+            /* After a row's cells, so that without a null key the noise is what it was. */
+            if (a->sink && j + 1 == a->cols)
+                a->sink[i] =
+                    (float)(attn_null_score(sharpness) + noise * (prng_uniform(&state) * 2 - 1));
         }
     attn_softmax_rows(a);
 }
@@ -150,8 +183,8 @@ void attn_letter_counting(struct attn *a, const uint32_t *cps, enum attn_mask m,
 long attn_first_unnormalized_row(const struct attn *a, double tol, double *sum)
 {
     for (size_t i = 0; i < a->rows; i++) {
-        double s = 0;
-        bool any = false;
+        double s = a->sink ? a->sink[i] : 0;
+        bool any = a->sink != NULL;
         for (size_t j = 0; j < a->cols; j++) {
             float v = a->w[i * a->cols + j];
             if (!attn_masked(v)) {

@@ -7,7 +7,9 @@ double attn_entropy(const struct attn *a, size_t i, bool bits)
 {
     const float *row = a->w + i * a->cols;
     double h = 0;
-    bool any = false;
+    bool any = a->sink != NULL;
+    if (a->sink && a->sink[i] > 0)
+        h -= a->sink[i] * (double)logf(a->sink[i]);
     for (size_t j = 0; j < a->cols; j++) {
         if (attn_masked(row[j]))
             continue;
@@ -24,7 +26,7 @@ double attn_entropy(const struct attn *a, size_t i, bool bits)
 double attn_sparsity(const struct attn *a, size_t i, double threshold)
 {
     const float *row = a->w + i * a->cols;
-    size_t n = 0, below = 0;
+    size_t n = a->sink ? 1 : 0, below = a->sink && a->sink[i] < threshold;
     for (size_t j = 0; j < a->cols; j++) {
         if (attn_masked(row[j]))
             continue;
@@ -34,17 +36,22 @@ double attn_sparsity(const struct attn *a, size_t i, double threshold)
     return n ? (double)below / (double)n : NAN;
 }
 
+float attn_key_weight(const struct attn *a, size_t i, size_t j)
+{
+    return j < a->cols ? a->w[i * a->cols + j] : a->sink ? a->sink[i] : NAN;
+}
+
 size_t attn_top_k(const struct attn *a, size_t i, size_t k, size_t *keys)
 {
     /* Insertion into a short sorted list: k is small, rows can be long. */
-    const float *row = a->w + i * a->cols;
-    size_t n = 0;
-    for (size_t j = 0; j < a->cols; j++) {
-        if (attn_masked(row[j]))
+    size_t n = 0, keys_in_row = a->cols + (a->sink ? 1 : 0);
+    for (size_t j = 0; j < keys_in_row; j++) {
+        float v = attn_key_weight(a, i, j);
+        if (attn_masked(v))
             continue;
         size_t pos = n;
         /* Strictly greater moves ahead, so an equal weight stays behind its lower index. */
-        while (pos > 0 && row[j] > row[keys[pos - 1]])
+        while (pos > 0 && v > attn_key_weight(a, i, keys[pos - 1]))
             pos--;
         if (pos >= k)
             continue;

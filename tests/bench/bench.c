@@ -9,6 +9,8 @@
 #include "vizgen/figure.h"
 #include "vizgen/png.h"
 
+#include "npy_header.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,28 +180,13 @@ static void whole_process(const char *what, char *const argv[], int runs, const 
     report(what, "process", &wall, (double)max_rss / 1024, kib);
 }
 
+/* A causal n x n matrix of random rows, written a row at a time: this program's own memory
+ * would count in its children's peak RSS. */
 static void write_npy(const char *path, int n)
 {
     FILE *f = fopen(path, "wb");
-    char dict[128];
-    int len = snprintf(dict, sizeof dict,
-                       "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", n, n);
-    int hlen = ((10 + len + 1 + 63) / 64) * 64 - 10;
-    unsigned char pre[10] = {0x93,
-                             'N',
-                             'U',
-                             'M',
-                             'P',
-                             'Y',
-                             1,
-                             0,
-                             (unsigned char)(hlen & 255),
-                             (unsigned char)(hlen >> 8)};
-    fwrite(pre, 1, 10, f);
-    fputs(dict, f);
-    for (int i = len; i < hlen - 1; i++)
-        fputc(' ', f);
-    fputc('\n', f);
+    size_t shape[2] = {(size_t)n, (size_t)n};
+    npy_header_write(f, shape, 2);
     float *row = malloc((size_t)n * sizeof *row);
     uint64_t s = 1;
     for (int i = 0; i < n; i++) {

@@ -42,7 +42,9 @@ check "kind --help lists its keys" sh -c "'$vizgen' attention-heatmap --help | g
 check "stats table has query 10's top keys" grep -Eq '^ +10  i .* 0 i \([0-9.]+\) 3 i \([0-9.]+\)' stats.txt
 check "stats table reports the mean same-char mass" grep -q 'mean same-char mass' stats.txt
 "$vizgen" stats "$root/data/attention.json" --json > stats.json
-check "stats JSON has per-query entropy and masked query 0" grep -q '"query":0,"token":"␣*i","entropy":null' stats.json
+# Query 0 has no earlier key: all of its attention is on the null key.
+check "stats JSON has per-query entropy and query 0 on the null key" grep -q '"query":0,"token":"i","entropy":0,.*"top":\[{"key":null,"weight":1}\],"null_key":1,' stats.json
+check "stats table shows the null key" grep -Eq '^ +12  s .* ∅ \(0\.6[0-9]+\)' stats.txt
 
 # Control characters never reach a terminal or an SVG.
 printf '{"figure": "attention-heatmap", "title": "t\\u001b[2J", "tokens": ["a\\u001b[31m", "b"], "weights": [[1, 0], [0, 1]]}' > ctl.json

@@ -5,6 +5,7 @@
 
 #include "vizgen/kit.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,31 +65,68 @@ static void ellipsized_text_fits_and_keeps_its_start(void)
     free(u);
 }
 
+/* Whether v is a multiple of 1, 2 or 5 times a power of ten: the steps a ruler uses. */
+static bool round_step(double v)
+{
+    if (v <= 0)
+        return false;
+    double p = pow(10, floor(log10(v) + 1e-9)), m = v / p;
+    return fabs(m - 1) < 1e-9 || fabs(m - 2) < 1e-9 || fabs(m - 5) < 1e-9;
+}
+
 static void label_columns_change_only_when_labels_do_not_fit(void)
 {
     fresh_canvas(100);
-    struct font f = {FONT_TICK, false};
-    char *one[20], *words[200];
-    for (int i = 0; i < 20; i++)
-        one[i] = "a";
-    for (int i = 0; i < 200; i++)
+    struct font f = {FONT_TICK, false}, bold = {FONT_LABEL, true};
+    char *one[200], *words[200];
+    for (int i = 0; i < 200; i++) {
+        one[i] = i % 2 ? "m" : "u";
         words[i] = "token";
+    }
     struct label_plan p;
-    labels_plan(&cv, one, 20, 30, 100, true, f, &p);
-    CHECK(p.step == 1 && !p.rotated); /* they fit side by side */
-    labels_plan(&cv, words, 200, 5, 100, true, f, &p);
-    CHECK(p.rotated && p.step * 5 >= text_line_height(&cv, f) + 2);
-    CHECK(p.step * 5 < text_line_height(&cv, f) + 2 + 5); /* thinned no more than needed */
-    labels_plan(&cv, words, 200, 40, 100, false, f, &p);
+    struct label_column chars = {one, 20, bold, true, 100};
+    labels_plan(&cv, &chars, 30, true, &p);
+    CHECK(p.mode == LABELS_EVERY && p.step == 1 && p.index_step == 1 && !p.rotated);
+    /* Characters at 18 px (40 in a 720 px heatmap) all stay, upright; indices thin to a
+     * round step rather than overlap. */
+    labels_plan(&cv, &chars, 18, true, &p);
+    CHECK(p.mode == LABELS_EVERY && p.step == 1 && !p.rotated);
+    CHECK(p.index_step % p.step == 0 && round_step((double)p.index_step));
+    CHECK((double)p.index_step * 18 >= p.index_w);
+    /* Never turned, however tight: thinned, and past every 6th, round positions instead. */
+    chars.n = 200;
+    labels_plan(&cv, &chars, 3, true, &p);
+    CHECK(!p.rotated && p.mode == LABELS_TICKS && p.ticks.n >= 2);
+    for (int i = 0; i < p.ticks.n; i++)
+        CHECK(p.ticks.t[i].v >= 0 && p.ticks.t[i].v <= 199 &&
+              fmod(p.ticks.t[i].v, p.ticks.step) == 0);
+    CHECK(round_step(p.ticks.step));
+    struct label_column toks = {words, 200, f, false, 100};
+    labels_plan(&cv, &toks, 5, true, &p);
+    double line = text_line_height(&cv, f);
+    CHECK(p.mode == LABELS_EVERY && p.rotated && p.step * 5 >= line);
+    CHECK(p.step * 5 < line + 5); /* thinned no more than needed */
+    labels_plan(&cv, &toks, 40, false, &p);
     CHECK(p.step == 1 && !p.rotated);
+    labels_plan(&cv, &toks, 2.5, false, &p);
+    CHECK(p.mode == LABELS_TICKS && round_step(p.ticks.step));
     char *longest[] = {"an extremely long token that needs shortening", "b"};
-    labels_plan(&cv, longest, 2, 40, 80, false, f, &p);
+    struct label_column lc = {longest, 2, f, false, 80};
+    labels_plan(&cv, &lc, 40, false, &p);
     CHECK(p.extent <= 80 && p.extent > 40);
-    /* Drawn, the column's labels never meet, rotated or not. */
-    labels_plan(&cv, words, 200, 5, 100, true, f, &p);
-    labels_draw(&cv, words, 200, &p, 100, 5, 500, true, f, INK, "x-label");
-    labels_plan(&cv, words, 200, 2.5, 100, false, f, &p);
-    labels_draw(&cv, words, 200, &p, 0, 2.5, 90, false, f, INK, "y-label");
+    /* Drawn, the column's labels and indices never meet, rotated or not. */
+    toks.indices = true;
+    labels_plan(&cv, &toks, 5, true, &p);
+    labels_draw(&cv, &toks, &p, 100, 5, 500, true, INK, "x-label", "x-index");
+    labels_plan(&cv, &toks, 3.5, false, &p);
+    labels_draw(&cv, &toks, &p, 0, 3.5, 90, false, INK, "y-label", "y-index");
+    CHECK(texts_disjoint());
+    fresh_canvas(100);
+    chars.n = 40;
+    labels_plan(&cv, &chars, 18, true, &p);
+    labels_draw(&cv, &chars, &p, 100, 18, 800, true, INK, "x-label", "x-index");
+    labels_plan(&cv, &chars, 18, false, &p);
+    labels_draw(&cv, &chars, &p, 0, 18, 90, false, INK, "y-label", "y-index");
     CHECK(texts_disjoint());
 }
 

@@ -197,11 +197,8 @@ static void dark_theme_keeps_text_readable(void)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s PATH-TO-VIZGEN\n", argv[0]);
+    if (probe_args(&pf, argc, argv))
         return 2;
-    }
-    probe_setup(&pf, argv[1]);
     RUN(compression_bars_match_values_at_scale_1);
     RUN(compression_bars_match_values_at_scale_2);
     RUN(compression_long_labels_are_shortened_not_overlapping);

@@ -5,6 +5,7 @@
 #include "vizgen/utf8.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -136,6 +137,74 @@ static void entropy_of_uniform_is_log_n_and_of_one_hot_is_zero(void)
     attn_free(&a);
 }
 
+/* With the null key and the default sharpness, the synthetic weights say what the figure spec
+ * says: a first occurrence puts at most 0.2 on any real key, a repeat at least 0.8 on the
+ * earlier copies of its character, and every row is still a distribution. */
+static void null_key_makes_first_occurrences_quiet_and_repeats_loud(void)
+{
+    static const char *const texts[] = {"i like movies", "i like movies a lot"};
+    for (int t = 0; t < 2; t++) {
+        size_t n;
+        uint32_t *cps = decode(texts[t], &n);
+        struct attn a;
+        CHECK(attn_init(&a, n, n) == 0 && attn_add_sink(&a) == 0);
+        attn_letter_counting(&a, cps, MASK_CAUSAL_STRICT, 6, 0, 1);
+        for (size_t i = 0; i < n; i++) {
+            double sum = a.sink[i], most = 0;
+            for (size_t j = 0; j < i; j++) {
+                sum += a.w[i * n + j];
+                most = fmax(most, a.w[i * n + j]);
+            }
+            CHECK_NEAR(sum, 1, 1e-5);
+            double same = attn_same_char_mass(&a, cps, i);
+            if (isnan(same)) {
+                if (!CHECK(most <= 0.2))
+                    fprintf(stderr, "    '%s' query %zu puts %.3f on a real key\n", texts[t], i,
+                            most);
+            } else if (!CHECK(same >= 0.8)) {
+                fprintf(stderr, "    '%s' query %zu puts %.3f on its earlier copies\n", texts[t], i,
+                        same);
+            }
+        }
+        CHECK(a.sink[0] == 1); /* nothing to attend to but the null key */
+        /* The null key is a key: in the top-k (index n), in the entropy, in the sums. */
+        size_t keys[2];
+        CHECK(attn_top_k(&a, 1, 2, keys) == 2 && keys[0] == n);
+        CHECK(attn_first_unnormalized_row(&a, 1e-4, &(double){0}) == -1);
+        CHECK(attn_entropy(&a, 0, false) == 0);
+        attn_free(&a);
+        free(cps);
+    }
+}
+
+/* Without the null key the old weights are unchanged, noise included. */
+static void without_the_null_key_nothing_changes(void)
+{
+    size_t n;
+    uint32_t *cps = decode("hello world", &n);
+    struct attn a, b;
+    CHECK(attn_init(&a, n, n) == 0 && attn_init(&b, n, n) == 0 && attn_add_sink(&b) == 0);
+    attn_letter_counting(&a, cps, MASK_CAUSAL, 3, 1.5, 42);
+    attn_letter_counting(&b, cps, MASK_CAUSAL, 3, 1.5, 42);
+    /* Row 0 draws the same cell noise; with the null key its softmax has one more term. */
+    CHECK(a.w[0] == 1 && b.w[0] < 1 && b.w[0] + b.sink[0] > 0.999);
+    attn_free(&a);
+    attn_free(&b);
+    free(cps);
+}
+
+static void causal_real_matrices_are_recognised(void)
+{
+    struct attn a;
+    attn_init(&a, 3, 3);
+    const float lower[9] = {1, 0, 0, 0.5f, 0.5f, 0, 0.2f, 0.3f, 0.5f};
+    memcpy(a.w, lower, sizeof lower);
+    CHECK(attn_upper_zero(&a));
+    a.w[5] = 1e-9f; /* a weight, however small, is not a mask */
+    CHECK(!attn_upper_zero(&a));
+    attn_free(&a);
+}
+
 int main(void)
 {
     RUN(letter_counts_match_hand_count_for_i_like_movies_a_lot);
@@ -144,5 +213,8 @@ int main(void)
     RUN(same_seed_gives_the_same_noisy_matrix);
     RUN(lab_example_entropy_and_top_k);
     RUN(entropy_of_uniform_is_log_n_and_of_one_hot_is_zero);
+    RUN(null_key_makes_first_occurrences_quiet_and_repeats_loud);
+    RUN(without_the_null_key_nothing_changes);
+    RUN(causal_real_matrices_are_recognised);
     return check_summary();
 }
