@@ -7,6 +7,7 @@
 #define VIZGEN_ATTN_SOURCE_H
 
 #include "vizgen/attention.h"
+#include "vizgen/graphemes.h"
 #include "vizgen/keys.h"
 #include "vizgen/tensor.h"
 
@@ -39,8 +40,8 @@ struct attn_source {
     bool by_layer; /* the panels are layers (a [layer][q][k] array), not heads */
     char **labels; /* n_labels display labels, one per position */
     size_t n_labels;
-    uint32_t *cps; /* the text's code points when labels come from "text", else NULL */
-    size_t n_cps;
+    struct graphemes chars; /* the text's characters when labels come from "text", else empty
+                             * (chars.ids NULL) */
     bool synthetic;
 };
 

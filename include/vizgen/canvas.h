@@ -20,11 +20,13 @@ struct canvas {
     const struct theme *theme;
     double width, height, scale;
     struct layout layout;
-    cairo_font_face_t *faces[2]; /* regular, bold (text.c); NULL: found by family name */
-    bool transparent;            /* no paper: ARGB32 pixels, nothing behind the marks */
-    bool vector;                 /* replayed into SVG or PDF at scale 1, not into pixels */
-    int oom;                     /* set when recording a mark failed; reported by canvas_replay */
-    cairo_pattern_t *hatch;      /* canvas_hatch's, made when first asked for */
+    struct text_engine *text; /* text.c's fonts and layouts */
+    uint32_t missing[16];     /* characters no installed font has, as text.c met them */
+    size_t n_missing;
+    bool transparent;       /* no paper: ARGB32 pixels, nothing behind the marks */
+    bool vector;            /* replayed into SVG or PDF at scale 1, not into pixels */
+    int oom;                /* set when recording a mark failed; reported by canvas_replay */
+    cairo_pattern_t *hatch; /* canvas_hatch's, made when first asked for */
 };
 
 struct canvas_opts {
@@ -53,6 +55,9 @@ int canvas_rasterize_rows(struct canvas *cv, cairo_surface_t *strip, int y0, str
 int canvas_replay(struct canvas *cv, cairo_surface_t *target, struct diag *d);
 /* Rounds a logical coordinate to the device pixel grid, so raster images land on whole pixels. */
 double canvas_snap(const struct canvas *cv, double v);
+/* Notes a character no installed font has (once; at most 16 are kept). */
+void canvas_note_missing(struct canvas *cv, uint32_t cp);
+
 /* Records a mark drawn by other means (paths, images). */
 void canvas_record(struct canvas *cv, const struct mark *m);
 

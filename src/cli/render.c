@@ -236,6 +236,8 @@ static int draw_and_encode(const struct figure_kind *kind, const void *fig,
     int rc;
     if ((rc = canvas_init(&cv, &co, d)) || (rc = kind->render(fig, c, &cv, d)))
         goto done;
+    text_report_missing(&cv, d);
+    diag_locate(d, c->spec_path);
     provenance = inputs_json(inputs, n_inputs);
     if (fmt == RENDER_PNG)
         rc = write_png(&cv, c, &outs[0], spec_json, provenance, d);

@@ -65,16 +65,16 @@ static void table_panel(const struct attn_source *s, const struct attn_panel *p,
         }
         if (n == 0)
             fputs(" (fully masked)", out);
-        if (s->cps) {
-            double m = attn_same_char_mass(a, s->cps, i);
+        if (s->chars.ids) {
+            double m = attn_same_char_mass(a, s->chars.ids, i);
             if (!isnan(m))
                 fprintf(out, "   same-char mass %.3f", m);
         }
         fputc('\n', out);
     }
-    if (s->cps)
+    if (s->chars.ids)
         fprintf(out, "mean same-char mass over queries with an earlier occurrence: %.3f\n",
-                attn_mean_same_char_mass(a, s->cps));
+                attn_mean_same_char_mass(a, s->chars.ids));
     fprintf(out, "(entropy in nats; sparsity = fraction of unmasked weights below %g",
             o->threshold);
     if (a->sink)
@@ -112,16 +112,16 @@ static void json_panel(const struct attn_source *s, const struct attn_panel *p,
             fputs(",\"null_key\":", out);
             jsonw_number(out, a->sink[i]);
         }
-        if (s->cps) {
+        if (s->chars.ids) {
             fputs(",\"same_char_mass\":", out);
-            jsonw_number(out, attn_same_char_mass(a, s->cps, i));
+            jsonw_number(out, attn_same_char_mass(a, s->chars.ids, i));
         }
         fputc('}', out);
     }
     fputc(']', out);
-    if (s->cps) {
+    if (s->chars.ids) {
         fputs(",\"mean_same_char_mass\":", out);
-        jsonw_number(out, attn_mean_same_char_mass(a, s->cps));
+        jsonw_number(out, attn_mean_same_char_mass(a, s->chars.ids));
     }
     fputc('}', out);
 }

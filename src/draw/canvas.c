@@ -54,7 +54,7 @@ int canvas_init(struct canvas *cv, const struct canvas_opts *o, struct diag *d)
         canvas_free(cv);
         return VZ_EIO;
     }
-    /* Unhinted metrics make text widths scale linearly, so --scale 2 is the same figure. */
+    /* Unhinted, as text.c lays text out, so glyphs land where they were measured. */
     cairo_font_options_t *fo = cairo_font_options_create();
     cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
     cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
@@ -66,8 +66,10 @@ int canvas_init(struct canvas *cv, const struct canvas_opts *o, struct diag *d)
         canvas_set_color(cv, PAPER);
         cairo_paint(cv->cr);
     }
-    text_load(cv);
-    return VZ_OK;
+    int rc = text_open(cv, d);
+    if (rc)
+        canvas_free(cv);
+    return rc;
 }
 
 void canvas_free(struct canvas *cv)
@@ -78,9 +80,18 @@ void canvas_free(struct canvas *cv)
         cairo_surface_destroy(cv->rec);
     if (cv->hatch)
         cairo_pattern_destroy(cv->hatch);
-    text_unload(cv);
+    text_close(cv);
     layout_free(&cv->layout);
     memset(cv, 0, sizeof *cv);
+}
+
+void canvas_note_missing(struct canvas *cv, uint32_t cp)
+{
+    for (size_t i = 0; i < cv->n_missing; i++)
+        if (cv->missing[i] == cp)
+            return;
+    if (cv->n_missing < sizeof cv->missing / sizeof cv->missing[0])
+        cv->missing[cv->n_missing++] = cp;
 }
 
 double canvas_snap(const struct canvas *cv, double v)

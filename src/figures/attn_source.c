@@ -3,7 +3,6 @@
 #include "vizgen/attn_source.h"
 
 #include "vizgen/npy.h"
-#include "vizgen/utf8.h"
 
 #include <float.h>
 #include <math.h>
@@ -68,7 +67,7 @@ void attn_source_free(struct attn_source *s)
     for (size_t i = 0; i < s->n_labels; i++)
         free(s->labels[i]);
     free(s->labels);
-    free(s->cps);
+    graphemes_free(&s->chars);
     memset(s, 0, sizeof *s);
 }
 
@@ -279,12 +278,12 @@ static int make_labels(const struct attn_keys *k, struct attn_source *s, size_t 
         return diag_at(d, VZ_EINPUT, "tokens", "%zu tokens but the attention matrix is %zux%zu",
                        k->n_tokens, n, n);
     for (size_t i = 0; i < n; i++) {
-        char buf[24];
+        char buf[64];
         const char *label = buf;
         if (k->n_tokens)
             label = k->tokens[i];
-        else if (s->cps)
-            utf8_visible(s->cps[i], buf);
+        else if (s->chars.ids)
+            graphemes_visible(&s->chars, i, buf, sizeof buf);
         else
             snprintf(buf, sizeof buf, "%zu", i);
         if (!(s->labels[i] = strdup(label)))
@@ -314,9 +313,9 @@ static int build_real(struct spec_node root, struct attn_keys *k, const struct a
                           d)) ||
         (rc = load_real(root, k, req, s, d)))
         return rc;
-    if (s->cps && s->n_cps != s->panels[0].a.rows)
+    if (s->chars.ids && s->chars.n != s->panels[0].a.rows)
         return diag_at(d, VZ_EINPUT, "text", "%zu characters but the attention matrix is %zux%zu",
-                       s->n_cps, s->panels[0].a.rows, s->panels[0].a.rows);
+                       s->chars.n, s->panels[0].a.rows, s->panels[0].a.rows);
     bool warned = false; /* one warning says it; a line per panel would bury it */
     for (size_t i = 0; i < s->n_panels; i++) {
         struct attn *a = &s->panels[i].a;
@@ -346,7 +345,7 @@ static int build_real(struct spec_node root, struct attn_keys *k, const struct a
 static int build_synthetic(struct spec_node root, const struct attn_keys *k,
                            const struct attn_request *req, struct attn_source *s, struct diag *d)
 {
-    if (!s->cps)
+    if (!s->chars.ids)
         return diag_at(d, VZ_EINPUT, "text",
                        "missing required key (synthetic attention is computed from a text; or "
                        "give \"weights\" or \"npy\")");
@@ -354,21 +353,22 @@ static int build_synthetic(struct spec_node root, const struct attn_keys *k,
     int rc = reject_keys(root, real_only, "real weights (\"weights\" or \"npy\")", d);
     if (rc)
         return rc;
-    if (s->n_cps * s->n_cps > req->max_cells)
+    if (s->chars.n * s->chars.n > req->max_cells)
         return diag_at(d, VZ_EINPUT, "text",
                        "%zux%zu is %zu cells, over the limit of %zu per panel (raise it with "
                        "--max-cells)",
-                       s->n_cps, s->n_cps, s->n_cps * s->n_cps, req->max_cells);
+                       s->chars.n, s->chars.n, s->chars.n * s->chars.n, req->max_cells);
     s->synthetic = true;
     s->panels = calloc(1, sizeof *s->panels);
-    if (!s->panels || attn_init(&s->panels[0].a, s->n_cps, s->n_cps) != 0)
+    if (!s->panels || attn_init(&s->panels[0].a, s->chars.n, s->chars.n) != 0)
         return diag_oom(d);
     s->n_panels = 1;
     s->panels[0].layer = s->panels[0].head = -1;
     if (k->null_key && attn_add_sink(&s->panels[0].a) != 0)
         return diag_oom(d);
     enum attn_mask mask = k->mask == MASK_AUTO ? MASK_CAUSAL_STRICT : (enum attn_mask)(k->mask - 1);
-    attn_letter_counting(&s->panels[0].a, s->cps, mask, k->sharpness, k->noise, (uint64_t)k->seed);
+    attn_letter_counting(&s->panels[0].a, s->chars.ids, mask, k->sharpness, k->noise,
+                         (uint64_t)k->seed);
     return VZ_OK;
 }
 
@@ -381,7 +381,7 @@ int attn_source_build(struct spec_node root, struct attn_keys *k, const struct a
         rc = diag_at(d, VZ_EINPUT, "tokens", "give either \"text\" or \"tokens\", not both");
         goto fail;
     }
-    if (k->text && !(s->cps = utf8_decode(k->text, &s->n_cps))) {
+    if (k->text && graphemes_split(k->text, &s->chars) != 0) {
         rc = diag_oom(d);
         goto fail;
     }

@@ -154,8 +154,9 @@ static const char *heatmap_title(const void *p)
 static struct label_column label_column(const struct heatmap *h)
 {
     const struct attn_source *s = &h->src;
-    struct font f = s->cps ? (struct font){FONT_LABEL, true} : (struct font){FONT_TICK, false};
-    return (struct label_column){s->labels, s->n_labels, f, s->cps || h->attn.n_tokens,
+    struct font f =
+        s->chars.ids ? (struct font){FONT_LABEL, true} : (struct font){FONT_TICK, false};
+    return (struct label_column){s->labels, s->n_labels, f, s->chars.ids || h->attn.n_tokens,
                                  MAX_LABEL_W};
 }
 
@@ -169,7 +170,7 @@ static const char *axis_title(const struct heatmap *h, bool x)
          "Key position"},
     };
     const char *given = x ? h->x_label : h->y_label;
-    return given ? given : titles[x][h->src.cps ? 0 : h->attn.n_tokens ? 1 : 2];
+    return given ? given : titles[x][h->src.chars.ids ? 0 : h->attn.n_tokens ? 1 : 2];
 }
 
 static bool has_masked(const struct attn_source *s)

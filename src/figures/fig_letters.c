@@ -5,7 +5,7 @@
 #include "vizgen/colormap.h"
 #include "vizgen/draw.h"
 #include "vizgen/figure.h"
-#include "vizgen/utf8.h"
+#include "vizgen/graphemes.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -31,7 +31,8 @@ struct letters {
     long attention_query;
     double sharpness;
     /* derived by letters_parse */
-    uint32_t *cps;
+    struct graphemes chars; /* the text as a reader's characters */
+    uint32_t *ids;          /* chars.ids: equal exactly when the characters are */
     size_t n;
     int *counts;
     bool *highlight;  /* n flags, or NULL when nothing is highlighted */
@@ -68,7 +69,7 @@ static const struct key_set key_set = {"letter-counting", keys, sizeof keys / si
 static void letters_free(void *p)
 {
     struct letters *l = p;
-    free(l->cps);
+    graphemes_free(&l->chars);
     free(l->counts);
     free(l->highlight);
     free(l->strip);
@@ -122,7 +123,7 @@ static int parse_strip(struct spec_node root, struct letters *l, struct diag *d)
         attn_free(&a);
         return diag_oom(d);
     }
-    attn_letter_counting(&a, l->cps, l->task == TASK_BEFORE_AFTER ? MASK_NONE : MASK_CAUSAL_STRICT,
+    attn_letter_counting(&a, l->ids, l->task == TASK_BEFORE_AFTER ? MASK_NONE : MASK_CAUSAL_STRICT,
                          l->sharpness, 0, 1);
     l->strip = malloc(l->n * sizeof *l->strip);
     l->strip_null = a.sink[l->query];
@@ -138,13 +139,15 @@ static int letters_parse(struct spec_node root, const struct figure_common *comm
     (void)common;
     struct letters *l = p;
     int rc;
-    if (!(l->cps = utf8_decode(l->text, &l->n)))
+    if (graphemes_split(l->text, &l->chars) != 0)
         return diag_oom(d);
+    l->ids = l->chars.ids;
+    l->n = l->chars.n;
     if ((rc = parse_highlight(l, d)) || (rc = parse_strip(root, l, d)))
         return rc;
     l->counts = malloc(l->n * sizeof *l->counts);
     if (!l->counts ||
-        letter_counts(l->cps, l->n, (int)l->cap, l->task == TASK_BEFORE_AFTER, l->counts) != 0)
+        letter_counts(l->ids, l->n, (int)l->cap, l->task == TASK_BEFORE_AFTER, l->counts) != 0)
         return diag_oom(d);
     return VZ_OK;
 }
@@ -156,7 +159,7 @@ static void assign_colours(const struct letters *l, unsigned *colour)
     int *total = calloc(l->n, sizeof *total);
     size_t next = 0;
     if (total)
-        letter_counts(l->cps, l->n, 0, true, total);
+        letter_counts(l->ids, l->n, 0, true, total);
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < l->n; i++) {
             bool repeated = total && total[i] > 0;
@@ -164,7 +167,7 @@ static void assign_colours(const struct letters *l, unsigned *colour)
                 continue;
             size_t first = i;
             for (size_t j = 0; j < i; j++)
-                if (l->cps[j] == l->cps[i]) {
+                if (l->ids[j] == l->ids[i]) {
                     first = j;
                     break;
                 }
@@ -228,7 +231,7 @@ static void draw_row_arcs(struct canvas *cv, const struct letters *l, const stru
     for (size_t i = first; i < last; i++) {
         for (size_t jj = i; jj-- > first;) {
             size_t j = jj;
-            if (l->cps[j] != l->cps[i])
+            if (l->ids[j] != l->ids[i])
                 continue;
             bool dim = dimmed(l, i) && (l->task == TASK_BEFORE || dimmed(l, j));
             if (dim != dim_pass)
@@ -253,7 +256,7 @@ static double row_max_dist(const struct letters *l, size_t first, size_t last)
     for (size_t i = first; i < last; i++) {
         double farthest = 0;
         for (size_t j = i; j-- > first;)
-            if (l->cps[j] == l->cps[i]) {
+            if (l->ids[j] == l->ids[i]) {
                 farthest = (double)(i - j);
                 if (l->arcs == ARCS_NEAREST)
                     break;
@@ -282,8 +285,8 @@ static double draw_strip(struct canvas *cv, const struct letters *l, const struc
         if ((long)j == l->query)
             draw_rect_outline(cv, b, 2, INK);
     }
-    char ch[8], buf[256];
-    utf8_visible(l->cps[l->query], ch);
+    char ch[64], buf[320];
+    graphemes_visible(&l->chars, (size_t)l->query, ch, sizeof ch);
     snprintf(buf, sizeof buf,
              "Synthetic attention of position %ld ('%s') over the keys, 0 to 1 in viridis; the "
              "null key \xE2\x88\x85 (attention with nowhere to go) takes %.2f; hatched keys are "
@@ -332,10 +335,10 @@ static int letters_render(const void *p, const struct figure_common *fc, struct 
             struct rgb fill = rgb_mix(c, canvas_rgb(cv, PAPER), dim ? 0.9 : 0.72);
             struct rgb edge = dim ? rgb_mix(c, canvas_rgb(cv, PAPER), 0.6) : c;
             struct box b = {cx - g.box / 2, box_y, g.box, g.box};
-            draw_rect(cv, b, rgb_to_hex(fill), "box", (long)i, l->cps[i]);
+            draw_rect(cv, b, rgb_to_hex(fill), "box", (long)i, l->ids[i]);
             draw_rect_outline(cv, b, l->highlight && !dim ? 3 : 1.5, rgb_to_hex(edge));
-            char ch[8], buf[32];
-            utf8_visible(l->cps[i], ch);
+            char ch[64], buf[32];
+            graphemes_visible(&l->chars, i, ch, sizeof ch);
             draw_text(cv, ch, cx, box_y + g.box / 2, charf, ALIGN_CENTER, ALIGN_MIDDLE,
                       dim ? FAINT : INK, "char", (long)i);
             snprintf(buf, sizeof buf, "%zu", i);

@@ -11,7 +11,7 @@ memcheck() { # memcheck NAME ARGS...
     local name=$1
     shift
     valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
-        --errors-for-leak-kinds=definite,indirect \
+        --errors-for-leak-kinds=definite,indirect --suppressions="$root/tests/valgrind.supp" \
         --log-file="$scratch/vg.log" "$vizgen" "$@" >/dev/null 2>&1
     if [ $? = 99 ] || [ -s "$scratch/vg.log" ]; then
         fail=$((fail + 1))

@@ -45,12 +45,18 @@ static void check_compression(double s)
     double prev_lum = -1;
     for (int i = 4; i >= 0; i--) {
         const cJSON *b = probe_mark(l, "bar", i);
-        double y = (probe_num(b, "y") + 3) * s, x = probe_num(b, "x") * s;
-        uint32_t fill = probe_pixel(&img, x + 2, y);
-        /* Walk right along the bar's top edge (no text there) to where the fill ends. */
+        double y0 = (probe_num(b, "y") + 3) * s, x = probe_num(b, "x") * s;
+        uint32_t fill = probe_pixel(&img, x + 2, y0);
+        /* Walk right along rows near the bar's top (no text there) to where the fill ends;
+         * the farthest over 10 rows, as the dashed baseline (6 on, 4 off) covers the baseline
+         * bar's end on some of them. */
         int end = (int)x + 2;
-        while (probe_pixel(&img, end + 1, y) == fill)
-            end++;
+        for (double y = y0; y < y0 + 10 * s; y++) {
+            int e = (int)x + 2;
+            while (probe_pixel(&img, e + 1, y) == fill)
+                e++;
+            end = e > end ? e : end;
+        }
         double want = axis_x(l, values[i], s) - axis_x(l, 0, s);
         CHECK_NEAR(end + 1 - x, want, 2);
         /* Darkest first: luminance strictly falls from the last bar to the first. */
