@@ -10,8 +10,12 @@ work=${2:-$root/build-fuzz}
 mkdir -p "$work"
 cd "$work"
 flags="-g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -DVIZGEN_VERSION=\"fuzz\" -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
-cflags="$(pkg-config --cflags cairo cairo-ft freetype2 libpng libcjson zlib)"
-libs="$(pkg-config --libs cairo cairo-ft freetype2 libpng libcjson zlib) -lm -lpthread"
+# The same modules CMakeLists.txt asks for, so the fuzzers link what the CLI links.
+modules="cairo cairo-ft freetype2 fontconfig pangocairo pangoft2 libutf8proc libpng libcjson zlib"
+# shellcheck disable=SC2086
+cflags="$(pkg-config --cflags $modules)"
+# shellcheck disable=SC2086
+libs="$(pkg-config --libs $modules) -lm -lpthread"
 sources=$(find "$root/src" -name "*.c" ! -name main.c | sort)
 for target in spec npy; do
     # shellcheck disable=SC2086
@@ -29,6 +33,8 @@ npy f4 '<f4' '(2, 2)' '\x00\x00\x80\x3f\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\
 npy f2 '<f2' '(1, 2, 2)' '\x00\x3c\x00\x00\x00\x38\x00\x38'
 npy f8be '>f8' '(1, 1)' '\x3f\xf0\x00\x00\x00\x00\x00\x00'
 
+# fontconfig's process-lifetime caches are not leaks of ours (see tests/lsan.supp).
+export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
 status=0
 for target in spec npy; do
     log=fuzz_$target.log
