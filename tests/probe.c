@@ -86,6 +86,28 @@ cJSON *probe_layout_load(const char *path)
     buf[got] = '\0';
     cJSON *j = cJSON_Parse(buf);
     free(buf);
+    const cJSON *scale = cJSON_GetObjectItem(j, "scale");
+    if (!cJSON_IsNumber(scale))
+        return j;
+    /* Layout units to PNG pixels, once, so that tests compare boxes with pixels directly. */
+    double px = scale->valuedouble;
+    static const char *const geometry[] = {"x", "y", "w", "h"};
+    const cJSON *m;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItem(j, "marks"))
+    {
+        for (size_t k = 0; k < 4; k++) {
+            cJSON *v = cJSON_GetObjectItem(m, geometry[k]);
+            if (cJSON_IsNumber(v))
+                cJSON_SetNumberValue(v, v->valuedouble * px);
+        }
+    }
+    for (size_t k = 0; k < 2; k++) {
+        cJSON *v = cJSON_GetObjectItem(j, k ? "height" : "width");
+        if (cJSON_IsNumber(v))
+            cJSON_SetNumberValue(v, v->valuedouble * px);
+    }
+    cJSON_AddNumberToObject(j, "unit_px", px);
+    cJSON_SetNumberValue(cJSON_GetObjectItem(j, "scale"), 1);
     return j;
 }
 

@@ -23,6 +23,8 @@ int probe_png_load(const char *path, struct png_image *img); /* 0 on success */
 void probe_png_free(struct png_image *img);
 uint32_t probe_pixel(const struct png_image *img, double x, double y);
 int probe_alpha(const struct png_image *img, double x, double y);
+/* A layout dump with every box in PNG pixels ("scale" becomes 1; "unit_px" keeps the pixels per
+ * layout unit, and "unit_pt" and each text's "font" stay in layout units). */
 cJSON *probe_layout_load(const char *path);
 /* The n-th mark (0-based) with the given role, or NULL. */
 const cJSON *probe_mark(const cJSON *layout, const char *role, int n);

@@ -19,6 +19,7 @@ struct canvas {
     cairo_t *cr;
     const struct theme *theme;
     double width, height, scale;
+    double rec_scale; /* the scale drawn into the recording: scale for pixels, 1 for vectors */
     struct layout layout;
     struct text_engine *text; /* text.c's fonts and layouts */
     uint32_t missing[16];     /* characters no installed font has, as text.c met them */
@@ -55,6 +56,10 @@ int canvas_rasterize_rows(struct canvas *cv, cairo_surface_t *strip, int y0, str
 int canvas_replay(struct canvas *cv, cairo_surface_t *target, struct diag *d);
 /* Rounds a logical coordinate to the device pixel grid, so raster images land on whole pixels. */
 double canvas_snap(const struct canvas *cv, double v);
+/* The page margin of a figure `width` units wide: 40 on a wide figure, a thirtieth of a narrow
+ * one, never under 12. */
+double page_margin(double width);
+double canvas_margin(const struct canvas *cv); /* page_margin of the canvas's width */
 /* Notes a character no installed font has (once; at most 16 are kept). */
 void canvas_note_missing(struct canvas *cv, uint32_t cp);
 

@@ -15,6 +15,9 @@ struct rgb rgb_mix(struct rgb a, struct rgb b, double t); /* t=0 -> a, t=1 -> b 
 double rgb_luminance(struct rgb c);                       /* WCAG relative luminance */
 double rgb_contrast(struct rgb a, struct rgb b);          /* WCAG contrast ratio, 1 to 21 */
 struct rgb rgb_text_on(struct rgb bg); /* black or white, whichever contrasts more (>= 4.5:1) */
+/* c moved toward `toward` in tenths until it contrasts with bg at least ratio:1 (or reaches it):
+ * a line that keeps its hue yet stays visible on the page. */
+struct rgb rgb_with_contrast(struct rgb c, struct rgb toward, struct rgb bg, double ratio);
 
 /* Colours are passed as 0xRRGGBB, or as one of these roles, which the canvas's theme resolves,
  * so one figure draws correctly on a light page and on a dark one. */

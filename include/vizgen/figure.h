@@ -17,19 +17,33 @@ struct canvas;
 struct theme;
 struct attn_source;
 
-/* Keys every spec may carry, read by the registry before the kind's own. */
+/* Keys every spec may carry, read by the registry before the kind's own, and what follows from
+ * them. A figure is laid out in units of 1/15 of its body text (the body font is FONT_LABEL
+ * units), so the layout is the same at every resolution and adapts to the width asked for. */
 struct figure_common {
     char *title, *subtitle, *output;
-    bool titled;  /* the spec gave the title (else it is the kind's default) */
-    double width; /* logical pixels */
-    double scale; /* pixels per logical pixel */
-    double dpi;
+    bool titled;      /* the spec gave the title (else it is the kind's default) */
+    double size_pt;   /* width on the page, points */
+    double height_pt; /* height on the page asked for, points; 0: as the content needs */
+    double aspect;    /* width / height asked for instead; 0: none */
+    double font_pt;   /* body text, points */
+    double dpi;       /* PNG resolution asked for (raised to keep 1200 pixels across) */
+    double scale;     /* PNG pixels per dot, for HiDPI; the size on the page stays */
     int theme_choice; /* index into theme_names; theme is what it names */
     const struct theme *theme;
     bool transparent;
     const char *spec_path; /* where the spec was read from (borrowed), to resolve its paths */
     size_t max_cells;      /* the most cells one attention panel may have */
+    /* derived by figure_common_derive */
+    double unit_pt;     /* points per layout unit */
+    double width;       /* layout units across */
+    double height;      /* layout units down asked for; 0: as the content needs */
+    double px_per_unit; /* PNG pixels per layout unit, scale included */
+    double png_dpi;     /* the PNG's resolution as recorded: pixels across / inches across */
 };
+
+/* Fills the derived fields from the keys (again after command-line overrides). */
+void figure_common_derive(struct figure_common *c);
 
 enum { FIGURE_MAX_CELLS = 16384 * 16384, FIGURE_MAX_INPUTS = 64 };
 

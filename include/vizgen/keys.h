@@ -19,6 +19,7 @@ enum key_type {
     KEY_NUMBER,  /* double */
     KEY_STRING,  /* char * */
     KEY_CHOICE,  /* int: the index of the value in `choices` */
+    KEY_LENGTH,  /* double: a physical length such as "3.3in", in points; min, max in points */
     KEY_PATH,    /* char *: a file the figure reads, resolved against the spec's folder */
     KEY_INTS,    /* long * and a size_t count at count_offset */
     KEY_NUMBERS, /* double * and a count */
@@ -80,6 +81,10 @@ void keys_free(const struct key_set *set, void *obj);
 /* Up to cap paths of every KEY_PATH value in obj (read by keys_read), in table order; returns
  * how many there are, which may exceed cap. The strings belong to obj. */
 size_t keys_paths(const struct key_set *set, const void *obj, const char **paths, size_t cap);
+
+/* A physical length: a number and a unit, "in", "cm", "mm", "pt" or "px" (CSS pixels, 1/96 in),
+ * as "3.3in" or "8.4cm". Sets *points and returns true when s is one. */
+bool key_length_parse(const char *s, double *points);
 
 /* A key's default or the kind's, as text for people: "2", "\"MB\"", "none", "required". */
 void key_default_text(const struct key *k, const char *kind_default, char *buf, size_t size);

@@ -83,6 +83,7 @@ struct label_column {
     bool indices;   /* each label's position beside it (y axis) or under it (x axis) */
     double max_len; /* the longest a label may be along its reading direction; longer ones end
                      * in an ellipsis */
+    int lines;      /* y axis: lines a label may wrap onto before it is shortened (0: 1) */
 };
 
 enum label_mode {

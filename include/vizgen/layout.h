@@ -25,12 +25,14 @@ struct mark {
     long rows, cols;  /* for images: the grid of cells they show */
     unsigned rgb;     /* fill or ink colour as 0xRRGGBB */
     char *text;       /* for text marks, owned copy; else NULL */
+    double font;      /* for text marks, the font size in layout units; else 0 */
 };
 
 struct layout {
     struct mark *marks;
     size_t n, cap;
     double width, height, scale;
+    double unit_pt; /* points per layout unit on the page, or 0 where that is not known */
 };
 
 void layout_init(struct layout *l);

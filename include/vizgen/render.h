@@ -20,7 +20,8 @@ struct render_opts {
     const char *output;      /* a path, or "-" for standard output */
     const char *dump_layout; /* a second output, committed with the figure */
     const char *format;      /* one of render_format_names, or NULL: the output's extension */
-    double width, scale;
+    const char *size;        /* width on the page as given ("3.3in"), or NULL */
+    double size_pt, scale;
     const struct theme *theme;
     bool transparent;
     bool only_stale;  /* skip when the output is newer than the spec, its inputs and vizgen */

@@ -9,7 +9,9 @@
 
 void draw_rect(struct canvas *cv, struct box b, unsigned rgb, const char *role, long index,
                double value);
-void draw_rect_outline(struct canvas *cv, struct box b, double width, unsigned rgb);
+/* A border drawn inside b; recorded as `role` #index with its colour unless role is NULL. */
+void draw_rect_outline(struct canvas *cv, struct box b, double width, unsigned rgb,
+                       const char *role, long index);
 /* A box that stands for something with no value, hatched (see canvas_hatch); recorded with
  * the MASKED colour and a NaN value. */
 void draw_masked(struct canvas *cv, struct box b, const char *role, long index);
@@ -17,9 +19,15 @@ void draw_line(struct canvas *cv, double x0, double y0, double x1, double y1, do
                unsigned rgb, bool dashed, const char *role);
 
 /* An arc from (x0, y) to (x1, y) bulging `height` upwards, with an arrowhead at the end(s) asked
- * for; recorded as a path mark with index `from` and value `to`. */
-void draw_arc(struct canvas *cv, double x0, double x1, double y, double height, double width,
-              unsigned rgb, bool head_at_start, bool head_at_end, long from, long to);
+ * for; recorded as a path mark `role` with index `from` and value `to`. */
+struct arc_style {
+    double width;
+    unsigned rgb;
+    bool head_at_start, head_at_end;
+    const char *role;
+};
+void draw_arc(struct canvas *cv, double x0, double x1, double y, double height,
+              const struct arc_style *st, long from, long to);
 
 struct stroke {
     unsigned rgb;

@@ -53,6 +53,8 @@ struct spec_setting {
 char *spec_compact_with(const struct spec *s, const struct spec_setting *set, size_t n);
 
 enum spec_type spec_type_of(struct spec_node n);
+/* Fails with "expected EXPECTED, got <n's value>" at n's path. */
+int spec_mismatch(struct spec_node n, const char *expected, struct diag *d);
 size_t spec_len(struct spec_node n);                      /* array length, else 0 */
 struct spec_node spec_at(struct spec_node arr, size_t i); /* path "arr[i]"; walks i elements */
 /* The first element of an array and the one after n, for walking an array in linear time;

@@ -42,6 +42,11 @@ struct box draw_text(struct canvas *cv, const char *text, double x, double y, st
                      enum halign ha, enum valign va, unsigned rgb, const char *role, long index);
 struct box draw_text_vertical(struct canvas *cv, const char *text, double x, double y,
                               struct font f, unsigned rgb, const char *role, long index);
+/* Vertical text wrapped, centred line by line, to at most max_lines lines of max_length (0: no
+ * limit), centred on (x, y); recorded as one box. */
+struct box draw_block_vertical(struct canvas *cv, const char *text, double x, double y,
+                               struct font f, double max_length, int max_lines, unsigned rgb,
+                               const char *role, long index);
 /* A copy of text shortened with "…" to fit max_width, cut between characters as a reader sees
  * them (malloc'd; caller frees; NULL on OOM). */
 char *draw_ellipsize(struct canvas *cv, const char *text, struct font f, double max_width);

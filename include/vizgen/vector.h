@@ -9,9 +9,10 @@
 
 enum vector_format { VECTOR_SVG, VECTOR_PDF };
 
-/* Replays the finished canvas (made with `vector` set) into f as SVG or PDF (in points = logical
- * pixels); `title` goes into the document's metadata, name stands for f in messages. */
+/* Replays the finished canvas (made with `vector` set) into f as SVG or PDF at its size on the
+ * page, unit_pt points per layout unit; `title` goes into the document's metadata, name stands
+ * for f in messages. */
 int vector_write(struct canvas *cv, enum vector_format fmt, FILE *f, const char *name,
-                 const char *title, struct diag *d);
+                 const char *title, double unit_pt, struct diag *d);
 
 #endif

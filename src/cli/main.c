@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "usage: vizgen <figure> <spec.json> [-o PATH|-] [--format F] [--width PX] [--scale S]\n"
+    "usage: vizgen <figure> <spec.json> [-o PATH|-] [--format F] [--size LEN] [--scale S]\n"
     "                                   [--theme T] [--transparent] [--dump-layout FILE]\n"
     "       vizgen render <spec.json> [options]   (the kind comes from the spec's \"figure\")\n"
     "       vizgen all [DIR] [--force] [--jobs N]  (every spec in DIR, default data/)\n"
@@ -85,8 +85,9 @@ static void print_help(void)
         "  -o PATH             output file (default: the spec's \"output\", else out/<name>.png);\n"
         "                      .svg and .pdf write vector files; - is standard output\n"
         "  --format F          png, svg or pdf, for standard output or a name without extension\n"
-        "  --width PX          figure width in logical pixels (1200-8000, default 1200)\n"
-        "  --scale S           pixels per logical pixel, e.g. 2 for HiDPI (default 1)\n"
+        "  --size LEN          width on the page, e.g. 3.3in or 8.4cm (default 8in)\n"
+        "  --scale S           multiplies the PNG's pixels, e.g. 2 for HiDPI; the size on the page "
+        "stays\n"
         "  --theme T           \"light\" (default) or \"dark\" for figures on dark pages\n"
         "  --transparent       transparent background instead of the theme's paper\n"
         "  --dump-layout FILE  write the box of every drawn mark as JSON\n"
@@ -126,9 +127,15 @@ static int render(const struct figure_kind *kind, int argc, char **argv)
             if (++i >= argc)
                 return fail_usage("%s needs a path", a);
             opts.dump_layout = argv[i];
-        } else if (strcmp(a, "--width") == 0) {
-            if (parse_double(a, ++i < argc ? argv[i] : NULL, 1200, 8000, &opts.width))
-                return VZ_EINPUT;
+        } else if (strcmp(a, "--size") == 0) {
+            const char *v = ++i < argc ? argv[i] : "";
+            double pt;
+            if (!key_length_parse(v, &pt) || pt < 2 * 72 || pt > 40 * 72)
+                return fail_usage("--size needs a length from 2in to 40in such as \"3.3in\" "
+                                  "or \"8.4cm\", got '%s'",
+                                  v);
+            opts.size = v;
+            opts.size_pt = pt;
         } else if (strcmp(a, "--scale") == 0) {
             if (parse_double(a, ++i < argc ? argv[i] : NULL, 0.25, 8, &opts.scale))
                 return VZ_EINPUT;

@@ -157,8 +157,8 @@ static char *effective_spec(const struct spec *s, const struct figure_kind *kind
 {
     struct spec_setting set[5] = {{"figure", kind->name, 0, SPEC_STRING}};
     size_t n = 1;
-    if (o->width > 0)
-        set[n++] = (struct spec_setting){"width", NULL, c->width, SPEC_NUMBER};
+    if (o->size)
+        set[n++] = (struct spec_setting){"size", o->size, 0, SPEC_STRING};
     if (o->scale > 0)
         set[n++] = (struct spec_setting){"scale", NULL, c->scale, SPEC_NUMBER};
     if (o->theme)
@@ -195,9 +195,9 @@ static int write_png(struct canvas *cv, const struct figure_common *c, struct ou
     long w = lround(cv->width * cv->scale), h = lround(cv->height * cv->scale);
     if (h > MAX_PIXELS)
         return diag_set(d, VZ_EINPUT,
-                        "the figure is %ld pixels tall at scale %g, over the %d a PNG can be "
-                        "drawn at; lower the scale",
-                        h, cv->scale, MAX_PIXELS);
+                        "the figure is %ld pixels tall at %g dpi, over the %d a PNG can be "
+                        "drawn at; lower \"dpi\" or \"scale\"",
+                        h, c->png_dpi, MAX_PIXELS);
     struct png_text texts[3] = {{"Software", "vizgen " VIZGEN_VERSION, false}};
     int n = 1, rc;
     if (spec_json && strlen(spec_json) <= MAX_EMBEDDED_SPEC)
@@ -208,7 +208,7 @@ static int write_png(struct canvas *cv, const struct figure_common *c, struct ou
         cairo_surface_t *img;
         if ((rc = canvas_rasterize(cv, &img, d)))
             return rc;
-        rc = png_encode(img, out->f, out->path, c->dpi, texts, n, d);
+        rc = png_encode(img, out->f, out->path, c->png_dpi, texts, n, d);
         cairo_surface_destroy(img);
         return rc;
     }
@@ -218,8 +218,8 @@ static int write_png(struct canvas *cv, const struct figure_common *c, struct ou
         return diag_oom(d);
     s.rows = cairo_image_surface_get_height(s.img);
     s.y0 = -s.rows;
-    rc = png_encode_rows(out->f, out->path, (int)w, (int)h, c->transparent, strip_row, &s, c->dpi,
-                         texts, n, d);
+    rc = png_encode_rows(out->f, out->path, (int)w, (int)h, c->transparent, strip_row, &s,
+                         c->png_dpi, texts, n, d);
     cairo_surface_destroy(s.img);
     return rc;
 }
@@ -231,21 +231,28 @@ static int draw_and_encode(const struct figure_kind *kind, const void *fig,
                            const char *const *inputs, size_t n_inputs, struct diag *d)
 {
     struct canvas cv = {0};
-    struct canvas_opts co = {c->width, c->scale, c->theme, c->transparent, fmt != RENDER_PNG};
+    struct canvas_opts co = {c->width, c->px_per_unit, c->theme, c->transparent, fmt != RENDER_PNG};
     char *provenance = NULL;
     int rc;
     if ((rc = canvas_init(&cv, &co, d)) || (rc = kind->render(fig, c, &cv, d)))
         goto done;
     text_report_missing(&cv, d);
+    /* A figure is never cut to a height asked for: it is drawn as tall as it needs, and says so. */
+    if (c->height > 0 && cv.height > c->height + 0.5)
+        diag_warn(d, c->height_pt > 0 ? "height" : "aspect",
+                  "the figure needs %.3gin of height; drawn that tall rather than cut",
+                  cv.height * c->unit_pt / 72);
     diag_locate(d, c->spec_path);
     provenance = inputs_json(inputs, n_inputs);
     if (fmt == RENDER_PNG)
         rc = write_png(&cv, c, &outs[0], spec_json, provenance, d);
     else
         rc = vector_write(&cv, fmt == RENDER_SVG ? VECTOR_SVG : VECTOR_PDF, outs[0].f, outs[0].path,
-                          c->title, d);
-    if (!rc && n_outs > 1)
+                          c->title, c->unit_pt, d);
+    if (!rc && n_outs > 1) {
+        cv.layout.unit_pt = c->unit_pt;
         dump_layout(&cv.layout, outs[1].f);
+    }
 done:
     free(provenance);
     canvas_free(&cv);
@@ -263,14 +270,15 @@ void render_plan_free(struct render_plan *p)
 
 static void apply_overrides(struct figure_common *c, const struct render_opts *opts)
 {
-    if (opts->width > 0)
-        c->width = opts->width;
+    if (opts->size_pt > 0)
+        c->size_pt = opts->size_pt;
     if (opts->scale > 0)
         c->scale = opts->scale;
     if (opts->theme)
         c->theme = opts->theme;
     if (opts->transparent)
         c->transparent = true;
+    figure_common_derive(c);
 }
 
 /* Loads the spec and reads its keys, with the command line's overrides: the first half of
@@ -352,10 +360,11 @@ int figure_render_file(const char *spec_path, const struct figure_kind *want,
     if ((rc = check_outputs(spec_path, inputs, n_inputs, paths, names, n_paths, d)) ||
         (rc = decide_format(path, opts->format, &fmt, d)))
         goto done;
-    if (lround(c.width * c.scale) > MAX_PIXELS) {
+    if (lround(c.width * c.px_per_unit) > MAX_PIXELS) {
         rc = diag_in(d, VZ_EINPUT, spec_path,
-                     "width %g at scale %g is %ld pixels, over the %d a PNG can be drawn at",
-                     c.width, c.scale, lround(c.width * c.scale), MAX_PIXELS);
+                     "%.3gin at %g dpi and scale %g is %ld pixels across, over the %d a PNG can "
+                     "be drawn at",
+                     c.size_pt / 72, c.dpi, c.scale, lround(c.width * c.px_per_unit), MAX_PIXELS);
         goto done;
     }
     /* Decided from the keys alone, before the kind's parse step loads any input. */

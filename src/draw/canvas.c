@@ -45,7 +45,12 @@ int canvas_init(struct canvas *cv, const struct canvas_opts *o, struct diag *d)
     /* Bounded, though the height is not known yet: Cairo 1.16's vector backends read an
      * uninitialised field of unbounded recording surfaces (valgrind shows it). No figure comes
      * near a million logical pixels tall. */
-    cairo_rectangle_t extents = {0, 0, cv->width, 1 << 20};
+    /* Pixels are recorded in pixels: Cairo 1.16 replays a recording through a fractional
+     * scale with edges up to 1.5 px off (a 794 px image at 1.11 px per unit came out 792.5
+     * tall), so the scale is applied while drawing and a raster replay is 1:1. Vector output
+     * records units and is scaled at replay, which its backends do exactly. */
+    cv->rec_scale = cv->vector ? 1 : cv->scale;
+    cairo_rectangle_t extents = {0, 0, ceil(cv->width * cv->rec_scale), 1 << 20};
     cv->rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents);
     cv->cr = cairo_create(cv->rec);
     if (cairo_status(cv->cr) != CAIRO_STATUS_SUCCESS) {
@@ -54,6 +59,7 @@ int canvas_init(struct canvas *cv, const struct canvas_opts *o, struct diag *d)
         canvas_free(cv);
         return VZ_EIO;
     }
+    cairo_scale(cv->cr, cv->rec_scale, cv->rec_scale);
     /* Unhinted, as text.c lays text out, so glyphs land where they were measured. */
     cairo_font_options_t *fo = cairo_font_options_create();
     cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
@@ -99,6 +105,16 @@ double canvas_snap(const struct canvas *cv, double v)
     return round(v * cv->scale) / cv->scale;
 }
 
+double page_margin(double width)
+{
+    return fmax(12, fmin(40, width * 0.033));
+}
+
+double canvas_margin(const struct canvas *cv)
+{
+    return page_margin(cv->width);
+}
+
 /* Replays the figure into target with its pixel row y0 at the target's top. */
 static int replay_from(struct canvas *cv, cairo_surface_t *target, int y0, struct diag *d)
 {
@@ -118,7 +134,7 @@ static int replay_from(struct canvas *cv, cairo_surface_t *target, int y0, struc
     if (cairo_surface_get_type(target) == CAIRO_SURFACE_TYPE_IMAGE)
         cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
     cairo_translate(cr, 0, -y0);
-    cairo_scale(cr, cv->scale, cv->scale);
+    cairo_scale(cr, cv->scale / cv->rec_scale, cv->scale / cv->rec_scale);
     cairo_set_source_surface(cr, cv->rec, 0, 0);
     cairo_paint(cr);
     cairo_status_t st = cairo_status(cr);
@@ -252,7 +268,9 @@ cairo_pattern_t *canvas_hatch(struct canvas *cv)
         return cv->hatch;
     /* Vector output gets the lines themselves; pixels, a tile of them at the canvas's scale,
      * which Cairo repeats several times faster than it replays a recorded one. */
-    double px = cv->vector ? TILE : fmax(1, round(TILE * cv->scale));
+    /* Rounded down: a line every 5 device pixels or closer keeps a fifth of the pixels inked,
+     * which no flat colour is mistaken for (tests/probe.c's probe_hatched). */
+    double px = cv->vector ? TILE : fmax(2, floor(TILE * cv->scale));
     cairo_surface_t *tile;
     if (cv->vector) {
         cairo_rectangle_t extents = {0, 0, TILE, TILE};
@@ -261,25 +279,30 @@ cairo_pattern_t *canvas_hatch(struct canvas *cv)
         tile = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)px, (int)px);
     }
     cairo_t *cr = cairo_create(tile);
-    cairo_scale(cr, px / TILE, px / TILE);
-    struct rgb paper = canvas_rgb(cv, PAPER), line = canvas_rgb(cv, FAINT);
+    /* Between the muted and faint greys: AA in a viewer's raster of an SVG or PDF still
+     * leaves the lines 40 grey levels from viridis' yellow, which the faint grey alone is not. */
+    struct rgb paper = canvas_rgb(cv, PAPER),
+               line = rgb_mix(canvas_rgb(cv, MUTED), canvas_rgb(cv, FAINT), 0.5);
     cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE); /* every byte of the tile written */
     cairo_set_source_rgb(cr, paper.r, paper.g, paper.b);
     cairo_paint(cr);
     cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
     cairo_set_source_rgb(cr, line.r, line.g, line.b);
-    cairo_set_line_width(cr, 1);
+    /* Drawn in the tile's own pixels, whole pixels wide: the lines x + y = k * px run through
+     * pixel centres, so they stay crisp at any scale instead of greying into their paper. */
+    cairo_set_line_width(cr, cv->vector ? 1.25 : fmax(1, round(cv->scale)));
     /* The diagonal and its neighbours' ends, so that the lines run on across tiles. */
     for (int k = -1; k <= 1; k++) {
-        cairo_move_to(cr, k * TILE - 1, TILE + 1);
-        cairo_line_to(cr, k * TILE + TILE + 1, -1);
+        cairo_move_to(cr, k * px - 1, px + 1);
+        cairo_line_to(cr, k * px + px + 1, -1);
     }
     cairo_stroke(cr);
     cairo_destroy(cr);
     cv->hatch = cairo_pattern_create_for_surface(tile);
     cairo_surface_destroy(tile);
     cairo_matrix_t m;
-    cairo_matrix_init_scale(&m, px / TILE, px / TILE);
+    /* One tile pixel per device pixel (a tile of TILE units for vectors). */
+    cairo_matrix_init_scale(&m, cv->vector ? 1 : cv->scale, cv->vector ? 1 : cv->scale);
     cairo_pattern_set_matrix(cv->hatch, &m);
     cairo_pattern_set_extend(cv->hatch, CAIRO_EXTEND_REPEAT);
     cairo_pattern_set_filter(cv->hatch, CAIRO_FILTER_NEAREST);
@@ -374,6 +397,6 @@ void draw_image(struct canvas *cv, struct image *img, double x, double y, double
     if (img->any_masked)
         hatch_masked(cv, img, x, y, pw, ph);
     struct box b = {x, y, w, h};
-    struct mark mk = {MARK_IMAGE, b, role, -1, NAN, rows, cols, 0, NULL};
+    struct mark mk = {MARK_IMAGE, b, role, -1, NAN, rows, cols, 0, NULL, 0};
     canvas_record(cv, &mk);
 }

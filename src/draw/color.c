@@ -67,6 +67,13 @@ struct rgb rgb_text_on(struct rgb bg)
     return rgb_contrast(bg, white) > rgb_contrast(bg, black) ? white : black;
 }
 
+struct rgb rgb_with_contrast(struct rgb c, struct rgb toward, struct rgb bg, double ratio)
+{
+    for (int k = 0; k < 20 && rgb_contrast(c, bg) < ratio; k++)
+        c = rgb_mix(c, toward, 0.1);
+    return c;
+}
+
 unsigned theme_color(const struct theme *t, unsigned ref)
 {
     switch (ref) {

@@ -49,7 +49,7 @@ void colorbar_draw(struct canvas *cv, enum colormap_id cmap, double x, double y,
     if (masked) {
         struct box sw = {x, y + height + 14, BAR_W, 12};
         draw_masked(cv, sw, "mask-swatch", -1);
-        draw_rect_outline(cv, sw, 1, FAINT);
+        draw_rect_outline(cv, sw, 1, FAINT, NULL, -1);
         draw_text(cv, "masked", x + BAR_W + LABEL_GAP, sw.y + 6, tick_font, ALIGN_LEFT,
                   ALIGN_MIDDLE, MUTED, "mask-label", -1);
     }

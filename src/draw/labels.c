@@ -42,10 +42,24 @@ static size_t round_step_for(size_t step, double slot, double need)
         }
 }
 
-/* The width of label i as drawn: shortened to max_len when longer. */
-static double label_width(struct canvas *cv, const struct label_column *c, size_t i)
+/* Whether the column's labels wrap: y axis only, where a second line costs no neighbour room. */
+static bool wraps(const struct label_column *c, bool x_axis)
+{
+    return !x_axis && c->lines > 1;
+}
+
+/* The width and height of label i as drawn: wrapped, shortened to max_len when longer. */
+static double label_width(struct canvas *cv, const struct label_column *c, size_t i, bool x_axis,
+                          double *height)
 {
     struct text_metrics m;
+    if (wraps(c, x_axis)) {
+        struct text_block b;
+        measure_block(cv, c->labels[i], c->font, c->max_len, c->lines, &b);
+        *height = b.height;
+        return b.width;
+    }
+    *height = text_line_height(cv, c->font);
     draw_measure(cv, c->labels[i], c->font, &m);
     if (m.width > c->max_len) {
         char *shown = draw_ellipsize(cv, c->labels[i], c->font, c->max_len);
@@ -82,10 +96,12 @@ void labels_plan(struct canvas *cv, const struct label_column *c, double slot, b
                  struct label_plan *p)
 {
     double line = text_line_height(cv, c->font), index_line = text_line_height(cv, index_font);
-    double widest = 0;
+    double widest = 0, tallest = 0;
     bool single = true;
     for (size_t i = 0; i < c->n; i++) {
-        widest = fmax(widest, label_width(cv, c, i));
+        double h;
+        widest = fmax(widest, label_width(cv, c, i, x_axis, &h));
+        tallest = fmax(tallest, h);
         single = single && utf8_length(c->labels[i]) <= 1;
     }
     double index_w = c->indices && c->n ? number_width(cv, c->n - 1, index_font) : 0;
@@ -95,7 +111,7 @@ void labels_plan(struct canvas *cv, const struct label_column *c, double slot, b
                              .gap = LABEL_GAP,
                              .label_w = widest,
                              .index_w = index_w};
-    double across = line + LINE_SPACE; /* lines stacked along a y axis, or turned */
+    double across = tallest + LINE_SPACE; /* labels stacked along a y axis, or turned */
     if (x_axis) {
         double along = widest + (single ? SPACE : SIDE_SPACE);
         if (along <= slot || single) {
@@ -172,8 +188,11 @@ double labels_draw(struct canvas *cv, const struct label_column *c, const struct
                               MUTED, index_role, (long)i);
                 label_right -= p->index_w + INDEX_GAP;
             }
-            b = draw_text(cv, shown, label_right, mid, c->font, ALIGN_RIGHT, ALIGN_MIDDLE, rgb,
-                          role, (long)i);
+            b = wraps(c, x_axis)
+                    ? draw_block(cv, c->labels[i], label_right, mid, c->font, ALIGN_RIGHT,
+                                 ALIGN_MIDDLE, c->max_len, c->lines, rgb, role, (long)i)
+                    : draw_text(cv, shown, label_right, mid, c->font, ALIGN_RIGHT, ALIGN_MIDDLE,
+                                rgb, role, (long)i);
             far = fmin(far, b.x);
         } else {
             double below = at + p->gap;

@@ -54,7 +54,7 @@ void legend_draw(struct canvas *cv, const struct legend *lg, struct box at)
 {
     /* The page colour behind it, so gridlines do not run through the labels. */
     draw_rect(cv, at, PAPER, "legend", -1, NAN);
-    draw_rect_outline(cv, at, 1, GRIDLINE);
+    draw_rect_outline(cv, at, 1, GRIDLINE, NULL, -1);
     double line = text_line_height(cv, entry_font), y = at.y + PAD;
     for (size_t i = 0; i < lg->n; i++, y += line + ROW_GAP) {
         const struct legend_entry *e = &lg->entries[i];

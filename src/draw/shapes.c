@@ -11,7 +11,7 @@ void draw_rect(struct canvas *cv, struct box b, unsigned rgb, const char *role, 
     cairo_rectangle(cv->cr, b.x, b.y, b.w, b.h);
     cairo_fill(cv->cr);
     if (role) {
-        struct mark mk = {MARK_RECT, b, role, index, value, 0, 0, canvas_color(cv, rgb), NULL};
+        struct mark mk = {MARK_RECT, b, role, index, value, 0, 0, canvas_color(cv, rgb), NULL, 0};
         canvas_record(cv, &mk);
     }
 }
@@ -25,17 +25,22 @@ void draw_masked(struct canvas *cv, struct box b, const char *role, long index)
     cairo_fill(cv->cr);
     cairo_restore(cv->cr);
     if (role) {
-        struct mark mk = {MARK_RECT, b, role, index, NAN, 0, 0, canvas_color(cv, MASKED), NULL};
+        struct mark mk = {MARK_RECT, b, role, index, NAN, 0, 0, canvas_color(cv, MASKED), NULL, 0};
         canvas_record(cv, &mk);
     }
 }
 
-void draw_rect_outline(struct canvas *cv, struct box b, double width, unsigned rgb)
+void draw_rect_outline(struct canvas *cv, struct box b, double width, unsigned rgb,
+                       const char *role, long index)
 {
     canvas_set_color(cv, rgb);
     cairo_set_line_width(cv->cr, width);
     cairo_rectangle(cv->cr, b.x + width / 2, b.y + width / 2, b.w - width, b.h - width);
     cairo_stroke(cv->cr);
+    if (role) {
+        struct mark mk = {MARK_RECT, b, role, index, width, 0, 0, canvas_color(cv, rgb), NULL, 0};
+        canvas_record(cv, &mk);
+    }
 }
 
 void draw_line(struct canvas *cv, double x0, double y0, double x1, double y1, double width,
@@ -55,7 +60,7 @@ void draw_line(struct canvas *cv, double x0, double y0, double x1, double y1, do
     if (role) {
         struct box b = {fmin(x0, x1) - width / 2, fmin(y0, y1) - width / 2, fabs(x1 - x0) + width,
                         fabs(y1 - y0) + width};
-        struct mark mk = {MARK_LINE, b, role, -1, NAN, 0, 0, canvas_color(cv, rgb), NULL};
+        struct mark mk = {MARK_LINE, b, role, -1, NAN, 0, 0, canvas_color(cv, rgb), NULL, 0};
         canvas_record(cv, &mk);
     }
 }
@@ -75,26 +80,27 @@ static void arrowhead(cairo_t *cr, double tx, double ty, double fx, double fy, d
     cairo_fill(cr);
 }
 
-void draw_arc(struct canvas *cv, double x0, double x1, double y, double height, double width,
-              unsigned rgb, bool head_at_start, bool head_at_end, long from, long to)
+void draw_arc(struct canvas *cv, double x0, double x1, double y, double height,
+              const struct arc_style *st, long from, long to)
 {
     /* A cubic whose control points sit 4/3 of the height up peaks at exactly `height`. */
     double cy = y - height * 4 / 3;
-    double head = 4 + 2 * width;
+    double head = 4 + 2 * st->width;
     cairo_save(cv->cr);
-    canvas_set_color(cv, rgb);
-    cairo_set_line_width(cv->cr, width);
+    canvas_set_color(cv, st->rgb);
+    cairo_set_line_width(cv->cr, st->width);
     cairo_move_to(cv->cr, x0, y);
     cairo_curve_to(cv->cr, x0, cy, x1, cy, x1, y);
     cairo_stroke(cv->cr);
-    if (head_at_end)
+    if (st->head_at_end)
         arrowhead(cv->cr, x1, y, x1, cy, head);
-    if (head_at_start)
+    if (st->head_at_start)
         arrowhead(cv->cr, x0, y, x0, cy, head);
     cairo_restore(cv->cr);
-    struct box b = {fmin(x0, x1) - head / 2, y - height - width / 2, fabs(x1 - x0) + head,
-                    height + width / 2};
-    struct mark mk = {MARK_PATH, b, "arc", from, (double)to, 0, 0, canvas_color(cv, rgb), NULL};
+    struct box b = {fmin(x0, x1) - head / 2, y - height - st->width / 2, fabs(x1 - x0) + head,
+                    height + st->width / 2};
+    struct mark mk = {MARK_PATH, b, st->role, from, (double)to, 0, 0, canvas_color(cv, st->rgb),
+                      NULL,      0};
     canvas_record(cv, &mk);
 }
 
@@ -163,7 +169,7 @@ void draw_polyline(struct canvas *cv, const double *x, const double *y, size_t n
     cairo_restore(cr);
     if (role) {
         struct mark mk = {MARK_PATH, points_box(x, y, n),      role, index, NAN, 0,
-                          0,         canvas_color(cv, s->rgb), NULL};
+                          0,         canvas_color(cv, s->rgb), NULL, 0};
         canvas_record(cv, &mk);
     }
 }
@@ -199,7 +205,7 @@ void draw_band(struct canvas *cv, const double *x, const double *lo, const doubl
         struct box a = points_box(x, lo, n), b = points_box(x, hi, n);
         double y0 = fmin(a.y, b.y), y1 = fmax(a.y + a.h, b.y + b.h);
         struct mark mk = {MARK_PATH, {a.x, y0, a.w, y1 - y0}, role, index, NAN, 0,
-                          0,         canvas_color(cv, rgb),   NULL};
+                          0,         canvas_color(cv, rgb),   NULL, 0};
         canvas_record(cv, &mk);
     }
 }

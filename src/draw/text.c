@@ -309,10 +309,11 @@ static void show(struct canvas *cv, PangoLayout *l, struct font f, double x, dou
     cairo_restore(cv->cr);
 }
 
-static void record(struct canvas *cv, struct box b, const char *text, unsigned rgb,
+static void record(struct canvas *cv, struct box b, const char *text, struct font f, unsigned rgb,
                    const char *role, long index)
 {
-    struct mark mk = {MARK_TEXT, b, role, index, NAN, 0, 0, canvas_color(cv, rgb), (char *)text};
+    struct mark mk = {MARK_TEXT,    b,     role, index, NAN, 0, 0, canvas_color(cv, rgb),
+                      (char *)text, f.size};
     canvas_record(cv, &mk);
 }
 
@@ -345,25 +346,38 @@ struct box draw_text(struct canvas *cv, const char *text, double x, double y, st
     canvas_set_color(cv, rgb);
     show(cv, l, f, left, top);
     struct box b = {left, top, m.width, h};
-    record(cv, b, text, rgb, role, index);
+    record(cv, b, text, f, rgb, role, index);
     return b;
 }
 
 struct box draw_text_vertical(struct canvas *cv, const char *text, double x, double y,
                               struct font f, unsigned rgb, const char *role, long index)
 {
-    struct text_metrics m;
-    draw_measure(cv, text, f, &m);
-    double h = m.ascent + m.descent;
-    PangoLayout *l = lay_out(cv, text, f, 0, 0);
+    return draw_block_vertical(cv, text, x, y, f, 0, 1, rgb, role, index);
+}
+
+struct box draw_block_vertical(struct canvas *cv, const char *text, double x, double y,
+                               struct font f, double max_length, int max_lines, unsigned rgb,
+                               const char *role, long index)
+{
+    PangoLayout *l = lay_out(cv, text, f, max_length, max_lines);
+    if (!l) {
+        cv->oom = 1;
+        return (struct box){x, y, 0, 0};
+    }
+    pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
+    PangoRectangle logical;
+    pango_layout_get_extents(l, NULL, &logical);
+    double len = to_units(f, logical.width), thick = to_units(f, logical.height);
     cairo_save(cv->cr);
     cairo_translate(cv->cr, x, y);
     cairo_rotate(cv->cr, -1.57079632679489661923); /* a quarter turn anticlockwise */
     canvas_set_color(cv, rgb);
-    show(cv, l, f, -m.width / 2, -h / 2);
+    show(cv, l, f, -len / 2 - to_units(f, logical.x), -thick / 2);
     cairo_restore(cv->cr);
-    struct box b = {x - h / 2, y - m.width / 2, h, m.width};
-    record(cv, b, text, rgb, role, index);
+    pango_layout_set_alignment(l, PANGO_ALIGN_LEFT);
+    struct box b = {x - thick / 2, y - len / 2, thick, len};
+    record(cv, b, text, f, rgb, role, index);
     return b;
 }
 
@@ -503,7 +517,7 @@ struct box draw_block(struct canvas *cv, const char *text, double x, double y, s
             cv->oom = 1;
             break;
         }
-        record(cv, b, shown, rgb, role, index);
+        record(cv, b, shown, f, rgb, role, index);
         free(shown);
     } while (pango_layout_iter_next_line(it));
     pango_layout_iter_free(it);

@@ -25,7 +25,11 @@ void dump_layout(const struct layout *l, FILE *f)
     fputs("{\"width\":", f);
     jsonw_number(f, l->width);
     field(f, "height", l->height);
-    field(f, "scale", l->scale);
+    /* Exact: a reader multiplies every coordinate by these, and six digits would move a box
+     * a hundredth of a pixel, enough to land a probe on the pixel before an edge. */
+    fprintf(f, ",\"scale\":%.17g", l->scale);
+    if (l->unit_pt > 0)
+        fprintf(f, ",\"unit_pt\":%.17g", l->unit_pt);
     fputs(",\"marks\":[\n", f);
     for (size_t i = 0; i < l->n; i++) {
         const struct mark *m = &l->marks[i];
@@ -43,6 +47,7 @@ void dump_layout(const struct layout *l, FILE *f)
         if (m->text) {
             fputs(",\"text\":", f);
             jsonw_string(f, m->text);
+            field(f, "font", m->font);
         }
         fputs(i + 1 < l->n ? "},\n" : "}\n", f);
     }

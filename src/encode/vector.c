@@ -1,6 +1,6 @@
 /* vector: Cairo writes through a stream callback into the output it is given. SVG goes through
  * memory first: Cairo has no way to give an SVG a <title>, which screen readers and browsers'
- * tab titles use, so we add one. */
+ * tab titles use, nor a size in inches, so we add them. */
 #include "vizgen/vector.h"
 
 #include <cairo-pdf.h>
@@ -35,17 +35,24 @@ static void write_xml_escaped(FILE *f, const char *s)
     }
 }
 
-/* Copies Cairo's SVG to f with <title> as the first child of <svg>. */
-static void write_svg_with_title(FILE *f, const char *svg, size_t len, const char *title)
+/* Copies Cairo's SVG to f with its size on the page in inches (Cairo writes the viewBox's
+ * numbers, CSS pixels) and <title> as the first child of <svg>. */
+static void write_svg(FILE *f, const char *svg, size_t len, const char *title, double w_in,
+                      double h_in)
 {
     const char *open = strstr(svg, "<svg");
     const char *end = open ? strchr(open, '>') : NULL;
-    if (!end) {
+    const char *width = open ? strstr(open, " width=\"") : NULL;
+    const char *view = open ? strstr(open, " viewBox=") : NULL;
+    if (!end || !width || !view || width > view || view > end) {
         fwrite(svg, 1, len, f);
         return;
     }
+    /* Cairo's tag: <svg xmlns... width="W" height="H" viewBox=... version=...> */
+    fwrite(svg, 1, (size_t)(width - svg), f);
+    fprintf(f, " width=\"%.4gin\" height=\"%.4gin\"", w_in, h_in);
     size_t head = (size_t)(end - svg) + 1;
-    fwrite(svg, 1, head, f);
+    fwrite(view, 1, head - (size_t)(view - svg), f);
     fputs("\n<title>", f);
     write_xml_escaped(f, title);
     fputs("</title>", f);
@@ -53,7 +60,7 @@ static void write_svg_with_title(FILE *f, const char *svg, size_t len, const cha
 }
 
 int vector_write(struct canvas *cv, enum vector_format fmt, FILE *out, const char *name,
-                 const char *title, struct diag *d)
+                 const char *title, double unit_pt, struct diag *d)
 {
     char *mem = NULL;
     size_t mem_len = 0;
@@ -61,11 +68,14 @@ int vector_write(struct canvas *cv, enum vector_format fmt, FILE *out, const cha
     FILE *sink = fmt == VECTOR_SVG ? open_memstream(&mem, &mem_len) : out;
     if (!sink)
         return diag_oom(d);
-    double w = cv->width, h = cv->height;
+    /* PDF is in points; SVG in CSS pixels (96 an inch), which browsers show at its size. */
+    double unit = fmt == VECTOR_SVG ? unit_pt * 96 / 72 : unit_pt;
+    double w = cv->width * unit, h = cv->height * unit;
     cairo_surface_t *s;
     if (fmt == VECTOR_SVG) {
         s = cairo_svg_surface_create_for_stream(write_stream, sink, w, h);
         cairo_svg_surface_restrict_to_version(s, CAIRO_SVG_VERSION_1_1);
+        cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PX);
     } else {
         s = cairo_pdf_surface_create_for_stream(write_stream, sink, w, h);
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
@@ -74,9 +84,9 @@ int vector_write(struct canvas *cv, enum vector_format fmt, FILE *out, const cha
          * giving the same bytes. */
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, "2000-01-01T00:00:00Z");
     }
-    /* Vector output is in points: replay at scale 1 whatever --scale says. */
+    /* Replayed at the document's units per layout unit, whatever the pixels would be. */
     double scale = cv->scale;
-    cv->scale = 1;
+    cv->scale = unit;
     int rc = canvas_replay(cv, s, d);
     cv->scale = scale;
     cairo_surface_finish(s);
@@ -88,7 +98,7 @@ int vector_write(struct canvas *cv, enum vector_format fmt, FILE *out, const cha
         if (fclose(sink) != 0 && rc == VZ_OK)
             rc = diag_oom(d);
         if (rc == VZ_OK)
-            write_svg_with_title(out, mem, mem_len, title);
+            write_svg(out, mem, mem_len, title, w / 96, h / 96);
         free(mem);
     }
     return rc;

@@ -219,7 +219,7 @@ static int select_panels(struct spec_node root, const struct attn_keys *k, const
     if (req->max_panels && count > req->max_panels)
         return diag_at(d, VZ_EINPUT, "layout",
                        "a grid of %zu panels does not fit: at most %zu do at this width (pick a "
-                       "\"layer\", or raise \"width\")",
+                       "\"layer\", or raise \"size\")",
                        count, req->max_panels);
     s->panels = calloc(count, sizeof *s->panels);
     if (!s->panels)

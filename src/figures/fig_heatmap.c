@@ -16,7 +16,6 @@
 
 /* Units: logical pixels. */
 enum {
-    MARGIN = 40,
     MAX_SIDE = 720, /* a single heatmap's side */
     MAX_LABEL_W = 110,
     MAX_NULL_W = 48, /* the null key's column, single layout */
@@ -127,8 +126,9 @@ static int heatmap_parse(struct spec_node root, const struct figure_common *comm
     if (h->stats && h->layout == 1)
         return diag_at(d, VZ_EINPUT, "stats", "the entropy column needs \"layout\": \"single\"");
     /* How many panels fit is known from the width alone: refused now, not drawn as garbage. */
-    size_t max_panels = panels_max(common->width - 2 * MARGIN - GRID_BAR_ROOM - GRID_LEFT_ROOM,
-                                   PANEL_GAP, MIN_PANEL);
+    size_t max_panels =
+        panels_max(common->width - 2 * page_margin(common->width) - GRID_BAR_ROOM - GRID_LEFT_ROOM,
+                   PANEL_GAP, MIN_PANEL);
     struct attn_request req = {h->layout == 1, common->max_cells, h->layout == 1 ? max_panels : 0};
     int rc = attn_source_build(root, &h->attn, &req, &h->src, d);
     if (rc)
@@ -156,8 +156,8 @@ static struct label_column label_column(const struct heatmap *h)
     const struct attn_source *s = &h->src;
     struct font f =
         s->chars.ids ? (struct font){FONT_LABEL, true} : (struct font){FONT_TICK, false};
-    return (struct label_column){s->labels, s->n_labels, f, s->chars.ids || h->attn.n_tokens,
-                                 MAX_LABEL_W};
+    return (struct label_column){
+        s->labels, s->n_labels, f, s->chars.ids || h->attn.n_tokens, MAX_LABEL_W, 1};
 }
 
 /* An axis title that says which side attends to which, unless the spec gives one. */
@@ -206,14 +206,18 @@ static double draw_notes(struct canvas *cv, const struct heatmap *h, double side
                  s, a->sink ? " and " : "", a->sink ? half : "",
                  a->sink ? " for the null key \xE2\x88\x85 (attention with nowhere to go)" : "",
                  noise);
-        y = draw_paragraph(cv, buf, MARGIN, y, cv->width - 2 * MARGIN, f, MUTED, "note") + 4;
+        y = draw_paragraph(cv, buf, canvas_margin(cv), y, cv->width - 2 * canvas_margin(cv), f,
+                           MUTED, "note") +
+            4;
     }
     double pool = matrix_pooling(cv, a, side);
     if (pool > 0) {
         format_trimmed(pool, 1, NUM_PLAIN, s, sizeof s);
         snprintf(buf, sizeof buf, "Downsampled: 1 px = %s\xC3\x97%s cells, %s of each block.", s, s,
                  raster_pool_names[h->pool]);
-        y = draw_paragraph(cv, buf, MARGIN, y, cv->width - 2 * MARGIN, f, MUTED, "pool-note") + 4;
+        y = draw_paragraph(cv, buf, canvas_margin(cv), y, cv->width - 2 * canvas_margin(cv), f,
+                           MUTED, "pool-note") +
+            4;
     }
     return y;
 }
@@ -257,7 +261,7 @@ static int render_single(const struct heatmap *h, const struct figure_common *fc
     struct label_column col = label_column(h);
     struct font lf = {FONT_LABEL, false};
     const char *x_title = axis_title(h, true), *y_title = axis_title(h, false);
-    double top = draw_title_block(cv, fc->title, fc->subtitle, MARGIN) + 32;
+    double top = draw_title_block(cv, fc->title, fc->subtitle, canvas_margin(cv)) + 32;
     /* Horizontal budget: axis title, y labels, null key, cells, [entropy], colour bar. The
      * label column is planned at its widest first; its slot is known once the side is. */
     struct label_plan yp, xp;
@@ -266,8 +270,15 @@ static int render_single(const struct heatmap *h, const struct figure_common *fc
     double null_room = a->sink ? MAX_NULL_W + MATRIX_NULL_GAP : 0;
     double right =
         (h->stats ? STATS_W + 2 * GAP : 0) + BAR_GAP + colorbar_measure(cv, h->bar_label);
-    double avail = cv->width - 2 * MARGIN;
+    double avail = cv->width - 2 * canvas_margin(cv);
     double side = fmin(avail - (title_w + GAP + yp.gap + yp.extent + null_room) - right, MAX_SIDE);
+    /* A y title longer than the plot is tall wraps onto a second line, paid for in width. */
+    struct text_block yb;
+    measure_block(cv, y_title, lf, side, 2, &yb);
+    if (yb.height > title_w) {
+        side -= yb.height - title_w;
+        title_w = yb.height;
+    }
     if ((double)n <= side)
         side = (double)n * floor(side / (double)n); /* equal whole-pixel cells */
     double cell = side / (double)n;
@@ -276,7 +287,7 @@ static int render_single(const struct heatmap *h, const struct figure_common *fc
     labels_plan(cv, &col, cell, false, &yp);
     labels_plan(cv, &col, cell, true, &xp);
     double left = title_w + GAP + yp.gap + yp.extent + null_room;
-    double x0 = canvas_snap(cv, MARGIN + (avail - (left + side + right)) / 2 + left);
+    double x0 = canvas_snap(cv, canvas_margin(cv) + (avail - (left + side + right)) / 2 + left);
     double y0 = canvas_snap(cv, top);
 
     struct matrix_style st = {(enum colormap_id)h->cmap, (enum raster_pool)h->pool,
@@ -291,8 +302,8 @@ static int render_single(const struct heatmap *h, const struct figure_common *fc
         below = fmax(below, draw_null_label(cv, &col, &xp, label_x + null_w / 2, y0 + side));
     struct box xt = draw_text(cv, x_title, x0 + side / 2, below + GAP, lf, ALIGN_CENTER, ALIGN_TOP,
                               INK, "axis-title", 0);
-    draw_text_vertical(cv, y_title, label_x - yp.gap - yp.extent - GAP - title_w / 2, y0 + side / 2,
-                       lf, INK, "axis-title", 1);
+    draw_block_vertical(cv, y_title, label_x - yp.gap - yp.extent - GAP - title_w / 2,
+                        y0 + side / 2, lf, side, 2, INK, "axis-title", 1);
     double bx = x0 + side + BAR_GAP;
     if (h->stats) {
         draw_entropy_column(cv, a, x0 + side + 2 * GAP, y0, side);
@@ -300,7 +311,7 @@ static int render_single(const struct heatmap *h, const struct figure_common *fc
     }
     colorbar_draw(cv, (enum colormap_id)h->cmap, bx, y0, side, h->bar_label, has_masked(&h->src));
     double y = draw_notes(cv, h, side, fmax(xt.y + xt.h, y0 + side + 40) + NOTE_GAP);
-    cv->height = ceil(y + MARGIN * 0.75);
+    cv->height = ceil(fmax(y + canvas_margin(cv) * 0.75, fc->height));
     return VZ_OK;
 }
 
@@ -314,7 +325,8 @@ static void grid_layout(struct canvas *cv, const struct attn_source *src, double
     while (per_layer < np && src->panels[per_layer].layer == src->panels[0].layer)
         per_layer++;
     size_t cols = heads_of_layers && per_layer <= 8 && np > per_layer ? per_layer : 0;
-    struct box area = {MARGIN + left, top, cv->width - 2 * MARGIN - bar_w - left, 360};
+    struct box area = {canvas_margin(cv) + left, top,
+                       cv->width - 2 * canvas_margin(cv) - bar_w - left, 360};
     panels_layout(cv, g, np, cols, area, PANEL_GAP, header_h, src->panels[0].a.rows);
 }
 
@@ -327,7 +339,7 @@ static int render_grid(const struct heatmap *h, const struct figure_common *fc, 
     struct label_column col = label_column(h);
     const char *x_title = axis_title(h, true), *y_title = axis_title(h, false);
     double header_h = text_line_height(cv, hf) + 6, title_w = text_line_height(cv, lf);
-    double top = draw_title_block(cv, fc->title, fc->subtitle, MARGIN) + 28;
+    double top = draw_title_block(cv, fc->title, fc->subtitle, canvas_margin(cv)) + 28;
     double bar_w = BAR_GAP + colorbar_measure(cv, h->bar_label);
     bool sink = src->panels[0].a.sink != NULL;
     double null_max = PANEL_GAP - MATRIX_NULL_GAP - GAP; /* the null key fits in a panel gap */
@@ -381,7 +393,7 @@ static int render_grid(const struct heatmap *h, const struct figure_common *fc, 
     colorbar_draw(cv, (enum colormap_id)h->cmap, g.x + grid_w + BAR_GAP, top + header_h, bar_h,
                   h->bar_label, has_masked(src));
     double y = draw_notes(cv, h, g.w, fmax(xt.y + xt.h, top + header_h + bar_h + 40) + NOTE_GAP);
-    cv->height = ceil(y + MARGIN * 0.75);
+    cv->height = ceil(fmax(y + canvas_margin(cv) * 0.75, fc->height));
     return VZ_OK;
 }
 

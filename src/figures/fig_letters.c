@@ -9,16 +9,20 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* Units: logical pixels. */
-enum { MARGIN = 40, MIN_PITCH = 34, MAX_BOX = 64, ARC_MIN = 16, ARC_MAX = 150, ROW_GAP = 26 };
+enum { MIN_PITCH = 34, MAX_BOX = 64, ARC_MIN = 16, ARC_MAX = 150, ROW_GAP = 26 };
+/* "auto" draws every arc up to this many characters, only the nearest beyond: 60 characters
+ * with every arc are a tangle. */
+enum { AUTO_ALL_MAX = 30 };
 
-static const char *const arcs_names[] = {"all", "nearest", "none", NULL};
+static const char *const arcs_names[] = {"auto", "all", "nearest", "none", NULL};
 static const char *const task_names[] = {"before", "before-after", NULL};
-enum arcs_mode { ARCS_ALL, ARCS_NEAREST, ARCS_NONE };
+enum arcs_mode { ARCS_AUTO, ARCS_ALL, ARCS_NEAREST, ARCS_NONE };
 enum task { TASK_BEFORE, TASK_BEFORE_AFTER };
 
 struct letters {
@@ -49,8 +53,9 @@ static const struct key keys[] = {
      .help = "the input string; one box per character"},
     {"cap", KEY_INT, KEY(cap), .min = 0, .max = 1000, .dnum = 2,
      .help = "counts at or above it show as \"N+\"; 0 for no cap"},
-    {"arcs", KEY_CHOICE, KEY(arcs), .choices = arcs_names, .dstr = "all",
-     .help = "arcs to every earlier occurrence, to the nearest only, or none"},
+    {"arcs", KEY_CHOICE, KEY(arcs), .choices = arcs_names, .dstr = "auto",
+     .help = "arcs to every earlier occurrence (between rows, the nearest), to the nearest only, "
+             "or none; auto: all up to 30 characters, else nearest"},
     {"task", KEY_CHOICE, KEY(task), .choices = task_names, .dstr = "before",
      .help = "count occurrences before each position, or on both sides"},
     {"highlight", KEY_INTS, KEY(highlighted), .max = MAX_CHARS, .item_min = 0,
@@ -143,6 +148,8 @@ static int letters_parse(struct spec_node root, const struct figure_common *comm
         return diag_oom(d);
     l->ids = l->chars.ids;
     l->n = l->chars.n;
+    if (l->arcs == ARCS_AUTO)
+        l->arcs = l->n <= AUTO_ALL_MAX ? ARCS_ALL : ARCS_NEAREST;
     if ((rc = parse_highlight(l, d)) || (rc = parse_strip(root, l, d)))
         return rc;
     l->counts = malloc(l->n * sizeof *l->counts);
@@ -152,33 +159,63 @@ static int letters_parse(struct spec_node root, const struct figure_common *comm
     return VZ_OK;
 }
 
-/* Repeated characters take the palette first, in order of appearance, so the colours that are
- * easiest to tell apart go to the characters whose pattern matters. */
-static void assign_colours(const struct letters *l, unsigned *colour)
+/* For characters that repeat: Paul Tol's "bright" scheme, made to stay apart for colour-blind
+ * readers too, and his indigo. Few, so that no two are near: more repeated characters than
+ * colours share them. */
+static const unsigned REPEAT_COLOURS[] = {0x4477AA, 0xEE6677, 0x228833, 0xCCBB44,
+                                          0x66CCEE, 0xAA3377, 0x332288};
+enum { N_REPEAT = sizeof REPEAT_COLOURS / sizeof REPEAT_COLOURS[0] };
+enum { SINGLE = N_REPEAT }; /* the slot of characters that occur once: neutral grey */
+
+/* Each character's colour slot. A repeated character's slot comes from a hash of the character,
+ * so it keeps its colour from figure to figure; when two repeated characters of one text hash
+ * to the same slot, the later takes the next free one. What occurs once is grey: colour is
+ * spent only where the pattern is. */
+static void assign_colours(const struct letters *l, int *slot)
 {
     int *total = calloc(l->n, sizeof *total);
-    size_t next = 0;
+    bool used[N_REPEAT] = {false};
+    size_t n_used = 0;
     if (total)
         letter_counts(l->ids, l->n, 0, true, total);
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < l->n; i++) {
-            bool repeated = total && total[i] > 0;
-            if (repeated != (pass == 0))
-                continue;
-            size_t first = i;
-            for (size_t j = 0; j < i; j++)
-                if (l->ids[j] == l->ids[i]) {
-                    first = j;
-                    break;
-                }
-            colour[i] = first < i ? colour[first] : palette_color(next++);
+    for (size_t i = 0; i < l->n; i++) {
+        slot[i] = SINGLE;
+        if (!total || total[i] == 0)
+            continue;
+        size_t first = i;
+        for (size_t j = 0; j < i && first == i; j++)
+            if (l->ids[j] == l->ids[i])
+                first = j;
+        if (first < i) {
+            slot[i] = slot[first];
+            continue;
         }
+        int k = (int)(graphemes_hash(&l->chars, i) % N_REPEAT);
+        while (n_used < N_REPEAT && used[k])
+            k = (k + 1) % N_REPEAT;
+        used[k] = true;
+        n_used++;
+        slot[i] = k;
+    }
     free(total);
+}
+
+static struct rgb slot_colour(struct canvas *cv, int slot)
+{
+    return slot == SINGLE ? canvas_rgb(cv, MUTED) : rgb_hex(REPEAT_COLOURS[slot]);
+}
+
+/* A slot's border and arc colour on this page, at least 3:1 against the paper. */
+static struct rgb slot_edge(struct canvas *cv, int slot)
+{
+    return rgb_with_contrast(slot_colour(cv, slot), canvas_rgb(cv, INK), canvas_rgb(cv, PAPER), 3);
 }
 
 struct geometry {
     size_t per_row;
     double pitch, box, x0;
+    double arc_max;  /* the tallest arc: in proportion to the boxes, at most ARC_MAX */
+    double edge;     /* how far past a row's end, in pitches, an arc between rows crosses it */
     bool full_count; /* "Count: N" fits under a box; otherwise just N, with a row header */
 };
 
@@ -190,7 +227,7 @@ static void count_text(const struct letters *l, size_t i, bool full, char *buf, 
 
 static void plan(struct canvas *cv, const struct letters *l, struct geometry *g)
 {
-    double avail = cv->width - 2 * MARGIN;
+    double avail = cv->width - 2 * canvas_margin(cv);
     struct font cf = {FONT_SMALL, false};
     struct text_metrics m;
     char buf[32];
@@ -205,10 +242,15 @@ static void plan(struct canvas *cv, const struct letters *l, struct geometry *g)
     g->per_row = (size_t)floor(avail / g->pitch);
     if (g->per_row > l->n)
         g->per_row = l->n;
+    /* Rows as even as they can be: 7, 6, 6 rather than 9, 9, 1. */
+    size_t rows = (l->n + g->per_row - 1) / g->per_row;
+    g->per_row = (l->n + rows - 1) / rows;
     g->pitch = fmin(avail / (double)g->per_row, MAX_BOX / 0.82);
     g->box = g->pitch * 0.82;
+    g->arc_max = fmin(ARC_MAX, fmax(3 * g->pitch, ARC_MIN + 20));
+    g->edge = fmin(0.6, 0.7 * canvas_margin(cv) / g->pitch); /* within the margin */
     double used = g->pitch * (double)g->per_row;
-    g->x0 = cv->width - MARGIN - avail + (avail - used) / 2;
+    g->x0 = cv->width - canvas_margin(cv) - avail + (avail - used) / 2;
 }
 
 static bool dimmed(const struct letters *l, size_t i)
@@ -217,52 +259,121 @@ static bool dimmed(const struct letters *l, size_t i)
 }
 
 /* Farther arcs rise higher, so nested arcs never sit on top of each other. */
-static double arc_height(double dist, double max_dist)
+static double arc_height(const struct geometry *g, double dist, double max_dist)
 {
-    return ARC_MIN + (ARC_MAX - ARC_MIN) * (max_dist > 1 ? (dist - 1) / (max_dist - 1) : 0);
+    return ARC_MIN + (g->arc_max - ARC_MIN) * (max_dist > 1 ? (dist - 1) / (max_dist - 1) : 0);
 }
 
-/* Arcs from each query back to its earlier occurrences (or only the latest), within one row;
- * for the before-after task each pair is drawn once with a head at both ends. */
-static void draw_row_arcs(struct canvas *cv, const struct letters *l, const struct geometry *g,
-                          const unsigned *colour, size_t first, size_t last, double y,
-                          double max_dist, bool dim_pass)
+/* Where each character occurs before and after: prev[i] and next[i], or SIZE_MAX for none. */
+struct occurrences {
+    size_t *prev, *next;
+};
+
+static int occurrences_find(const struct letters *l, struct occurrences *o)
 {
-    for (size_t i = first; i < last; i++) {
-        for (size_t jj = i; jj-- > first;) {
-            size_t j = jj;
-            if (l->ids[j] != l->ids[i])
-                continue;
-            bool dim = dimmed(l, i) && (l->task == TASK_BEFORE || dimmed(l, j));
-            if (dim != dim_pass)
-                continue;
-            struct rgb c = rgb_hex(colour[i]);
-            if (dim)
-                c = rgb_mix(c, canvas_rgb(cv, PAPER), 0.75);
-            double xi = g->x0 + ((double)(i - first) + 0.5) * g->pitch;
-            double xj = g->x0 + ((double)(j - first) + 0.5) * g->pitch;
-            draw_arc(cv, xi, xj, y, arc_height((double)(i - j), max_dist), dim ? 1.5 : 2.2,
-                     rgb_to_hex(c), l->task == TASK_BEFORE_AFTER, true, (long)i, (long)j);
-            if (l->arcs == ARCS_NEAREST)
+    o->prev = malloc(l->n * sizeof *o->prev);
+    o->next = malloc(l->n * sizeof *o->next);
+    if (!o->prev || !o->next)
+        return -1;
+    for (size_t i = 0; i < l->n; i++) {
+        o->prev[i] = o->next[i] = SIZE_MAX;
+        for (size_t j = i; j-- > 0;)
+            if (l->ids[j] == l->ids[i]) {
+                o->prev[i] = j;
+                o->next[j] = i;
+                break;
+            }
+    }
+    return 0;
+}
+
+struct pair {
+    size_t i, j; /* query i attends to its earlier occurrence j */
+};
+
+static bool pair_add(struct pair **out, size_t *n, size_t *cap, size_t i, size_t j)
+{
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 64;
+        struct pair *p = realloc(*out, *cap * sizeof *p);
+        if (!p)
+            return false;
+        *out = p;
+    }
+    (*out)[(*n)++] = (struct pair){i, j};
+    return true;
+}
+
+/* The arcs that touch row [first, last): from its queries back to earlier occurrences in the
+ * row (every one, or the nearest), and between rows from a query to its nearest earlier
+ * occurrence only, leaving or arriving — every pair across rows would fan through the row's
+ * edge. Returns how many, or SIZE_MAX when out of memory; *out is malloc'd. */
+static size_t row_arcs(const struct letters *l, const struct occurrences *o, size_t first,
+                       size_t last, struct pair **out)
+{
+    bool all = l->arcs == ARCS_ALL;
+    size_t n = 0, cap = 0;
+    *out = NULL;
+    for (size_t k = first; k < last; k++) {
+        for (size_t at = o->prev[k]; at != SIZE_MAX; at = all ? o->prev[at] : SIZE_MAX) {
+            if (at < first && at != o->prev[k])
+                break;
+            if (!pair_add(out, &n, &cap, k, at))
+                return SIZE_MAX;
+            if (at < first)
                 break;
         }
+        size_t later = o->next[k];
+        if (later != SIZE_MAX && later >= last && !pair_add(out, &n, &cap, later, k))
+            return SIZE_MAX;
+    }
+    return n;
+}
+
+/* An arc's span in pitches within row [first, last): an arc to an earlier row leaves through
+ * the row's left edge, one from a later row arrives through its right edge. */
+static double span_in_row(const struct geometry *g, struct pair p, size_t first, size_t last)
+{
+    if (p.i >= last)
+        return (double)(last - p.j) - 0.5 + g->edge;
+    if (p.j < first)
+        return (double)(p.i - first) + 0.5 + g->edge;
+    return (double)(p.i - p.j);
+}
+
+/* The row's arcs; for the before-after task each pair is drawn once with a head at both ends.
+ * An arc between rows is drawn in both, as halves through the rows' edges. */
+static void draw_row_arcs(struct canvas *cv, const struct letters *l, const struct geometry *g,
+                          const int *slot, const struct pair *arcs, size_t n_arcs, size_t first,
+                          size_t last, double y, double max_dist, bool dim_pass)
+{
+    double edge = g->edge * g->pitch;
+    double left = g->x0 - edge, right = g->x0 + (double)(last - first) * g->pitch + edge;
+    bool both = l->task == TASK_BEFORE_AFTER;
+    for (size_t k = 0; k < n_arcs; k++) {
+        size_t i = arcs[k].i, j = arcs[k].j;
+        bool dim = dimmed(l, i) && (l->task == TASK_BEFORE || dimmed(l, j));
+        if (dim != dim_pass)
+            continue;
+        struct rgb c = slot_edge(cv, slot[i]);
+        if (dim)
+            c = rgb_mix(c, canvas_rgb(cv, PAPER), 0.75);
+        double xi = i < last ? g->x0 + ((double)(i - first) + 0.5) * g->pitch : right;
+        double xj = j >= first ? g->x0 + ((double)(j - first) + 0.5) * g->pitch : left;
+        bool whole = i < last && j >= first;
+        struct arc_style st = {dim ? 1.5 : 2.2, rgb_to_hex(c), both && i < last, j >= first,
+                               whole ? "arc" : "arc-part"};
+        draw_arc(cv, xi, xj, y, arc_height(g, span_in_row(g, arcs[k], first, last), max_dist), &st,
+                 (long)i, (long)j);
     }
 }
 
-/* The largest distance of an arc that stays within row [first, last). */
-static double row_max_dist(const struct letters *l, size_t first, size_t last)
+static double max_span(const struct geometry *g, const struct pair *arcs, size_t n_arcs,
+                       size_t first, size_t last)
 {
     double best = 0;
-    for (size_t i = first; i < last; i++) {
-        double farthest = 0;
-        for (size_t j = i; j-- > first;)
-            if (l->ids[j] == l->ids[i]) {
-                farthest = (double)(i - j);
-                if (l->arcs == ARCS_NEAREST)
-                    break;
-            }
-        best = fmax(best, farthest);
-    }
+    for (size_t k = 0; k < n_arcs; k++)
+        best = fmax(best, span_in_row(g, arcs[k], first, last));
     return best;
 }
 
@@ -283,7 +394,7 @@ static double draw_strip(struct canvas *cv, const struct letters *l, const struc
         else
             draw_rect(cv, b, colormap_color(CMAP_VIRIDIS, w), "strip-cell", (long)j, w);
         if ((long)j == l->query)
-            draw_rect_outline(cv, b, 2, INK);
+            draw_rect_outline(cv, b, 2, INK, NULL, -1);
     }
     char ch[64], buf[320];
     graphemes_visible(&l->chars, (size_t)l->query, ch, sizeof ch);
@@ -292,18 +403,18 @@ static double draw_strip(struct canvas *cv, const struct letters *l, const struc
              "null key \xE2\x88\x85 (attention with nowhere to go) takes %.2f; hatched keys are "
              "masked.",
              l->query, ch, l->strip_null);
-    return draw_paragraph(cv, buf, g->x0, y + h + 6, cv->width - MARGIN - g->x0, f, MUTED,
-                          "strip-caption");
+    return draw_paragraph(cv, buf, g->x0, y + h + 6, cv->width - canvas_margin(cv) - g->x0, f,
+                          MUTED, "strip-caption");
 }
 
 static int letters_render(const void *p, const struct figure_common *fc, struct canvas *cv,
                           struct diag *d)
 {
     const struct letters *l = p;
-    unsigned *colour = malloc(l->n * sizeof *colour);
-    if (!colour)
+    int *slot = malloc(l->n * sizeof *slot);
+    if (!slot)
         return diag_oom(d);
-    assign_colours(l, colour);
+    assign_colours(l, slot);
     struct geometry g;
     plan(cv, l, &g);
     struct font charf = {fmin(22, g.box * 0.5), true}, small = {FONT_SMALL, false},
@@ -311,17 +422,26 @@ static int letters_render(const void *p, const struct figure_common *fc, struct 
     struct text_metrics m;
     draw_measure(cv, "Ag", small, &m);
     double line_h = m.ascent + m.descent;
-    double y = draw_title_block(cv, fc->title, fc->subtitle, MARGIN) + 18;
-    for (size_t first = 0; first < l->n; first += g.per_row) {
+    double y = draw_title_block(cv, fc->title, fc->subtitle, canvas_margin(cv)) + 18;
+    struct occurrences occ = {NULL, NULL};
+    int rc = VZ_OK;
+    if (occurrences_find(l, &occ) != 0)
+        rc = diag_oom(d);
+    for (size_t first = 0; first < l->n && rc == VZ_OK; first += g.per_row) {
         size_t last = first + g.per_row < l->n ? first + g.per_row : l->n;
-        double max_dist = l->arcs == ARCS_NONE ? 0 : row_max_dist(l, first, last);
-        double arcs_h = max_dist > 0 ? arc_height(max_dist, max_dist) + 8 : 0;
+        struct pair *arcs = NULL;
+        size_t n_arcs = l->arcs == ARCS_NONE ? 0 : row_arcs(l, &occ, first, last, &arcs);
+        if (n_arcs == SIZE_MAX) {
+            rc = diag_oom(d);
+            break;
+        }
+        double max_dist = max_span(&g, arcs, n_arcs, first, last);
+        double arcs_h = max_dist > 0 ? arc_height(&g, max_dist, max_dist) + 8 : 0;
         double box_y = canvas_snap(cv, y + arcs_h);
         /* Dimmed arcs first, so highlighted ones are drawn over them. */
-        if (l->arcs != ARCS_NONE) {
-            draw_row_arcs(cv, l, &g, colour, first, last, box_y - 2, max_dist, true);
-            draw_row_arcs(cv, l, &g, colour, first, last, box_y - 2, max_dist, false);
-        }
+        for (int pass = 1; pass >= 0; pass--)
+            draw_row_arcs(cv, l, &g, slot, arcs, n_arcs, first, last, box_y - 2, max_dist, pass);
+        free(arcs);
         if (!g.full_count) {
             draw_text(cv, "index", g.x0 - 10, box_y + g.box + 6, small, ALIGN_RIGHT, ALIGN_TOP,
                       MUTED, "row-header", (long)first);
@@ -330,13 +450,18 @@ static int letters_render(const void *p, const struct figure_common *fc, struct 
         }
         for (size_t i = first; i < last; i++) {
             double cx = g.x0 + ((double)(i - first) + 0.5) * g.pitch;
-            struct rgb c = rgb_hex(colour[i]);
+            struct rgb edge = slot_edge(cv, slot[i]), paper = canvas_rgb(cv, PAPER);
             bool dim = dimmed(l, i);
-            struct rgb fill = rgb_mix(c, canvas_rgb(cv, PAPER), dim ? 0.9 : 0.72);
-            struct rgb edge = dim ? rgb_mix(c, canvas_rgb(cv, PAPER), 0.6) : c;
+            struct rgb fill = rgb_mix(slot_colour(cv, slot[i]), paper,
+                                      dim                 ? 0.9
+                                      : slot[i] == SINGLE ? 0.88
+                                                          : 0.55);
+            if (dim)
+                edge = rgb_mix(edge, paper, 0.6);
             struct box b = {cx - g.box / 2, box_y, g.box, g.box};
             draw_rect(cv, b, rgb_to_hex(fill), "box", (long)i, l->ids[i]);
-            draw_rect_outline(cv, b, l->highlight && !dim ? 3 : 1.5, rgb_to_hex(edge));
+            draw_rect_outline(cv, b, l->highlight && !dim ? 3 : 1.5, rgb_to_hex(edge), "box-edge",
+                              (long)i);
             char ch[64], buf[32];
             graphemes_visible(&l->chars, i, ch, sizeof ch);
             draw_text(cv, ch, cx, box_y + g.box / 2, charf, ALIGN_CENTER, ALIGN_MIDDLE,
@@ -353,9 +478,11 @@ static int letters_render(const void *p, const struct figure_common *fc, struct 
             y = draw_strip(cv, l, &g, first, last, y + 10);
         y += ROW_GAP;
     }
-    cv->height = ceil(y - ROW_GAP + MARGIN * 0.75);
-    free(colour);
-    return VZ_OK;
+    cv->height = ceil(fmax(y - ROW_GAP + canvas_margin(cv) * 0.75, fc->height));
+    free(slot);
+    free(occ.prev);
+    free(occ.next);
+    return rc;
 }
 
 const struct figure_kind fig_letters_kind = {

@@ -4,6 +4,7 @@
 
 #include "vizgen/draw.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,12 +32,20 @@ static const struct key common_keys[] = {
      .help = "line under the title"},
     {"output", KEY_STRING, COMMON(output), .min = 1, .flags = KEY_KIND_DEFAULT,
      .help = "output file; its extension picks PNG, SVG or PDF"},
-    {"width", KEY_NUMBER, COMMON(width), .min = 1200, .max = 8000, .dnum = 1200,
-     .help = "figure width in logical pixels"},
+    {"size", KEY_LENGTH, COMMON(size_pt), .min = 2 * 72, .max = 40 * 72, .dstr = "8in",
+     .help = "width on the page, 2in to 40in: \"3.3in\" for a paper's column, \"6.5in\" for "
+             "its page, \"10in\" for a slide"},
+    {"height", KEY_LENGTH, COMMON(height_pt), .min = 1 * 72, .max = 40 * 72,
+     .flags = KEY_NO_DEFAULT,
+     .help = "height on the page, 1in to 40in (default: as tall as the content needs)"},
+    {"aspect", KEY_NUMBER, COMMON(aspect), .min = 0.2, .max = 5, .flags = KEY_NO_DEFAULT,
+     .help = "width divided by height, instead of a height"},
+    {"font_size", KEY_NUMBER, COMMON(font_pt), .min = 7.5, .max = 24, .dnum = 8,
+     .help = "body text in points; the smallest text is 0.8 of it, never under 6 pt"},
+    {"dpi", KEY_NUMBER, COMMON(dpi), .min = 72, .max = 2400, .dnum = 150,
+     .help = "PNG resolution, raised where needed to keep the image 1200 pixels wide"},
     {"scale", KEY_NUMBER, COMMON(scale), .min = 0.25, .max = 8, .dnum = 1,
-     .help = "device pixels per logical pixel"},
-    {"dpi", KEY_NUMBER, COMMON(dpi), .min = 0, .max = 2400, .flags = KEY_MIN_OPEN, .dnum = 144,
-     .help = "resolution recorded in the PNG"},
+     .help = "multiplies the PNG's pixels, 2 for HiDPI screens; the size on the page stays"},
     {"theme", KEY_CHOICE, COMMON(theme_choice), .choices = theme_names, .dstr = "light",
      .help = "light or dark page"},
     {"transparent", KEY_BOOL, COMMON(transparent),
@@ -116,7 +125,21 @@ static int common_defaults(const struct figure_kind *kind, struct figure_common 
     if (!c->subtitle && !(c->subtitle = strdup(kind->default_subtitle)))
         return diag_oom(d);
     c->theme = themes[c->theme_choice];
+    figure_common_derive(c);
     return VZ_OK;
+}
+
+void figure_common_derive(struct figure_common *c)
+{
+    c->unit_pt = c->font_pt / FONT_LABEL;
+    c->width = c->size_pt / c->unit_pt;
+    double height_pt = c->height_pt > 0 ? c->height_pt : c->aspect > 0 ? c->size_pt / c->aspect : 0;
+    c->height = height_pt / c->unit_pt;
+    /* At least 1200 pixels across, the product's promise for every figure. */
+    double inches = c->size_pt / 72, dots = fmax(1200, inches * c->dpi);
+    double px = round(dots * c->scale);
+    c->px_per_unit = px / c->width;
+    c->png_dpi = px / inches;
 }
 
 int figure_load(const char *spec_path, const struct figure_kind *want, size_t max_cells,
@@ -153,6 +176,9 @@ int figure_begin(const struct spec *s, const char *spec_path, const struct figur
         (rc = keys_check(
              root, (const struct key_set *const[]){&figure_common_keys, (*kind)->keys, NULL}, d)) ||
         (rc = keys_read(root, &figure_common_keys, &ctx, common, d)) ||
+        (rc = spec_has(root, "height") && spec_has(root, "aspect")
+                  ? diag_at(d, VZ_EINPUT, "aspect", "give \"height\" or \"aspect\", not both")
+                  : VZ_OK) ||
         (rc = common_defaults(*kind, common, d)))
         goto fail;
     if (!(*fig = calloc(1, (*kind)->size))) {

@@ -267,7 +267,7 @@ static void describe(const cJSON *j, char *buf, size_t size)
     }
 }
 
-static int mismatch(struct spec_node n, const char *expected, struct diag *d)
+int spec_mismatch(struct spec_node n, const char *expected, struct diag *d)
 {
     char got[64];
     describe(J(n), got, sizeof got);
@@ -343,7 +343,7 @@ int spec_check_keys(struct spec_node obj, const char *const *const *lists, struc
 
 int spec_expect_object(struct spec_node n, struct diag *d)
 {
-    return cJSON_IsObject(J(n)) ? VZ_OK : mismatch(n, "an object", d);
+    return cJSON_IsObject(J(n)) ? VZ_OK : spec_mismatch(n, "an object", d);
 }
 
 static void fmt_bound(double v, char *buf, size_t size)
@@ -363,10 +363,10 @@ int spec_number(struct spec_node n, double lo, double hi, bool lo_open, double *
     else
         snprintf(want, sizeof want, "a number from %s to %s", a, b);
     if (!cJSON_IsNumber(J(n)))
-        return mismatch(n, want, d);
+        return spec_mismatch(n, want, d);
     double v = J(n)->valuedouble;
     if (!isfinite(v) || v < lo || v > hi || (lo_open && v == lo))
-        return mismatch(n, want, d);
+        return spec_mismatch(n, want, d);
     *out = v;
     return VZ_OK;
 }
@@ -376,10 +376,10 @@ int spec_int(struct spec_node n, long lo, long hi, long *out, struct diag *d)
     char want[96];
     snprintf(want, sizeof want, "an integer from %ld to %ld", lo, hi);
     if (!cJSON_IsNumber(J(n)))
-        return mismatch(n, want, d);
+        return spec_mismatch(n, want, d);
     double v = J(n)->valuedouble;
     if (!isfinite(v) || v != floor(v) || v < (double)lo || v > (double)hi)
-        return mismatch(n, want, d);
+        return spec_mismatch(n, want, d);
     *out = (long)v;
     return VZ_OK;
 }
@@ -387,10 +387,10 @@ int spec_int(struct spec_node n, long lo, long hi, long *out, struct diag *d)
 int spec_string(struct spec_node n, bool allow_empty, char **out, struct diag *d)
 {
     if (!cJSON_IsString(J(n)))
-        return mismatch(n, allow_empty ? "a string" : "a non-empty string", d);
+        return spec_mismatch(n, allow_empty ? "a string" : "a non-empty string", d);
     const char *s = J(n)->valuestring;
     if (!allow_empty && !s[0])
-        return mismatch(n, "a non-empty string", d);
+        return spec_mismatch(n, "a non-empty string", d);
     long bad = utf8_invalid_at(s, strlen(s));
     if (bad >= 0)
         return diag_at(d, VZ_EINPUT, n.path, "invalid UTF-8 at byte %ld", bad);
@@ -404,7 +404,7 @@ int spec_string(struct spec_node n, bool allow_empty, char **out, struct diag *d
 int spec_bool(struct spec_node n, bool *out, struct diag *d)
 {
     if (!cJSON_IsBool(J(n)))
-        return mismatch(n, "true or false", d);
+        return spec_mismatch(n, "true or false", d);
     *out = cJSON_IsTrue(J(n));
     return VZ_OK;
 }
@@ -417,7 +417,7 @@ int spec_choice(struct spec_node n, const char *const *choices, int *out, struct
         snprintf(want + used, sizeof want - used, "%s \"%s\"", c == choices ? "" : ",", *c);
     }
     if (!cJSON_IsString(J(n)))
-        return mismatch(n, want, d);
+        return spec_mismatch(n, want, d);
     const char *s = J(n)->valuestring;
     for (int i = 0; choices[i]; i++)
         if (strcmp(s, choices[i]) == 0) {
@@ -429,13 +429,13 @@ int spec_choice(struct spec_node n, const char *const *choices, int *out, struct
     if (hint)
         return diag_at(d, VZ_EINPUT, n.path, "unknown value \"%s\" (did you mean \"%s\"?)", s,
                        hint);
-    return mismatch(n, want, d);
+    return spec_mismatch(n, want, d);
 }
 
 int spec_array(struct spec_node n, size_t min_len, size_t max_len, struct diag *d)
 {
     if (!cJSON_IsArray(J(n)))
-        return mismatch(n, "an array", d);
+        return spec_mismatch(n, "an array", d);
     size_t len = spec_len(n);
     if (len < min_len)
         return diag_at(d, VZ_EINPUT, n.path, "expected at least %zu element%s, got %zu", min_len,
@@ -458,7 +458,7 @@ int spec_numbers(struct spec_node arr, double *out, size_t n, struct diag *d)
     {
         if (!cJSON_IsNumber(j) || !isfinite(j->valuedouble)) {
             struct spec_node e = spec_at(arr, i);
-            return mismatch(e, "a finite number", d);
+            return spec_mismatch(e, "a finite number", d);
         }
         out[i++] = j->valuedouble;
     }

@@ -249,10 +249,13 @@ void ticks_label(const struct ticks *t, double v, enum num_style style, char *bu
             format_number(v, decimals, style, buf, size);
         return;
     }
+    /* Log: plain digits while every label of the axis has few of them, else powers of ten for
+     * all, not 10000 beside 10⁶. */
     int k = decade_of(v);
+    bool plain = decade_of(t->lo) >= -3 && decade_of(t->hi) <= 4;
     if (style == NUM_SUFFIX || style == NUM_SI)
         format_trimmed(v, k < 0 ? -k : 2, style, buf, size);
-    else if (k >= -3 && k <= 4)
+    else if (plain)
         format_number(v, k < 0 ? -k : 0, style, buf, size);
     else
         format_power(v, 0, buf, size);

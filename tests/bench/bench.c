@@ -264,13 +264,13 @@ static void bounded_work(char *vizgen, int runs)
     const char *t = "the quick brown fox jumps over the lazy dog and keeps on running ";
     for (int i = 0; i < 2000; i++)
         fputc(t[i % 64], f);
-    fputs("\"}\n", f);
+    fputs("\", \"arcs\": \"all\"}\n", f); /* every arc: the stroking workload */
     fclose(f);
     char *wide[] = {vizgen, "render",    "/tmp/vizgen-bench-letters.json",
-                    "-o",   (char *)out, "--width",
-                    "8000", "--scale",   "4",
+                    "-o",   (char *)out, "--size",
+                    "40in", "--scale",   "4",
                     NULL};
-    whole_process("2000 letters at --width 8000 --scale 4", wide, 3, NULL);
+    whole_process("2000 letters, every arc, at --size 40in --scale 4", wide, 3, NULL);
     unlink("/tmp/vizgen-bench-inline.json");
     unlink("/tmp/vizgen-bench-4d.npy");
     unlink("/tmp/vizgen-bench-4d.json");

@@ -57,4 +57,44 @@ check "an SVG whose title has a control character is valid XML" sh -c "'$vizgen'
 python3 -c "import json; json.dump({'figure': 'attention-heatmap', 'layout': 'grid', 'weights': [[[[0.5, 0.5], [0.5, 0.5]]] * 12] * 12}, open('g.json', 'w'))"
 check "a 12x12 grid renders at scale 0.25" sh -c "'$vizgen' render g.json -o g.png --scale 0.25 >/dev/null && pngcheck -q g.png"
 
+# Physical size: PDF and SVG are as wide as asked; a PNG's pHYs times its pixels is that width
+# whatever --scale says; the smallest text stays legible (>= 6 pt) in a paper's column.
+inches_of_png() { # the width in inches that a PNG's pHYs records for its pixels
+    pngcheck -v "$1" | awk '/pixels\/meter/ {split($0, a, ": "); split(a[2], b, "x"); ppm = b[1] + 0}
+        END {print ppm ? "'"$(od -An -tu1 -j16 -N4 "$1" | awk '{print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4}')"'" / ppm * 39.3701 : 0}'
+}
+near() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN {d = a - b; exit !(d <= t && -d <= t)}'; }
+for size in 3.3in 8.4cm 10in; do
+    inches=$(awk -v s="$size" 'BEGIN {v = s + 0; print s ~ /cm$/ ? v / 2.54 : v}')
+    "$vizgen" render "$root/data/compression.json" -o "p-$size.pdf" --size "$size" >/dev/null
+    pts=$(pdfinfo "p-$size.pdf" | awk '/^Page size:/ {print $3}')
+    check "the PDF page is $size wide" near "$pts" "$(awk -v i="$inches" 'BEGIN {print i * 72}')" 0.01
+    "$vizgen" render "$root/data/attention.json" -o "s-$size.svg" --size "$size" >/dev/null
+    check "the SVG is $size wide, in inches, with a viewBox in CSS pixels" sh -c "
+        w=\$(xmllint --xpath 'string(/*/@width)' s-$size.svg); vb=\$(xmllint --xpath 'string(/*/@viewBox)' s-$size.svg)
+        case \$w in *in) ;; *) exit 1 ;; esac
+        awk -v w=\"\${w%in}\" -v i=$inches -v vb=\"\$vb\" 'BEGIN {split(vb, v, \" \"); d = w - i; e = v[3] - i * 96
+            exit !(d < 0.001 && -d < 0.001 && e < 0.01 && -e < 0.01)}'"
+    for scale in 1 2; do
+        "$vizgen" render "$root/data/letter-counting.json" -o "p-$size-$scale.png" --size "$size" --scale $scale >/dev/null
+        check "pHYs x pixels is $size at --scale $scale" near "$(inches_of_png "p-$size-$scale.png")" "$inches" 0.01
+    done
+done
+for spec in "$root"/data/*.json; do
+    name=$(basename "$spec" .json)
+    "$vizgen" render "$spec" -o "col-$name.png" --size 3.3in --dump-layout "col-$name.json" >/dev/null
+    check "$name at 3.3in: no text under 6 pt" python3 -c "
+import json, sys
+d = json.load(open('col-$name.json'))
+small = min(m['font'] * d['unit_pt'] for m in d['marks'] if 'font' in m)
+sys.exit(small < 6 - 1e-9)"
+done
+printf '{"figure": "attention-heatmap", "text": "i like movies", "height": "2in"}' > short.json
+check "a height the figure cannot fit warns, naming the key, and still draws" sh -c "
+    '$vizgen' render short.json -o short.png 2>&1 >/dev/null | grep -q 'warning: height: the figure needs' && pngcheck -q short.png"
+printf '{"figure": "letter-counting", "text": "i like movies", "aspect": 1}' > square.json
+"$vizgen" render square.json -o square.png >/dev/null
+check "an aspect with room to spare gives that shape" test "$(od -An -tu1 -j16 -N8 square.png |
+    awk '{print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 "x" $5 * 16777216 + $6 * 65536 + $7 * 256 + $8}')" = 1200x1200
+
 finish cli

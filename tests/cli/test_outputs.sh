@@ -105,9 +105,9 @@ check "a symlinked output stays a symlink" test -L linked.png
 check "and the file it names is replaced" sh -c "! cmp -s real/fig.png before.png"
 
 # Regeneration is exact, overrides included.
-"$vizgen" render s.json -o over.png --theme dark --scale 2 --width 1600 --transparent >/dev/null
+"$vizgen" render s.json -o over.png --theme dark --scale 2 --size 6in --transparent >/dev/null
 "$vizgen" spec over.png > regen.json
-check "the embedded spec carries the overrides" grep -q '"scale":2' regen.json
+check "the embedded spec carries the overrides" sh -c "grep -q '\"scale\":2' regen.json && grep -q '\"size\":\"6in\"' regen.json"
 check "and regenerates the same bytes" sh -c "'$vizgen' render regen.json -o regen.png >/dev/null && cmp -s regen.png over.png"
 
 # A render blocked writing into a pipe that nobody reads: SIGTERM ends it at once, its other

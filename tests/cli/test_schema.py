@@ -47,6 +47,8 @@ def type_text(prop):
                 return "%s > %g, ≤ %g" % (t, lo, prop["maximum"])
             return "%s %g–%g" % (t, lo, prop["maximum"])
         return "%s %s %g" % (t, op, lo)
+    if t == "string" and "pattern" in prop and prop["pattern"].endswith("(in|cm|mm|pt|px)$"):
+        return "length: in, cm, mm, pt or px"
     if t == "string" and "maxLength" in prop:
         return "string, ≤ %g characters" % prop["maxLength"]
     return t or "value"

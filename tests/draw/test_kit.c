@@ -11,14 +11,19 @@
 
 static struct canvas cv;
 
-static void fresh_canvas(double height)
+static void fresh_canvas_at(double height, double scale)
 {
     struct diag d;
     diag_init(&d);
-    struct canvas_opts o = {1200, 1, themes[0], false, false};
+    struct canvas_opts o = {1200, scale, themes[0], false, false};
     canvas_free(&cv);
     CHECK(canvas_init(&cv, &o, &d) == VZ_OK);
     cv.height = height;
+}
+
+static void fresh_canvas(double height)
+{
+    fresh_canvas_at(height, 1);
 }
 
 static bool disjoint(struct box a, struct box b)
@@ -90,7 +95,7 @@ static void label_columns_change_only_when_labels_do_not_fit(void)
         words[i] = "token";
     }
     struct label_plan p;
-    struct label_column chars = {one, 20, bold, true, 100};
+    struct label_column chars = {one, 20, bold, true, 100, 1};
     labels_plan(&cv, &chars, 30, true, &p);
     CHECK(p.mode == LABELS_EVERY && p.step == 1 && p.index_step == 1 && !p.rotated);
     /* Characters at 18 px (40 in a 720 px heatmap) all stay, upright; indices thin to a
@@ -107,7 +112,7 @@ static void label_columns_change_only_when_labels_do_not_fit(void)
         CHECK(p.ticks.t[i].v >= 0 && p.ticks.t[i].v <= 199 &&
               fmod(p.ticks.t[i].v, p.ticks.step) == 0);
     CHECK(round_step(p.ticks.step));
-    struct label_column toks = {words, 200, f, false, 100};
+    struct label_column toks = {words, 200, f, false, 100, 1};
     labels_plan(&cv, &toks, 5, true, &p);
     double line = text_line_height(&cv, f);
     CHECK(p.mode == LABELS_EVERY && p.rotated && p.step * 5 >= line);
@@ -117,7 +122,7 @@ static void label_columns_change_only_when_labels_do_not_fit(void)
     labels_plan(&cv, &toks, 2.5, false, &p);
     CHECK(p.mode == LABELS_TICKS && round_step(p.ticks.step));
     char *longest[] = {"an extremely long token that needs shortening", "b"};
-    struct label_column lc = {longest, 2, f, false, 80};
+    struct label_column lc = {longest, 2, f, false, 80, 1};
     labels_plan(&cv, &lc, 40, false, &p);
     CHECK(p.extent <= 80 && p.extent > 40);
     /* Drawn, the column's labels and indices never meet, rotated or not. */
@@ -239,14 +244,13 @@ static void bands_fill_between_their_bounds(void)
  * arcs, lines and images crossing strip edges included. */
 static void strips_draw_the_same_pixels_as_the_whole(void)
 {
-    fresh_canvas(300);
-    cv.scale = 1.5;
+    fresh_canvas_at(300, 1.5);
     struct font f = {FONT_TITLE, true};
     draw_text(&cv, "Strips \xc3\xa9\xe2\x90\xa3 of a figure", 40, 20, f, ALIGN_LEFT, ALIGN_TOP, INK,
               "title", -1);
     for (int i = 0; i < 12; i++)
-        draw_arc(&cv, 100 + i * 30, 600 - i * 20, 250, 30 + 15 * i, 2, palette_color((size_t)i),
-                 true, true, i, 0);
+        draw_arc(&cv, 100 + i * 30, 600 - i * 20, 250, 30 + 15 * i,
+                 &(struct arc_style){2, palette_color((size_t)i), true, true, "arc"}, i, 0);
     draw_line(&cv, 10, 10, 1190, 290, 1.5, MUTED, true, "axis");
     struct image img;
     struct diag d;

@@ -28,25 +28,25 @@ static double probe_at(double cell)
 
 /* The weight the figure shows for cell (i, j) of the image mark `role` #panel. */
 static double decoded(const struct png_image *img, const cJSON *l, const char *role, int panel,
-                      size_t rows, size_t cols, size_t i, size_t j, enum colormap_id cm, double s)
+                      size_t rows, size_t cols, size_t i, size_t j, enum colormap_id cm)
 {
     const cJSON *m = probe_mark(l, role, panel);
-    double cw = probe_num(m, "w") * s / (double)cols, ch = probe_num(m, "h") * s / (double)rows;
-    double x = probe_num(m, "x") * s, y = probe_num(m, "y") * s;
+    double cw = probe_num(m, "w") / (double)cols, ch = probe_num(m, "h") / (double)rows;
+    double x = probe_num(m, "x"), y = probe_num(m, "y");
     return probe_invert(cm,
                         probe_pixel(img, x + (j + probe_at(cw)) * cw, y + (i + probe_at(ch)) * ch));
 }
 
 /* Every cell of a against the image mark `role` #panel: its weight's colour, or hatched. */
 static void check_cells(const struct png_image *img, const cJSON *l, const char *role, int panel,
-                        const struct attn *a, enum colormap_id cm, double s)
+                        const struct attn *a, enum colormap_id cm)
 {
     const cJSON *hm = probe_mark(l, role, panel);
     if (!CHECK(hm != NULL))
         return;
     CHECK(probe_num(hm, "rows") == a->rows && probe_num(hm, "cols") == a->cols);
-    double x = probe_num(hm, "x") * s, y = probe_num(hm, "y") * s;
-    double cw = probe_num(hm, "w") * s / a->cols, ch = probe_num(hm, "h") * s / a->rows;
+    double x = probe_num(hm, "x"), y = probe_num(hm, "y");
+    double cw = probe_num(hm, "w") / a->cols, ch = probe_num(hm, "h") / a->rows;
     int bad = 0;
     for (size_t i = 0; i < a->rows && bad <= 3; i++)
         for (size_t j = 0; j < a->cols && bad <= 3; j++) {
@@ -54,7 +54,7 @@ static void check_cells(const struct png_image *img, const cJSON *l, const char 
             if (attn_masked(w))
                 bad += !CHECK(probe_hatched(img, x + j * cw + 2, y + i * ch + 2, cw - 4, ch - 4));
             else
-                bad += !CHECK_NEAR(decoded(img, l, role, panel, a->rows, a->cols, i, j, cm, s), w,
+                bad += !CHECK_NEAR(decoded(img, l, role, panel, a->rows, a->cols, i, j, cm), w,
                                    1.0 / 255);
         }
 }
@@ -87,9 +87,9 @@ static void heatmap_cells_recover_synthetic_weights(void)
     struct attn a;
     size_t n;
     free(movies_weights(&a, &n));
-    check_cells(&img, l, "heatmap", 0, &a, CMAP_VIRIDIS, 1);
+    check_cells(&img, l, "heatmap", 0, &a, CMAP_VIRIDIS);
     struct attn sink = {a.rows, 1, a.sink, NULL};
-    check_cells(&img, l, "null-key", 0, &sink, CMAP_VIRIDIS, 1);
+    check_cells(&img, l, "null-key", 0, &sink, CMAP_VIRIDIS);
     CHECK(strcmp(mark_text(probe_mark(l, "null-label", 0)), "\xE2\x88\x85") == 0);
     CHECK(img.width >= 1200);
     const cJSON *hm = probe_mark(l, "heatmap", 0);
@@ -141,7 +141,7 @@ static void heatmap_synthetic_weights_show_counting(void)
         double same = 0, other_max = 0, total = 0;
         bool repeat = false;
         for (size_t j = 0; j < i; j++) {
-            double w = decoded(&img, l, "heatmap", 0, n, n, i, j, CMAP_VIRIDIS, 1);
+            double w = decoded(&img, l, "heatmap", 0, n, n, i, j, CMAP_VIRIDIS);
             total += w;
             if (cps[j] == cps[i]) {
                 same += w;
@@ -150,7 +150,7 @@ static void heatmap_synthetic_weights_show_counting(void)
                 other_max = fmax(other_max, w);
             }
         }
-        total += decoded(&img, l, "null-key", 0, n, 1, i, 0, CMAP_VIRIDIS, 1);
+        total += decoded(&img, l, "null-key", 0, n, 1, i, 0, CMAP_VIRIDIS);
         CHECK_NEAR(total, 1, (double)(i + 1) / 255);
         if (repeat) {
             repeats++;
@@ -173,7 +173,7 @@ static void heatmap_synthetic_weights_show_counting(void)
         return;
     CHECK(probe_count(l, "null-key") == 0 && probe_count(l, "null-label") == 0);
     CHECK(strstr(mark_text(probe_mark(l, "note", 0)), "null key") == NULL);
-    CHECK_NEAR(decoded(&img, l, "heatmap", 0, 13, 13, 1, 0, CMAP_VIRIDIS, 1), 1, 1.0 / 255);
+    CHECK_NEAR(decoded(&img, l, "heatmap", 0, 13, 13, 1, 0, CMAP_VIRIDIS), 1, 1.0 / 255);
     cJSON_Delete(l);
     probe_png_free(&img);
 }
@@ -188,8 +188,10 @@ static void heatmap_svg_cells_stay_sharp_in_a_viewer(void)
     snprintf(args, sizeof args, "render %s -o %s --dump-layout %s", pf.spec, svg, pf.lay);
     if (!CHECK(probe_run(pf.vizgen, args, pf.err) == 0))
         return;
-    /* At 72 dpi one SVG point is one pixel, as in the layout dump. */
-    snprintf(args, sizeof args, "--dpi-x 72 --dpi-y 72 -o %s %s", pf.png, svg);
+    /* The dump counts SVG output in CSS pixels (96 dpi); drawn at 135 dpi a layout unit (0.711
+     * CSS px at the default size) is one pixel, about as fine as the PNG. */
+    const double dpi = 135;
+    snprintf(args, sizeof args, "--dpi-x %g --dpi-y %g -o %s %s", dpi, dpi, pf.png, svg);
     struct png_image img;
     cJSON *l = probe_layout_load(pf.lay);
     if (!CHECK(probe_run("rsvg-convert", args, pf.err) == 0) || !CHECK(l != NULL) ||
@@ -201,7 +203,16 @@ static void heatmap_svg_cells_stay_sharp_in_a_viewer(void)
     struct attn a;
     size_t n;
     free(movies_weights(&a, &n));
-    check_cells(&img, l, "heatmap", 0, &a, CMAP_VIRIDIS, 1);
+    const cJSON *m;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItem(l, "marks"))
+    {
+        static const char *const geometry[] = {"x", "y", "w", "h"};
+        for (size_t k = 0; k < 4; k++) {
+            cJSON *v = cJSON_GetObjectItem(m, geometry[k]);
+            cJSON_SetNumberValue(v, v->valuedouble * dpi / 96);
+        }
+    }
+    check_cells(&img, l, "heatmap", 0, &a, CMAP_VIRIDIS);
     const cJSON *hm = probe_mark(l, "heatmap", 0);
     double x = probe_num(hm, "x"), y = probe_num(hm, "y"), cell = probe_num(hm, "w") / a.cols;
     /* Three pixels in from each corner, clear of the grid line, a cell is still its own colour;
@@ -249,7 +260,7 @@ static void heatmap_cells_recover_real_weights_in_plasma_at_scale_2(void)
     cJSON *l;
     if (!CHECK(probe_render(&pf, text, "--scale 2", &img, &l) == 0))
         return;
-    check_cells(&img, l, "heatmap", 0, &a, CMAP_PLASMA, 2);
+    check_cells(&img, l, "heatmap", 0, &a, CMAP_PLASMA);
     /* Real weights: no null key, no synthetic note, a title that is not letter counting, axis
      * titles that name tokens. */
     CHECK(probe_count(l, "null-key") == 0 && probe_count(l, "note") == 0);

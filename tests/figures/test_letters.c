@@ -47,9 +47,19 @@ static void letters_boxes_counts_and_colours_follow_the_text(void)
         CHECK(strcmp(got, want) == 0 ||
               (strncmp(got, "Count: ", 7) == 0 && strcmp(got + 7, want) == 0));
     }
+    /* Colour means repetition: repeated characters share a fill exactly when they are the same
+     * character; what occurs once is one neutral fill, unlike any repeated one. */
+    int total[32];
+    letter_counts(cps, n, 0, true, total);
     for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < i; j++)
-            CHECK((fill[i] == fill[j]) == (cps[i] == cps[j]));
+        for (size_t j = 0; j < i; j++) {
+            if (total[i] > 0 && total[j] > 0)
+                CHECK((fill[i] == fill[j]) == (cps[i] == cps[j]));
+            else if (total[i] == 0 && total[j] == 0)
+                CHECK(fill[i] == fill[j]);
+            else
+                CHECK(fill[i] != fill[j]);
+        }
     /* "all": one arc per (position, earlier occurrence) pair. */
     int pairs = 0, with_earlier = 0;
     for (size_t i = 0; i < n; i++) {
@@ -170,6 +180,111 @@ static void letters_text_never_overlaps_at_19_60_and_200_characters(void)
     }
 }
 
+/* The fill of every box whose character is ch (one UTF-8 byte here), from the dump; 0 if none. */
+static unsigned fill_of(const cJSON *l, const char *text, char ch)
+{
+    unsigned rgb = 0;
+    for (int i = 0; text[i]; i++)
+        if (text[i] == ch) {
+            unsigned c = (unsigned)probe_num(probe_mark(l, "box", i), "rgb");
+            if (rgb && c != rgb)
+                return 0;
+            rgb = c;
+        }
+    return rgb;
+}
+
+static void letters_keep_their_colours_from_figure_to_figure(void)
+{
+    const char *a = "banana bread", *b = "two cats and a tent";
+    char spec[256];
+    cJSON *la, *lb;
+    struct png_image img;
+    snprintf(spec, sizeof spec, "{\"figure\": \"letter-counting\", \"text\": \"%s\"}", a);
+    if (!CHECK(probe_render(&pf, spec, NULL, &img, &la) == 0))
+        return;
+    probe_png_free(&img);
+    snprintf(spec, sizeof spec, "{\"figure\": \"letter-counting\", \"text\": \"%s\"}", b);
+    if (CHECK(probe_render(&pf, spec, NULL, &img, &lb) == 0)) {
+        /* 'a' repeats in both: first of the repeats in one, after 't' in the other. */
+        unsigned fa = fill_of(la, a, 'a'), fb = fill_of(lb, b, 'a');
+        CHECK(fa != 0 && fa == fb);
+        /* 'n' and 't' repeat too, and differ from 'a' in their own text. */
+        CHECK(fill_of(la, a, 'n') != fa && fill_of(lb, b, 't') != fb);
+        probe_png_free(&img);
+        cJSON_Delete(lb);
+    }
+    cJSON_Delete(la);
+}
+
+/* Every arc between rows is drawn as two halves, one in each row, and none is lost. */
+static void letters_arcs_continue_across_rows(void)
+{
+    const char *s = "the cat sat on the mat and the hat was flat as a mat";
+    char spec[256];
+    snprintf(spec, sizeof spec,
+             "{\"figure\": \"letter-counting\", \"text\": \"%s\", \"size\": \"3.3in\", "
+             "\"arcs\": \"nearest\"}",
+             s);
+    struct png_image img;
+    cJSON *l;
+    if (!CHECK(probe_render(&pf, spec, NULL, &img, &l) == 0))
+        return;
+    size_t n = strlen(s);
+    double row_y0 = probe_num(probe_mark(l, "box", 0), "y");
+    CHECK(probe_num(probe_mark(l, "box", (int)n - 1), "y") > row_y0); /* it wraps */
+    int whole = 0, halves = 0, want = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i; j-- > 0;)
+            if (s[j] == s[i]) {
+                want++;
+                break;
+            }
+    const cJSON *m;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItem(l, "marks"))
+    {
+        const char *role = cJSON_GetObjectItem(m, "role")->valuestring;
+        whole += strcmp(role, "arc") == 0;
+        halves += strcmp(role, "arc-part") == 0;
+    }
+    CHECK(halves > 0 && halves % 2 == 0);
+    CHECK(whole + halves / 2 == want);
+    CHECK(probe_text_ok(l));
+    cJSON_Delete(l);
+    probe_png_free(&img);
+}
+
+static double contrast(uint32_t a, uint32_t b)
+{
+    double la = probe_luminance(a), lb = probe_luminance(b);
+    return (fmax(la, lb) + 0.05) / (fmin(la, lb) + 0.05);
+}
+
+/* On either page every box keeps a border that stands out from it (WCAG's 3:1 for graphics). */
+static void letters_box_borders_contrast_with_the_page_in_both_themes(void)
+{
+    for (int dark = 0; dark < 2; dark++) {
+        struct png_image img;
+        cJSON *l;
+        if (!CHECK(probe_render(&pf,
+                                "{\"figure\": \"letter-counting\", \"text\": "
+                                "\"i like movies a lot, so it seems\"}",
+                                dark ? "--theme dark" : NULL, &img, &l) == 0))
+            continue;
+        uint32_t paper = probe_pixel(&img, 1, 1);
+        int n = probe_count(l, "box-edge");
+        CHECK(n == probe_count(l, "box") && n > 0);
+        for (int i = 0; i < n; i++) {
+            double c = contrast((uint32_t)probe_num(probe_mark(l, "box-edge", i), "rgb"), paper);
+            if (!CHECK(c >= 3))
+                fprintf(stderr, "    box %d: %.2f:1 on the %s page\n", i, c,
+                        dark ? "dark" : "light");
+        }
+        cJSON_Delete(l);
+        probe_png_free(&img);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (probe_args(&pf, argc, argv))
@@ -178,6 +293,9 @@ int main(int argc, char **argv)
     RUN(letters_highlight_dims_the_rest);
     RUN(letters_attention_strip_shows_the_core_row);
     RUN(letters_text_never_overlaps_at_19_60_and_200_characters);
+    RUN(letters_keep_their_colours_from_figure_to_figure);
+    RUN(letters_arcs_continue_across_rows);
+    RUN(letters_box_borders_contrast_with_the_page_in_both_themes);
     probe_cleanup(&pf);
     return check_summary();
 }

@@ -178,8 +178,14 @@ static void tick_labels_have_the_decimals_their_step_needs(void)
     CHECK(labels_as(&t, 2e-5, NUM_PLAIN,
                     "2\xc3\x97"
                     "10\xe2\x81\xbb\xe2\x81\xb5"));
-    CHECK(labels_as(&t, 1000, NUM_PLAIN, "1000") && labels_as(&t, 0.01, NUM_PLAIN, "0.01"));
+    /* One rule per axis: an axis that needs powers anywhere uses them everywhere, not 1000
+     * beside 10⁶; one whose labels all have few digits keeps plain numbers. */
+    CHECK(labels_as(&t, 1000, NUM_PLAIN, "10\xc2\xb3") &&
+          labels_as(&t, 0.01, NUM_PLAIN, "10\xe2\x81\xbb\xc2\xb2"));
     CHECK(labels_as(&t, 1e6, NUM_SUFFIX, "1M") && labels_as(&t, 1e-3, NUM_SI, "1m"));
+    ticks_log(0.01, 10000, 8, &t);
+    CHECK(labels_as(&t, 1000, NUM_PLAIN, "1000") && labels_as(&t, 0.01, NUM_PLAIN, "0.01"));
+    CHECK(labels_as(&t, 10000, NUM_GROUPED, "10,000"));
 }
 
 int main(void)
