@@ -247,6 +247,19 @@ static void index_name(const struct npy_file *f, size_t e, char *buf, size_t siz
         used += (size_t)snprintf(buf + used, size - used, "[%zu]", idx[a]);
 }
 
+/* v as float32 into *out, or an error naming element `index` when float32 cannot hold it. */
+static int store_float(const struct npy_file *f, size_t index, double v, float *out, struct diag *d)
+{
+    if (isfinite(v) && fabs(v) > FLT_MAX) {
+        char at[96];
+        index_name(f, index, at, sizeof at);
+        return diag_in(d, VZ_EINPUT, f->name, "value at %s is %g, more than a float32 holds (%g)",
+                       at, v, FLT_MAX);
+    }
+    *out = (float)v;
+    return VZ_OK;
+}
+
 /* Converts count stored elements (C order, from C index start) at src into dst. */
 static int convert_run(const struct npy_file *f, const unsigned char *src, size_t start,
                        size_t count, float *dst, struct diag *d)
@@ -255,13 +268,8 @@ static int convert_run(const struct npy_file *f, const unsigned char *src, size_
     view.data = src;
     for (size_t i = 0; i < count; i++) {
         double v = element(&view, i);
-        if (isfinite(v) && fabs(v) > FLT_MAX) {
-            char at[96];
-            index_name(f, start + i, at, sizeof at);
-            return diag_in(d, VZ_EINPUT, f->name,
-                           "value at %s is %g, more than a float32 holds (%g)", at, v, FLT_MAX);
-        }
-        dst[i] = (float)v;
+        if (store_float(f, start + i, v, &dst[i], d))
+            return VZ_EINPUT;
     }
     return VZ_OK;
 }
@@ -310,13 +318,8 @@ int npy_read_range(const struct npy_file *f, size_t start, size_t count, float *
         return convert_run(f, f->data + start * (size_t)f->itemsize, start, count, dst, d);
     for (size_t i = 0; i < count; i++) {
         double v = element(f, storage_index(f, start + i));
-        if (isfinite(v) && fabs(v) > FLT_MAX) {
-            char at[96];
-            index_name(f, start + i, at, sizeof at);
-            return diag_in(d, VZ_EINPUT, f->name,
-                           "value at %s is %g, more than a float32 holds (%g)", at, v, FLT_MAX);
-        }
-        dst[i] = (float)v;
+        if (store_float(f, start + i, v, &dst[i], d))
+            return VZ_EINPUT;
     }
     return VZ_OK;
 }
