@@ -8,7 +8,6 @@
 
 #include <cairo.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 
 /* A text chunk: Latin-1 tEXt, or compressed UTF-8 iTXt when utf8 is set. */
@@ -17,9 +16,22 @@ struct png_text {
     bool utf8;
 };
 
-/* The Cairo pixels (RGB24 or premultiplied ARGB32 words) of row y, asked for in order from 0;
- * NULL when they could not be made. */
-typedef const uint32_t *(*png_row_fn)(void *ctx, int y);
+/* One row for the encoder: 8-bit RGB samples (RGBA when the image has alpha) and the PNG
+ * filter it takes (PNG_FILTER_NONE or PNG_FILTER_UP; ignored for row 0). */
+struct png_row {
+    const unsigned char *samples; /* NULL when the row could not be made */
+    int filter;
+};
+
+/* Row y, asked for in order from 0. */
+typedef struct png_row (*png_row_fn)(void *ctx, int y);
+
+/* Turns n rows of Cairo pixels (RGB24, or premultiplied ARGB32 when alpha), stride bytes apart,
+ * into encoder rows in place: each row's samples at its start, its filter in filters[i]. prev
+ * is the row above the first, as this left it, or NULL at the image's top. It touches nothing
+ * else, so the rows can be made on one thread while another encodes earlier ones. */
+void png_prepare_rows(unsigned char *data, size_t stride, int n, int w, bool alpha,
+                      const unsigned char *prev, unsigned char *filters);
 
 /* Writes a w x h image to f as PNG, taking its rows from row(ctx, y) one at a time, so that a
  * large image need never be whole in memory. Otherwise as png_encode. */

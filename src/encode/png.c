@@ -22,33 +22,24 @@ enum { ZLIB_LEVEL = 3, ZLIB_STRATEGY = 0 /* Z_DEFAULT_STRATEGY */, ZLIB_MEM_LEVE
 /* IDAT chunks of 128 KiB rather than libpng's 8 KiB: fewer chunk headers, same image. */
 enum { IDAT_BYTES = 1 << 17 };
 
-struct writer {
-    png_row_fn row; /* Cairo pixels of row y, asked for in order */
-    void *ctx;
-    int w, h;
-    bool alpha;
-    size_t rb; /* bytes in a row of samples */
-};
-
-/* Row y as 8-bit RGB or RGBA samples. */
-/* Row y as 8-bit RGB or RGBA samples; false when the row source failed. */
-static bool convert_row(const struct writer *e, int y, unsigned char *dst)
+/* Cairo's pixels of a row as 8-bit RGB or RGBA samples, in place: sample x is written over
+ * bytes a pixel before or at pixel x, which has been read by then. */
+static void pack_row(unsigned char *row, int w, bool alpha)
 {
-    const uint32_t *src = e->row(e->ctx, y);
-    if (!src)
-        return false;
-    if (!e->alpha) {
+    const uint32_t *src = (const uint32_t *)(const void *)row;
+    unsigned char *dst = row;
+    if (!alpha) {
         /* The common case, kept to three shifts a pixel: it was a third of a render. */
-        for (int x = 0; x < e->w; x++) {
+        for (int x = 0; x < w; x++) {
             uint32_t p = src[x];
             dst[0] = (unsigned char)(p >> 16);
             dst[1] = (unsigned char)(p >> 8);
             dst[2] = (unsigned char)p;
             dst += 3;
         }
-        return true;
+        return;
     }
-    for (int x = 0; x < e->w; x++) {
+    for (int x = 0; x < w; x++) {
         uint32_t p = src[x];
         unsigned a = p >> 24;
         unsigned c[3] = {(p >> 16) & 255, (p >> 8) & 255, p & 255};
@@ -57,7 +48,6 @@ static bool convert_row(const struct writer *e, int y, unsigned char *dst)
             *dst++ = (unsigned char)(a == 255 ? c[k] : a ? (c[k] * 255 + a / 2) / a : 0);
         *dst++ = (unsigned char)a;
     }
-    return true;
 }
 
 /* Up when the row repeats the one above but for fewer than one byte in 40 (the body of a bar,
@@ -86,6 +76,18 @@ static int choose_filter(const unsigned char *cur, const unsigned char *prev, si
     return differ < limit ? PNG_FILTER_UP : PNG_FILTER_NONE;
 }
 
+void png_prepare_rows(unsigned char *data, size_t stride, int n, int w, bool alpha,
+                      const unsigned char *prev, unsigned char *filters)
+{
+    size_t rb = (size_t)w * (alpha ? 4 : 3);
+    for (int i = 0; i < n; i++) {
+        unsigned char *row = data + (size_t)i * stride;
+        pack_row(row, w, alpha);
+        filters[i] = (unsigned char)(prev ? choose_filter(row, prev, rb) : PNG_FILTER_NONE);
+        prev = row;
+    }
+}
+
 /* libpng's message, kept for the diagnostic (the error pointer is a buffer of ERROR_LEN). */
 enum { ERROR_LEN = 160 };
 
@@ -105,8 +107,15 @@ static void on_png_warning(png_structp png, png_const_charp msg)
 
 /* The whole encode; 0 on success. Everything libpng allocates is released by the caller's
  * png_destroy_write_struct, and rows by the caller, so a longjmp here leaks nothing. */
+struct writer {
+    png_row_fn row;
+    void *ctx;
+    int w, h;
+    bool alpha;
+};
+
 static int encode(png_structp png, png_infop info, FILE *f, const struct writer *e, double dpi,
-                  const struct png_text *texts, int n_texts, unsigned char *rows)
+                  const struct png_text *texts, int n_texts)
 {
     const int nt = n_texts < 4 ? n_texts : 4;
     if (setjmp(png_jmpbuf(png)))
@@ -135,18 +144,15 @@ static int encode(png_structp png, png_infop info, FILE *f, const struct writer 
      * take either (libpng's documented way to switch filters during an image). */
     png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE | PNG_FILTER_UP);
     png_write_info(png, info);
-    unsigned char *cur = rows, *prev = rows + e->rb;
     for (int y = 0; y < e->h; y++) {
-        if (!convert_row(e, y, cur))
+        struct png_row r = e->row(e->ctx, y);
+        if (!r.samples)
             png_error(png, "the image could not be drawn");
         /* Row 0 goes with both filters still enabled: libpng allocates the row above at the
          * first row only if Up is enabled then, and refuses it for every later row otherwise. */
         if (y > 0)
-            png_set_filter(png, PNG_FILTER_TYPE_BASE, choose_filter(cur, prev, e->rb));
-        png_write_row(png, cur);
-        unsigned char *tmp = prev;
-        prev = cur;
-        cur = tmp;
+            png_set_filter(png, PNG_FILTER_TYPE_BASE, r.filter);
+        png_write_row(png, r.samples);
     }
     png_write_end(png, NULL);
     return 0;
@@ -155,35 +161,42 @@ static int encode(png_structp png, png_infop info, FILE *f, const struct writer 
 int png_encode_rows(FILE *f, const char *name, int w, int h, bool alpha, png_row_fn row, void *ctx,
                     double dpi, const struct png_text *texts, int n_texts, struct diag *d)
 {
-    struct writer e = {row, ctx, w, h, alpha, (size_t)w * (alpha ? 4 : 3)};
+    struct writer e = {row, ctx, w, h, alpha};
     int rc = VZ_OK;
     char why[ERROR_LEN] = "";
     png_structp png =
         png_create_write_struct(PNG_LIBPNG_VER_STRING, why, on_png_error, on_png_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
-    unsigned char *rows = malloc(2 * e.rb);
     errno = 0;
-    if (!png || !info || !rows)
+    if (!png || !info)
         rc = diag_oom(d);
-    else if (encode(png, info, f, &e, dpi, texts, n_texts, rows) != 0 && ferror(f))
+    else if (encode(png, info, f, &e, dpi, texts, n_texts) != 0 && ferror(f))
         /* What the disk said (a full disk is ENOSPC), not libpng's "Write Error". */
         rc = diag_in(d, VZ_EIO, name, "write failed: %s", strerror(errno ? errno : EIO));
     else if (why[0])
         rc = diag_in(d, VZ_EIO, name, "PNG encoding failed: %s", why);
     png_destroy_write_struct(&png, &info);
-    free(rows);
     return rc;
 }
 
+/* A whole Cairo image, each row copied out and prepared as it is asked for: the image is the
+ * caller's and stays as it was. */
 struct whole_image {
     const unsigned char *data;
-    int stride;
+    size_t stride;
+    int w;
+    bool alpha;
+    unsigned char *rows[2]; /* the row asked for and the one above it, each `stride` bytes */
+    unsigned char filter;
 };
 
-static const uint32_t *image_row(void *ctx, int y)
+static struct png_row image_row(void *ctx, int y)
 {
-    const struct whole_image *im = ctx;
-    return (const uint32_t *)(im->data + (size_t)y * (size_t)im->stride);
+    struct whole_image *im = ctx;
+    unsigned char *cur = im->rows[y % 2], *prev = y > 0 ? im->rows[(y + 1) % 2] : NULL;
+    memcpy(cur, im->data + (size_t)y * im->stride, im->stride);
+    png_prepare_rows(cur, im->stride, 1, im->w, im->alpha, prev, &im->filter);
+    return (struct png_row){cur, im->filter};
 }
 
 int png_encode(cairo_surface_t *img, FILE *f, const char *name, double dpi,
@@ -191,11 +204,19 @@ int png_encode(cairo_surface_t *img, FILE *f, const char *name, double dpi,
 {
     cairo_surface_flush(img);
     struct whole_image im = {cairo_image_surface_get_data(img),
-                             cairo_image_surface_get_stride(img)};
-    return png_encode_rows(f, name, cairo_image_surface_get_width(img),
-                           cairo_image_surface_get_height(img),
-                           cairo_image_surface_get_format(img) == CAIRO_FORMAT_ARGB32, image_row,
-                           &im, dpi, texts, n_texts, d);
+                             (size_t)cairo_image_surface_get_stride(img),
+                             cairo_image_surface_get_width(img),
+                             cairo_image_surface_get_format(img) == CAIRO_FORMAT_ARGB32,
+                             {NULL, NULL},
+                             0};
+    im.rows[0] = malloc(2 * im.stride);
+    if (!im.rows[0])
+        return diag_oom(d);
+    im.rows[1] = im.rows[0] + im.stride;
+    int rc = png_encode_rows(f, name, im.w, cairo_image_surface_get_height(img), im.alpha,
+                             image_row, &im, dpi, texts, n_texts, d);
+    free(im.rows[0]);
+    return rc;
 }
 
 /* The most memory one chunk may take when read back, decompressed: vizgen embeds at most a

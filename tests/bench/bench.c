@@ -149,35 +149,59 @@ static void in_process(const char *spec, int runs)
     report(spec, "total", &total, 0, 0);
 }
 
+/* Runs argv once as a process: adds its wall time to wall and keeps the largest peak RSS (KiB). */
+static void run_once(const char *what, char *const argv[], struct series *wall, long *max_rss)
+{
+    fflush(stdout); /* or the child inherits unwritten lines and prints them again */
+    double t0 = now_ms();
+    pid_t pid = fork();
+    if (pid == 0) {
+        freopen("/dev/null", "w", stdout);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int st;
+    struct rusage ru;
+    wait4(pid, &st, 0, &ru);
+    wall->v[wall->n++] = now_ms() - t0;
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        fprintf(stderr, "bench: %s failed (%s)\n", what, argv[0]);
+        exit(1);
+    }
+    if (ru.ru_maxrss > *max_rss)
+        *max_rss = ru.ru_maxrss;
+}
+
 /* Runs argv as a process `runs` times; reports median wall time, the largest peak RSS and, when
  * png is not NULL, the size of the file it wrote. */
 static void whole_process(const char *what, char *const argv[], int runs, const char *png)
 {
     struct series wall = {0};
     long max_rss = 0;
-    for (int r = 0; r < runs; r++) {
-        fflush(stdout); /* or the child inherits unwritten lines and prints them again */
-        double t0 = now_ms();
-        pid_t pid = fork();
-        if (pid == 0) {
-            freopen("/dev/null", "w", stdout);
-            execv(argv[0], argv);
-            _exit(127);
-        }
-        int st;
-        struct rusage ru;
-        wait4(pid, &st, 0, &ru);
-        wall.v[wall.n++] = now_ms() - t0;
-        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-            fprintf(stderr, "bench: %s failed\n", what);
-            exit(1);
-        }
-        if (ru.ru_maxrss > max_rss)
-            max_rss = ru.ru_maxrss;
-    }
+    for (int r = 0; r < runs; r++)
+        run_once(what, argv, &wall, &max_rss);
     struct stat st;
     double kib = png && stat(png, &st) == 0 ? (double)st.st_size / 1024 : 0;
     report(what, "process", &wall, (double)max_rss / 1024, kib);
+}
+
+/* Another build against this one on the same figure, their runs alternating so that the
+ * machine's moods fall on both alike; reports each median and this build's time over the other's.
+ */
+static void side_by_side(const char *what, char *const argv[], char *const old_argv[], int runs)
+{
+    struct series wall = {0}, old = {0};
+    long rss = 0, old_rss = 0;
+    for (int r = 0; r < runs; r++) {
+        run_once(what, old_argv, &old, &old_rss);
+        run_once(what, argv, &wall, &rss);
+    }
+    report(what, "baseline", &old, (double)old_rss / 1024, 0);
+    report(what, "this", &wall, (double)rss / 1024, 0);
+    double ratio = median(&wall) / median(&old);
+    printf("%-38s %-10s %9.2f x\n", what, "ratio", ratio);
+    if (json)
+        fprintf(json, ",\n{\"what\":\"%s\",\"phase\":\"ratio\",\"ratio\":%.3f}", what, ratio);
 }
 
 /* A causal n x n matrix of random rows, written a row at a time: this program's own memory
@@ -280,10 +304,11 @@ static void bounded_work(char *vizgen, int runs)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench PATH-TO-VIZGEN [--runs N] [--json FILE] [--max-npy N]\n");
+        fprintf(stderr, "usage: bench PATH-TO-VIZGEN [--runs N] [--json FILE] [--max-npy N]\n"
+                        "             [--baseline OTHER-VIZGEN [--baseline-data DIR]]\n");
         return 2;
     }
-    char *vizgen = argv[1];
+    char *vizgen = argv[1], *baseline = NULL, *baseline_data = "data";
     int runs = 21, max_npy = 4096;
     for (int i = 2; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--runs") == 0)
@@ -292,11 +317,16 @@ int main(int argc, char **argv)
             json = fopen(argv[i + 1], "w");
         else if (strcmp(argv[i], "--max-npy") == 0)
             max_npy = atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--baseline") == 0)
+            baseline = argv[i + 1];
+        else if (strcmp(argv[i], "--baseline-data") == 0)
+            baseline_data = argv[i + 1];
     }
     if (runs < 1 || runs > MAX_RUNS)
         runs = 21;
     if (json)
         fputs("{\"results\":[\n", json);
+    const char *names[] = {"compression.json", "attention.json", "letter-counting.json"};
     const char *specs[] = {"data/compression.json", "data/attention.json",
                            "data/letter-counting.json"};
     const char *out = "/tmp/vizgen-bench.png";
@@ -308,6 +338,17 @@ int main(int argc, char **argv)
     for (int i = 0; i < 3; i++) {
         char *av[] = {vizgen, "render", (char *)specs[i], "-o", (char *)out, NULL};
         whole_process(specs[i], av, runs, out);
+    }
+    if (baseline) {
+        /* An older build may not read today's specs: --baseline-data names copies it does. */
+        for (int i = 0; i < 3; i++) {
+            char old_spec[512];
+            snprintf(old_spec, sizeof old_spec, "%s/%s", baseline_data, names[i]);
+            char *av[] = {vizgen, "render", (char *)specs[i], "-o", (char *)out, NULL};
+            char *old_av[] = {baseline, "render", old_spec, "-o", "/tmp/vizgen-bench-old.png",
+                              NULL};
+            side_by_side(specs[i], av, old_av, runs);
+        }
     }
     char *all[] = {vizgen, "all", "data", "--force", NULL};
     whole_process("vizgen all data --force", all, runs, NULL);

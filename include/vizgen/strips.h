@@ -1,0 +1,37 @@
+/* strips: a figure's pixel rows drawn a strip at a time on a second thread, ahead of the
+ * encoder that asks for them, so that drawing and compressing share the machine's cores and
+ * memory stays at two strips whatever the figure's size. */
+#ifndef VIZGEN_STRIPS_H
+#define VIZGEN_STRIPS_H
+
+#include "vizgen/canvas.h"
+#include "vizgen/diag.h"
+
+#include <stddef.h>
+
+struct strips;
+
+/* Work on each strip once it is drawn, on the drawing thread, before its rows are handed out:
+ * the n rows from pixel row y0 at data, stride bytes apart. prev is the row above y0 as this
+ * hook left it, NULL for the figure's first row. */
+struct strip_hook {
+    void (*fn)(void *ctx, unsigned char *data, size_t stride, int y0, int n,
+               const unsigned char *prev);
+    void *ctx;
+};
+
+/* Starts drawing cv in strips of `rows` pixel rows, each passed through hook. Until
+ * strips_finish, cv belongs to the drawing thread. When no thread can be had, strips are drawn
+ * as their rows are asked for instead. */
+int strips_start(struct strips **out, struct canvas *cv, int rows, struct strip_hook hook,
+                 struct diag *d);
+
+/* Row y, rows asked for in order from 0; valid until a row of a later strip is asked for.
+ * NULL when drawing failed. */
+const unsigned char *strips_row(struct strips *s, int y);
+
+/* Stops the drawing (whether or not every row was asked for), frees s, and returns the drawing's
+ * status, its error in d. */
+int strips_finish(struct strips *s, struct diag *d);
+
+#endif
