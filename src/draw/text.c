@@ -1,11 +1,12 @@
 /* text: Pango lays out and shapes every string; vizgen places the result and records it.
  *
- * Fonts. A canvas's first font map sees only the pinned DejaVu Sans (regular and bold, from its
- * files), so every machine measures alike. That configuration is also made fontconfig's current
- * one: Pango initialises fontconfig on a thread of its own when a font map is made, and with a
- * current configuration that is free, where loading the system's takes 3 ms of a 10 ms render.
- * Only a string with a character DejaVu lacks is laid out again with the system's fonts, loaded
- * then; characters that no installed font has are collected for the caller to report. */
+ * Fonts. A canvas's first font maps (one per weight) see only the pinned DejaVu Sans (regular
+ * and bold, from its files), so every machine measures alike. That configuration is also made
+ * fontconfig's current one: Pango initialises fontconfig on a thread of its own when a font map is
+ * made, and with a current configuration that is free, where loading the system's takes 3 ms of a
+ * 10 ms render. Only a string with a character DejaVu lacks is laid out again with the system's
+ * fonts, loaded then; characters that no installed font has are collected for the caller to report.
+ */
 #include "vizgen/text.h"
 
 #include <fontconfig/fontconfig.h>
@@ -50,7 +51,14 @@ struct cached {
 enum { CACHE_SLOTS = 48 };
 
 struct text_engine {
-    struct shaper pinned, system; /* system.map is NULL until a string needs it */
+    /* The pinned fonts, one font map per weight: the regular one is made and its font loaded on
+     * a thread of its own while this one loads the bold (the title's); each took about 1 ms of a
+     * 14 ms render. Separate font maps may be used on separate threads, as `vizgen all` does
+     * with one per figure. */
+    struct shaper pinned[2];
+    pthread_t warming; /* making pinned[0], until `warm` */
+    bool warm, warm_ok;
+    struct shaper system; /* system.map is NULL until a string needs it */
     bool system_failed;
     PangoFontDescription *fonts[2]; /* regular, bold, at REF_SIZE */
     struct cached cache[CACHE_SLOTS];
@@ -122,6 +130,33 @@ static void pin_fonts(void)
     }
 }
 
+/* Makes the regular weight's font map and loads its font by laying out a letter. */
+static void *warm_regular(void *arg)
+{
+    struct text_engine *t = arg;
+    t->warm_ok = shaper_open(&t->pinned[0], FcConfigGetCurrent());
+    if (t->warm_ok) {
+        PangoLayout *l = pango_layout_new(t->pinned[0].ctx);
+        if (l) {
+            pango_layout_set_font_description(l, t->fonts[0]);
+            pango_layout_set_text(l, "x", 1);
+            pango_layout_get_extents(l, NULL, NULL);
+            g_object_unref(l);
+        }
+    }
+    return NULL;
+}
+
+/* The shaper of a weight; NULL when the regular one could not be made. */
+static struct shaper *pinned_shaper(struct text_engine *t, bool bold)
+{
+    if (!bold && !t->warm) {
+        pthread_join(t->warming, NULL);
+        t->warm = true;
+    }
+    return bold ? &t->pinned[1] : t->warm_ok ? &t->pinned[0] : NULL;
+}
+
 int text_open(struct canvas *cv, struct diag *d)
 {
     struct text_engine *t = calloc(1, sizeof *t);
@@ -137,10 +172,15 @@ int text_open(struct canvas *cv, struct diag *d)
         pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
         pango_font_description_set_absolute_size(fd, REF_SIZE * PANGO_SCALE);
     }
-    if (!shaper_open(&t->pinned, FcConfigGetCurrent())) {
+    t->warm = true; /* no thread to wait for yet */
+    if (!shaper_open(&t->pinned[1], FcConfigGetCurrent())) {
         text_close(cv);
         return diag_set(d, VZ_EIO, "cannot set up text layout (Pango)");
     }
+    if (pthread_create(&t->warming, NULL, warm_regular, t) == 0)
+        t->warm = false;
+    else
+        t->warm_ok = shaper_open(&t->pinned[0], FcConfigGetCurrent());
     return VZ_OK;
 }
 
@@ -154,10 +194,12 @@ void text_close(struct canvas *cv)
         if (t->cache[i].layout)
             g_object_unref(t->cache[i].layout);
     }
+    pinned_shaper(t, false); /* the thread is joined before what it uses is freed */
     for (int bold = 0; bold < 2; bold++)
         if (t->fonts[bold])
             pango_font_description_free(t->fonts[bold]);
-    shaper_close(&t->pinned);
+    shaper_close(&t->pinned[0]);
+    shaper_close(&t->pinned[1]);
     shaper_close(&t->system);
     free(t);
     cv->text = NULL;
@@ -240,7 +282,8 @@ static PangoLayout *lay_out(struct canvas *cv, const char *text, struct font f, 
     if (!slot->text)
         return NULL;
     const PangoFontDescription *fd = t->fonts[f.bold];
-    slot->layout = new_layout(t->pinned.ctx, fd, slot);
+    struct shaper *pinned = pinned_shaper(t, f.bold);
+    slot->layout = pinned ? new_layout(pinned->ctx, fd, slot) : NULL;
     if (slot->layout && pango_layout_get_unknown_glyphs_count(slot->layout) > 0) {
         struct shaper *sys = system_shaper(t);
         PangoLayout *l = sys ? new_layout(sys->ctx, fd, slot) : NULL;
