@@ -101,7 +101,7 @@ struct label_plan {
     bool rotated;
     double extent;      /* room the column needs across the axis, beyond the gap */
     double gap;         /* between the axis and the labels; labels_plan sets 8 */
-    double label_w;     /* the widest label as drawn */
+    double label_w;     /* the widest label as drawn (0 with positions: not measured) */
     double index_w;     /* the widest index, 0 without them */
     struct ticks ticks; /* LABELS_TICKS: the positions */
 };

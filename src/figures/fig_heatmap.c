@@ -263,14 +263,16 @@ static int render_single(const struct heatmap *h, const struct figure_common *fc
     const char *x_title = axis_title(h, true), *y_title = axis_title(h, false);
     double top = draw_title_block(cv, fc->title, fc->subtitle, canvas_margin(cv)) + 32;
     /* Horizontal budget: axis title, y labels, null key, cells, [entropy], colour bar. The
-     * label column is planned at its widest first; its slot is known once the side is. */
+     * label column is planned first for the largest cells it could have (at its widest, or as
+     * positions when even those are too small for every label); its slot is known once the
+     * side is. */
     struct label_plan yp, xp;
-    labels_plan(cv, &col, 1e9, false, &yp);
+    double avail = cv->width - 2 * canvas_margin(cv);
+    labels_plan(cv, &col, fmin(avail, MAX_SIDE) / (double)n, false, &yp);
     double title_w = text_line_height(cv, lf);
     double null_room = a->sink ? MAX_NULL_W + MATRIX_NULL_GAP : 0;
     double right =
         (h->stats ? STATS_W + 2 * GAP : 0) + BAR_GAP + colorbar_measure(cv, h->bar_label);
-    double avail = cv->width - 2 * canvas_margin(cv);
     double side = fmin(avail - (title_w + GAP + yp.gap + yp.extent + null_room) - right, MAX_SIDE);
     /* A y title longer than the plot is tall wraps onto a second line, paid for in width. */
     struct text_block yb;
@@ -343,10 +345,11 @@ static int render_grid(const struct heatmap *h, const struct figure_common *fc, 
     double bar_w = BAR_GAP + colorbar_measure(cv, h->bar_label);
     bool sink = src->panels[0].a.sink != NULL;
     double null_max = PANEL_GAP - MATRIX_NULL_GAP - GAP; /* the null key fits in a panel gap */
-    /* Labels planned at their widest, then for the slot that leaves; the second layout's slot
-     * is at least the first's, so that plan still fits. */
+    /* Labels planned for the largest cells they could have (a panel as wide as the page), then
+     * for the slot that leaves; the second layout's slot is at least the first's, so that plan
+     * still fits. */
     struct label_plan yp, xp;
-    labels_plan(cv, &col, 1e9, false, &yp);
+    labels_plan(cv, &col, (cv->width - 2 * canvas_margin(cv)) / (double)n, false, &yp);
     double null_room = sink ? null_max + MATRIX_NULL_GAP : 0;
     struct panel_grid g;
     grid_layout(cv, src, top, title_w + GAP + yp.gap + yp.extent + null_room, bar_w, header_h, &g);
