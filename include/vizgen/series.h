@@ -1,0 +1,27 @@
+/* series: what training curves need done to their numbers before drawing — smoothing as
+ * TensorBoard smooths, a moving average, and the reduction of a long series to the points that
+ * can show on a given number of pixel columns. Non-finite values (a diverged run's NaN and
+ * infinities) are kept as they are, never averaged into or dropped. */
+#ifndef VIZGEN_SERIES_H
+#define VIZGEN_SERIES_H
+
+#include <stddef.h>
+
+/* TensorBoard's exponential moving average with debiasing, for weight in [0, 1): each finite y
+ * moves `last = last * weight + (1 - weight) * y` and counts once, and comes out as
+ * last / (1 - weight^count); a non-finite y comes out as itself and counts not. A constant
+ * series comes out unchanged, as in TensorBoard. out may be y. */
+void series_ema(const double *y, size_t n, double weight, double *out);
+
+/* The mean of each point's trailing window of up to `window` finite values (the point's own and
+ * those before it); a non-finite point comes out as itself. out must not be y. */
+void series_moving_average(const double *y, size_t n, size_t window, double *out);
+
+/* The points of (x, y) that show on `columns` pixel columns spanning [x0, x1]: in each column
+ * the first, the last, the lowest and the highest, and every non-finite y, so that spikes and
+ * divergence survive. x must be ascending. Writes their indices, ascending and each once, to
+ * keep (room for n) and returns how many. */
+size_t series_reduce(const double *x, const double *y, size_t n, double x0, double x1, int columns,
+                     size_t *keep);
+
+#endif
