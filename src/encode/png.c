@@ -105,8 +105,6 @@ static void on_png_warning(png_structp png, png_const_charp msg)
     (void)msg;
 }
 
-/* The whole encode; 0 on success. Everything libpng allocates is released by the caller's
- * png_destroy_write_struct, and rows by the caller, so a longjmp here leaks nothing. */
 struct writer {
     png_row_fn row;
     void *ctx;
@@ -114,6 +112,8 @@ struct writer {
     bool alpha;
 };
 
+/* The whole encode; 0 on success. Everything libpng allocates is released by the caller's
+ * png_destroy_write_struct and rows belong to the row source, so a longjmp here leaks nothing. */
 static int encode(png_structp png, png_infop info, FILE *f, const struct writer *e, double dpi,
                   const struct png_text *texts, int n_texts)
 {
