@@ -1,4 +1,5 @@
-/* probe: PNG decoding with libpng and layout reading with cJSON, for the render tests only. */
+/* probe: PNG decoding with libpng and layout reading with cJSON, for the render tests only, and
+ * whole-image rasterizing and encoding for the kit tests and the benchmark. */
 #include "probe.h"
 
 #include "npy_header.h"
@@ -10,6 +11,61 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+int probe_rasterize(struct canvas *cv, cairo_surface_t **out, struct diag *d)
+{
+    long w, h;
+    canvas_pixel_size(cv, &w, &h);
+    cairo_surface_t *img = canvas_strip_create(cv, (int)h);
+    if (!img)
+        return diag_oom(d);
+    int rc = canvas_rasterize_rows(cv, img, 0, d);
+    if (rc) {
+        cairo_surface_destroy(img);
+        return rc;
+    }
+    *out = img;
+    return VZ_OK;
+}
+
+/* Each row copied out of the image and prepared as the encoder asks for it. */
+struct whole_image {
+    const unsigned char *data;
+    size_t stride;
+    int w;
+    bool alpha;
+    unsigned char *rows[2]; /* the row asked for and the one above it, each `stride` bytes */
+    unsigned char filter;
+};
+
+static struct png_row image_row(void *ctx, int y)
+{
+    struct whole_image *im = ctx;
+    unsigned char *cur = im->rows[y % 2], *prev = y > 0 ? im->rows[(y + 1) % 2] : NULL;
+    memcpy(cur, im->data + (size_t)y * im->stride, im->stride);
+    png_prepare_rows(cur, im->stride, 1, im->w, im->alpha, prev, &im->filter);
+    return (struct png_row){cur, im->filter};
+}
+
+int probe_png_encode(cairo_surface_t *img, FILE *f, const char *name, double dpi,
+                     const struct png_text *texts, int n_texts, struct diag *d)
+{
+    cairo_surface_flush(img);
+    struct whole_image im = {cairo_image_surface_get_data(img),
+                             (size_t)cairo_image_surface_get_stride(img),
+                             cairo_image_surface_get_width(img),
+                             cairo_image_surface_get_format(img) == CAIRO_FORMAT_ARGB32,
+                             {NULL, NULL},
+                             0};
+    im.rows[0] = malloc(2 * im.stride);
+    if (!im.rows[0])
+        return diag_oom(d);
+    im.rows[1] = im.rows[0] + im.stride;
+    int rc = png_encode_rows(f, name, im.w, cairo_image_surface_get_height(img), im.alpha,
+                             image_row, &im, dpi, texts, n_texts, d);
+    free(im.rows[0]);
+    return rc;
+}
 
 int probe_run(const char *vizgen, const char *args, const char *err_path)
 {

@@ -3,11 +3,20 @@
 #ifndef VIZGEN_TEST_PROBE_H
 #define VIZGEN_TEST_PROBE_H
 
+#include "vizgen/canvas.h"
 #include "vizgen/colormap.h"
+#include "vizgen/png.h"
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* The whole figure replayed into one image (vizgen itself draws it in strips); the caller
+ * destroys *out. */
+int probe_rasterize(struct canvas *cv, cairo_surface_t **out, struct diag *d);
+/* A whole Cairo image encoded into f through png_encode_rows, the image left as it was. */
+int probe_png_encode(cairo_surface_t *img, FILE *f, const char *name, double dpi,
+                     const struct png_text *texts, int n_texts, struct diag *d);
 
 struct png_image {
     int width, height;

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 /* A canvas draws onto a recording surface in logical units; the figure sets the height once it
- * knows it, and canvas_rasterize replays at `scale` into pixels. */
+ * knows it, and canvas_rasterize_rows replays at `scale` into pixels. */
 struct canvas {
     cairo_surface_t *rec;
     cairo_t *cr;
@@ -43,14 +43,14 @@ unsigned canvas_color(const struct canvas *cv, unsigned ref);
 struct rgb canvas_rgb(const struct canvas *cv, unsigned ref);
 /* Makes ref the colour of what is drawn next. */
 void canvas_set_color(struct canvas *cv, unsigned ref);
-/* Replays into a new image of round(width*scale) x round(height*scale) pixels: RGB24 on the
- * theme's paper, or ARGB32 with a transparent background. The caller destroys *out. */
-int canvas_rasterize(struct canvas *cv, cairo_surface_t **out, struct diag *d);
-/* An image as wide as the figure in pixels and `rows` tall, in the canvas's pixel format, for
- * canvas_rasterize_rows; NULL when out of memory. The caller destroys it. */
+/* The figure's size in pixels: round(width * scale) x round(height * scale). */
+void canvas_pixel_size(const struct canvas *cv, long *w, long *h);
+/* An image as wide as the figure in pixels and `rows` tall, in the canvas's pixel format (RGB24
+ * on the theme's paper, or ARGB32 with a transparent background), for canvas_rasterize_rows;
+ * NULL when out of memory. The caller destroys it. */
 cairo_surface_t *canvas_strip_create(const struct canvas *cv, int rows);
-/* Replays the figure's pixel rows from y0 into strip (as many as it is tall), so that a large
- * figure can be encoded a strip at a time. */
+/* Replays the figure's pixel rows from y0 into strip (as many as it is tall): a PNG is drawn a
+ * strip at a time (see strips.h). */
 int canvas_rasterize_rows(struct canvas *cv, cairo_surface_t *strip, int y0, struct diag *d);
 /* Replays onto any Cairo surface: a new image, or a vector document. */
 int canvas_replay(struct canvas *cv, cairo_surface_t *target, struct diag *d);

@@ -196,7 +196,8 @@ static struct png_row strip_row(void *ctx, int y)
 static int write_png(struct canvas *cv, const struct figure_common *c, struct output *out,
                      const char *spec_json, const char *inputs, struct diag *d)
 {
-    long w = lround(cv->width * cv->scale), h = lround(cv->height * cv->scale);
+    long w, h;
+    canvas_pixel_size(cv, &w, &h);
     if (h > MAX_PIXELS)
         return diag_set(d, VZ_EINPUT,
                         "the figure is %ld pixels tall at %g dpi, over the %d a PNG can be "

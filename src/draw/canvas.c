@@ -192,11 +192,18 @@ int canvas_replay(struct canvas *cv, cairo_surface_t *target, struct diag *d)
     return replay_from(cv, target, 0, d);
 }
 
+void canvas_pixel_size(const struct canvas *cv, long *w, long *h)
+{
+    *w = lround(cv->width * cv->scale);
+    *h = lround(cv->height * cv->scale);
+}
+
 cairo_surface_t *canvas_strip_create(const struct canvas *cv, int rows)
 {
-    int w = (int)lround(cv->width * cv->scale);
+    long w, h;
+    canvas_pixel_size(cv, &w, &h);
     cairo_surface_t *s =
-        image_create(cv->transparent ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, w, rows);
+        image_create(cv->transparent ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, (int)w, rows);
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(s);
         return NULL;
@@ -209,20 +216,6 @@ int canvas_rasterize_rows(struct canvas *cv, cairo_surface_t *strip, int y0, str
     /* Cairo replays only the recorded operations that reach the strip, so drawing a figure in
      * strips costs about what drawing it whole does, in a strip's memory. */
     return replay_from(cv, strip, y0, d);
-}
-
-int canvas_rasterize(struct canvas *cv, cairo_surface_t **out, struct diag *d)
-{
-    int w = (int)lround(cv->width * cv->scale), h = (int)lround(cv->height * cv->scale);
-    cairo_surface_t *img =
-        image_create(cv->transparent ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, w, h);
-    int rc = canvas_replay(cv, img, d);
-    if (rc) {
-        cairo_surface_destroy(img);
-        return rc;
-    }
-    *out = img;
-    return VZ_OK;
 }
 
 int image_init(struct image *img, int width, int height, struct diag *d)

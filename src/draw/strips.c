@@ -5,7 +5,6 @@
 
 #include <pthread.h>
 #include <stdbool.h>
-#include <math.h>
 #include <stdlib.h>
 
 struct strips {
@@ -72,11 +71,12 @@ int strips_start(struct strips **out, struct canvas *cv, int rows, struct strip_
     struct strips *s = calloc(1, sizeof *s);
     if (!s)
         return diag_oom(d);
-    int h = (int)lround(cv->height * cv->scale);
+    long w, h;
+    canvas_pixel_size(cv, &w, &h);
     *s = (struct strips){.cv = cv,
                          .rows = rows,
-                         .height = h,
-                         .n_strips = (h + rows - 1) / rows,
+                         .height = (int)h,
+                         .n_strips = (int)((h + rows - 1) / rows),
                          .hook = hook,
                          .current = -1};
     diag_init(&s->err);

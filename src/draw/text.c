@@ -130,19 +130,36 @@ static void pin_fonts(void)
     }
 }
 
+/* A new layout of text in ctx with the cache key's settings, or NULL when out of memory. Lines
+ * break between words, and within a word too long for a line; only a block limited to a number
+ * of lines ends in an ellipsis. */
+static PangoLayout *new_layout(PangoContext *ctx, const PangoFontDescription *fd,
+                               const struct cached *key)
+{
+    PangoLayout *l = pango_layout_new(ctx);
+    if (!l)
+        return NULL;
+    pango_layout_set_font_description(l, fd);
+    pango_layout_set_width(l, key->width);
+    pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+    bool limit = key->width > 0 && key->lines > 0;
+    pango_layout_set_height(l, limit ? -key->lines : -1);
+    pango_layout_set_ellipsize(l, limit ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
+    pango_layout_set_text(l, key->text, -1);
+    return l;
+}
+
 /* Makes the regular weight's font map and loads its font by laying out a letter. */
 static void *warm_regular(void *arg)
 {
     struct text_engine *t = arg;
     t->warm_ok = shaper_open(&t->pinned[0], FcConfigGetCurrent());
-    if (t->warm_ok) {
-        PangoLayout *l = pango_layout_new(t->pinned[0].ctx);
-        if (l) {
-            pango_layout_set_font_description(l, t->fonts[0]);
-            pango_layout_set_text(l, "x", 1);
-            pango_layout_get_extents(l, NULL, NULL);
-            g_object_unref(l);
-        }
+    PangoLayout *l = t->warm_ok ? new_layout(t->pinned[0].ctx, t->fonts[0],
+                                             &(struct cached){.text = "x", .width = -1})
+                                : NULL;
+    if (l) {
+        pango_layout_get_extents(l, NULL, NULL);
+        g_object_unref(l);
     }
     return NULL;
 }
@@ -235,25 +252,6 @@ static void collect_missing(struct canvas *cv, PangoLayout *layout)
         }
     } while (pango_layout_iter_next_run(it));
     pango_layout_iter_free(it);
-}
-
-/* A new layout of text in ctx with the cache key's settings, or NULL when out of memory. Lines
- * break between words, and within a word too long for a line; only a block limited to a number
- * of lines ends in an ellipsis. */
-static PangoLayout *new_layout(PangoContext *ctx, const PangoFontDescription *fd,
-                               const struct cached *key)
-{
-    PangoLayout *l = pango_layout_new(ctx);
-    if (!l)
-        return NULL;
-    pango_layout_set_font_description(l, fd);
-    pango_layout_set_width(l, key->width);
-    pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-    bool limit = key->width > 0 && key->lines > 0;
-    pango_layout_set_height(l, limit ? -key->lines : -1);
-    pango_layout_set_ellipsize(l, limit ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
-    pango_layout_set_text(l, key->text, -1);
-    return l;
 }
 
 /* The layout of text in f at REF_SIZE, wrapped to max_width (<= 0: one line) in at most

@@ -179,46 +179,6 @@ int png_encode_rows(FILE *f, const char *name, int w, int h, bool alpha, png_row
     return rc;
 }
 
-/* A whole Cairo image, each row copied out and prepared as it is asked for: the image is the
- * caller's and stays as it was. */
-struct whole_image {
-    const unsigned char *data;
-    size_t stride;
-    int w;
-    bool alpha;
-    unsigned char *rows[2]; /* the row asked for and the one above it, each `stride` bytes */
-    unsigned char filter;
-};
-
-static struct png_row image_row(void *ctx, int y)
-{
-    struct whole_image *im = ctx;
-    unsigned char *cur = im->rows[y % 2], *prev = y > 0 ? im->rows[(y + 1) % 2] : NULL;
-    memcpy(cur, im->data + (size_t)y * im->stride, im->stride);
-    png_prepare_rows(cur, im->stride, 1, im->w, im->alpha, prev, &im->filter);
-    return (struct png_row){cur, im->filter};
-}
-
-int png_encode(cairo_surface_t *img, FILE *f, const char *name, double dpi,
-               const struct png_text *texts, int n_texts, struct diag *d)
-{
-    cairo_surface_flush(img);
-    struct whole_image im = {cairo_image_surface_get_data(img),
-                             (size_t)cairo_image_surface_get_stride(img),
-                             cairo_image_surface_get_width(img),
-                             cairo_image_surface_get_format(img) == CAIRO_FORMAT_ARGB32,
-                             {NULL, NULL},
-                             0};
-    im.rows[0] = malloc(2 * im.stride);
-    if (!im.rows[0])
-        return diag_oom(d);
-    im.rows[1] = im.rows[0] + im.stride;
-    int rc = png_encode_rows(f, name, im.w, cairo_image_surface_get_height(img), im.alpha,
-                             image_row, &im, dpi, texts, n_texts, d);
-    free(im.rows[0]);
-    return rc;
-}
-
 /* The most memory one chunk may take when read back, decompressed: vizgen embeds at most a
  * 1 MiB spec, so anything near this is not a figure it wrote. */
 enum { MAX_CHUNK_BYTES = 8 << 20 };

@@ -7,9 +7,9 @@
 #define _DEFAULT_SOURCE /* wait4 */
 #include "vizgen/draw.h"
 #include "vizgen/figure.h"
-#include "vizgen/png.h"
 
 #include "npy_header.h"
+#include "probe.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,10 +128,10 @@ static void in_process(const char *spec, int runs)
         double t1 = now_ms();
         draw(&p);
         double t2 = now_ms();
-        canvas_rasterize(&p.cv, &img, &d);
+        probe_rasterize(&p.cv, &img, &d);
         double t3 = now_ms();
         FILE *f = fopen("/tmp/vizgen-bench.png", "wb");
-        png_encode(img, f, "bench", p.c.dpi, NULL, 0, &d);
+        probe_png_encode(img, f, "bench", p.c.dpi, NULL, 0, &d);
         fclose(f);
         double t4 = now_ms();
         parse.v[parse.n++] = t1 - t0;
@@ -237,12 +237,12 @@ static void floor_encode(const char *spec, int runs)
     cairo_surface_t *img;
     load(spec, &p);
     draw(&p);
-    canvas_rasterize(&p.cv, &img, &d);
+    probe_rasterize(&p.cv, &img, &d);
     struct series enc = {0};
     for (int r = 0; r < runs; r++) {
         double t0 = now_ms();
         FILE *f = fopen("/tmp/vizgen-bench.png", "wb");
-        png_encode(img, f, "bench", 144, NULL, 0, &d);
+        probe_png_encode(img, f, "bench", 144, NULL, 0, &d);
         fclose(f);
         enc.v[enc.n++] = now_ms() - t0;
     }

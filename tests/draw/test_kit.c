@@ -2,6 +2,7 @@
  * or turn only when they must, legends avoid data, axes keep labels apart, lines break at
  * missing values, panels tile without overlap. */
 #include "check.h"
+#include "probe.h"
 
 #include "vizgen/kit.h"
 
@@ -213,7 +214,7 @@ static void lines_break_at_missing_values_and_never_join_across(void)
     cairo_surface_t *img;
     struct diag d;
     diag_init(&d);
-    if (!CHECK(canvas_rasterize(&cv, &img, &d) == VZ_OK))
+    if (!CHECK(probe_rasterize(&cv, &img, &d) == VZ_OK))
         return;
     CHECK(pixel(img, 250, 100) == 0x000000);
     CHECK(pixel(img, 550, 100) == 0x000000);
@@ -233,7 +234,7 @@ static void bands_fill_between_their_bounds(void)
     cairo_surface_t *img;
     struct diag d;
     diag_init(&d);
-    if (!CHECK(canvas_rasterize(&cv, &img, &d) == VZ_OK))
+    if (!CHECK(probe_rasterize(&cv, &img, &d) == VZ_OK))
         return;
     CHECK(pixel(img, 300, 100) == 0x0000ff);
     CHECK(pixel(img, 300, 170) == 0xffffff && pixel(img, 600, 100) == 0xffffff);
@@ -262,7 +263,7 @@ static void strips_draw_the_same_pixels_as_the_whole(void)
     draw_image(&cv, &img, canvas_snap(&cv, 700), canvas_snap(&cv, 33), 90, 90, "heatmap", 3, 3);
     image_free(&img);
     cairo_surface_t *whole, *strip = canvas_strip_create(&cv, 7);
-    if (!CHECK(canvas_rasterize(&cv, &whole, &d) == VZ_OK && strip))
+    if (!CHECK(probe_rasterize(&cv, &whole, &d) == VZ_OK && strip))
         return;
     int w = cairo_image_surface_get_width(whole), h = cairo_image_surface_get_height(whole);
     int differ = 0;

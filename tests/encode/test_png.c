@@ -69,14 +69,14 @@ static void expected(uint32_t p, bool alpha, uint32_t *rgb, unsigned *a)
     *rgb = out;
 }
 
-/* png_encode into a file of its own; the status, or VZ_EIO when the file could not be written. */
+/* The image encoded into a file of its own; the status, or VZ_EIO when the file could not be written. */
 static int write_file(cairo_surface_t *s, const char *path, const struct png_text *texts, int n,
                       struct diag *d)
 {
     FILE *f = fopen(path, "wb");
     if (!f)
         return VZ_EIO;
-    int rc = png_encode(s, f, path, 96, texts, n, d);
+    int rc = probe_png_encode(s, f, path, 96, texts, n, d);
     return fclose(f) == 0 ? rc : VZ_EIO;
 }
 
