@@ -69,7 +69,8 @@ static void expected(uint32_t p, bool alpha, uint32_t *rgb, unsigned *a)
     *rgb = out;
 }
 
-/* The image encoded into a file of its own; the status, or VZ_EIO when the file could not be written. */
+/* The image encoded into a file of its own; the status, or VZ_EIO when the file could not be
+ * written. */
 static int write_file(cairo_surface_t *s, const char *path, const struct png_text *texts, int n,
                       struct diag *d)
 {
