@@ -128,7 +128,7 @@ uint32_t probe_pixel(const struct png_image *img, double x, double y)
     return img->rgb[(size_t)yi * (size_t)img->width + (size_t)xi];
 }
 
-cJSON *probe_layout_load(const char *path)
+cJSON *probe_json_load(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -142,6 +142,12 @@ cJSON *probe_layout_load(const char *path)
     buf[got] = '\0';
     cJSON *j = cJSON_Parse(buf);
     free(buf);
+    return j;
+}
+
+cJSON *probe_layout_load(const char *path)
+{
+    cJSON *j = probe_json_load(path);
     const cJSON *scale = cJSON_GetObjectItem(j, "scale");
     if (!cJSON_IsNumber(scale))
         return j;

@@ -32,6 +32,8 @@ int probe_png_load(const char *path, struct png_image *img); /* 0 on success */
 void probe_png_free(struct png_image *img);
 uint32_t probe_pixel(const struct png_image *img, double x, double y);
 int probe_alpha(const struct png_image *img, double x, double y);
+/* A JSON file (a --dump-data output), or NULL. */
+cJSON *probe_json_load(const char *path);
 /* A layout dump with every box in PNG pixels ("scale" becomes 1; "unit_px" keeps the pixels per
  * layout unit, and "unit_pt" and each text's "font" stay in layout units). */
 cJSON *probe_layout_load(const char *path);

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct jsonw;
+
 /* A canvas draws onto a recording surface in logical units; the figure sets the height once it
  * knows it, and canvas_rasterize_rows replays at `scale` into pixels. */
 struct canvas {
@@ -28,6 +30,9 @@ struct canvas {
     bool vector;            /* replayed into SVG or PDF at scale 1, not into pixels */
     int oom;                /* set when recording a mark failed; reported by canvas_replay */
     cairo_pattern_t *hatch; /* canvas_hatch's, made when first asked for */
+    /* --dump-data: where the figure writes the numbers it draws (after parsing, smoothing and
+     * reduction), or NULL when nobody asked. */
+    struct jsonw *data;
 };
 
 struct canvas_opts {

@@ -16,7 +16,7 @@ enum vz_status {
 
 struct diag_note {
     char file[256]; /* the file at fault, or "" */
-    long line, col; /* 1-based position in it; 0 when not known */
+    long line, col; /* 1-based position in it; 0 when not known (col alone may be) */
     char path[160]; /* JSON path of the value at fault ("bars[2].value"), or "" */
     char msg[640];  /* what is wrong, without location or severity */
 };

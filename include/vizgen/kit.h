@@ -63,6 +63,10 @@ void legend_measure(struct canvas *cv, struct legend *lg);
 struct box legend_place(const struct legend *lg, struct box plot, const struct box *obstacles,
                         size_t n_obstacles, double room_right, bool *outside);
 void legend_draw(struct canvas *cv, const struct legend *lg, struct box at);
+/* A legend as rows of entries side by side, above or below a plot rather than on it: the height
+ * it needs within max_w, and drawing it with its top left at (x, y). */
+double legend_row_measure(struct canvas *cv, const struct legend *lg, double max_w);
+void legend_row_draw(struct canvas *cv, const struct legend *lg, double x, double y, double max_w);
 
 /* --- colour bars --- */
 

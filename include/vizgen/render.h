@@ -19,6 +19,7 @@ extern const char *const render_format_names[]; /* "png", "svg", "pdf", NULL */
 struct render_opts {
     const char *output;      /* a path, or "-" for standard output */
     const char *dump_layout; /* a second output, committed with the figure */
+    const char *dump_data;   /* the numbers drawn, as JSON: a third output, committed with it */
     const char *format;      /* one of render_format_names, or NULL: the output's extension */
     const char *size;        /* width on the page as given ("3.3in"), or NULL */
     double size_pt, scale;

@@ -7,6 +7,13 @@
 
 #include <stddef.h>
 
+/* A series of points, x ascending. Ownership: whoever fills it frees it with curve_free. */
+struct curve {
+    double *x, *y;
+    size_t n;
+};
+void curve_free(struct curve *c);
+
 /* TensorBoard's exponential moving average with debiasing, for weight in [0, 1): each finite y
  * moves `last = last * weight + (1 - weight) * y` and counts once, and comes out as
  * last / (1 - weight^count); a non-finite y comes out as itself and counts not. A constant

@@ -35,6 +35,10 @@ enum spec_type {
 int spec_load(const char *file, struct spec **out, struct diag *d);
 /* The same from memory; `name` stands for the file in messages. */
 int spec_parse(const char *name, const char *buf, size_t len, struct spec **out, struct diag *d);
+/* A data file a tool wrote rather than a spec: any JSON value at the top, and Python's bare
+ * NaN, Infinity and -Infinity allowed (buf is rewritten where they stand; read them with
+ * spec_data_number). Specs never take this path. */
+int spec_parse_data(const char *name, char *buf, size_t len, struct spec **out, struct diag *d);
 void spec_free(struct spec *s); /* NULL is a no-op */
 
 struct spec_node spec_root(const struct spec *s);
@@ -63,6 +67,13 @@ struct spec_node spec_first(struct spec_node arr);
 struct spec_node spec_next(struct spec_node n);
 struct spec_node spec_get(struct spec_node obj, const char *key); /* absent -> SPEC_ABSENT */
 bool spec_has(struct spec_node obj, const char *key);             /* whether obj gives key */
+/* An object's members in order (paths "obj.key"), SPEC_ABSENT past the last, and their names. */
+struct spec_node spec_member_first(struct spec_node obj);
+struct spec_node spec_member_next(struct spec_node obj, struct spec_node n);
+const char *spec_member_name(struct spec_node n);
+/* A number of a data file (spec_parse_data), NaN and infinities included: false for any other
+ * value. */
+bool spec_data_number(struct spec_node n, double *out);
 
 /* Errors if obj has a key in none of the lists (each NULL-terminated; `lists` itself ends with
  * NULL), naming the nearest known key as a hint, or has a key twice. */

@@ -112,8 +112,10 @@ void diag_locate(struct diag *d, const char *file)
 int diag_format(const struct diag_note *n, const char *severity, char *buf, size_t size)
 {
     char where[320] = "";
-    if (n->file[0] && n->line > 0)
+    if (n->file[0] && n->line > 0 && n->col > 0)
         snprintf(where, sizeof where, "%s:%ld:%ld: ", n->file, n->line, n->col);
+    else if (n->file[0] && n->line > 0) /* a line-oriented log knows the line only */
+        snprintf(where, sizeof where, "%s:%ld: ", n->file, n->line);
     else if (n->file[0])
         snprintf(where, sizeof where, "%s: ", n->file);
     return snprintf(buf, size, "%s%s: %s%s%s", where, severity, n->path, n->path[0] ? ": " : "",

@@ -17,6 +17,7 @@
 static const char usage[] =
     "usage: vizgen <figure> <spec.json> [-o PATH|-] [--format F] [--size LEN] [--scale S]\n"
     "                                   [--theme T] [--transparent] [--dump-layout FILE]\n"
+    "                                   [--dump-data FILE]\n"
     "       vizgen render <spec.json> [options]   (the kind comes from the spec's \"figure\")\n"
     "       vizgen all [DIR] [--force] [--jobs N]  (every spec in DIR, default data/)\n"
     "       vizgen watch [DIR]                     (re-render specs in DIR as they are saved)\n"
@@ -91,6 +92,7 @@ static void print_help(void)
         "  --theme T           \"light\" (default) or \"dark\" for figures on dark pages\n"
         "  --transparent       transparent background instead of the theme's paper\n"
         "  --dump-layout FILE  write the box of every drawn mark as JSON\n"
+        "  --dump-data FILE    write the numbers the figure drew as JSON\n"
         "  --max-cells N       most cells per attention matrix (default 16384x16384)\n"
         "  --force             (all) render even figures that are up to date\n"
         "  --jobs N            (all) worker threads (default: one per core)\n"
@@ -127,6 +129,10 @@ static int render(const struct figure_kind *kind, int argc, char **argv)
             if (++i >= argc)
                 return fail_usage("%s needs a path", a);
             opts.dump_layout = argv[i];
+        } else if (strcmp(a, "--dump-data") == 0) {
+            if (++i >= argc)
+                return fail_usage("%s needs a path", a);
+            opts.dump_data = argv[i];
         } else if (strcmp(a, "--size") == 0) {
             const char *v = ++i < argc ? argv[i] : "";
             double pt;

@@ -227,18 +227,30 @@ static int write_png(struct canvas *cv, const struct figure_common *c, struct ou
     return rc;
 }
 
-/* Draws the completed figure and encodes it into the open outputs. */
+/* Draws the completed figure and encodes it into the open outputs: the figure, and the layout
+ * and data dumps when asked for (else NULL). */
 static int draw_and_encode(const struct figure_kind *kind, const void *fig,
                            const struct figure_common *c, enum render_format fmt,
-                           struct output *outs, size_t n_outs, const char *spec_json,
-                           const char *const *inputs, size_t n_inputs, struct diag *d)
+                           struct output *out, struct output *layout, struct output *data,
+                           const char *spec_json, const char *const *inputs, size_t n_inputs,
+                           struct diag *d)
 {
     struct canvas cv = {0};
     struct canvas_opts co = {c->width, c->px_per_unit, c->theme, c->transparent, fmt != RENDER_PNG};
     char *provenance = NULL;
+    struct jsonw numbers;
     int rc;
-    if ((rc = canvas_init(&cv, &co, d)) || (rc = kind->render(fig, c, &cv, d)))
+    if ((rc = canvas_init(&cv, &co, d)))
         goto done;
+    if (data) {
+        jsonw_open(&numbers, data->f);
+        jsonw_put_string(&numbers, "figure", kind->name);
+        cv.data = &numbers;
+    }
+    if ((rc = kind->render(fig, c, &cv, d)))
+        goto done;
+    if (data)
+        jsonw_close(&numbers);
     text_report_missing(&cv, d);
     /* A figure is never cut to a height asked for: it is drawn as tall as it needs, and says so. */
     if (c->height > 0 && cv.height > c->height + 0.5)
@@ -248,13 +260,13 @@ static int draw_and_encode(const struct figure_kind *kind, const void *fig,
     diag_locate(d, c->spec_path);
     provenance = inputs_json(inputs, n_inputs);
     if (fmt == RENDER_PNG)
-        rc = write_png(&cv, c, &outs[0], spec_json, provenance, d);
+        rc = write_png(&cv, c, out, spec_json, provenance, d);
     else
-        rc = vector_write(&cv, fmt == RENDER_SVG ? VECTOR_SVG : VECTOR_PDF, outs[0].f, outs[0].path,
+        rc = vector_write(&cv, fmt == RENDER_SVG ? VECTOR_SVG : VECTOR_PDF, out->f, out->path,
                           c->title, c->unit_pt, d);
-    if (!rc && n_outs > 1) {
+    if (!rc && layout) {
         cv.layout.unit_pt = c->unit_pt;
-        dump_layout(&cv.layout, outs[1].f);
+        dump_layout(&cv.layout, layout->f);
     }
 done:
     free(provenance);
@@ -340,7 +352,7 @@ int figure_render_file(const char *spec_path, const struct figure_kind *want,
     void *fig = NULL;
     struct figure_common c;
     struct spec *s;
-    struct output outs[2];
+    struct output outs[3];
     size_t n_outs = 0;
     *out_path = NULL;
     *skipped = false;
@@ -353,9 +365,19 @@ int figure_render_file(const char *spec_path, const struct figure_kind *want,
         n_inputs = FIGURE_MAX_INPUTS;
     char *spec_json = NULL, *path = output_path(kind, &c, opts);
     enum render_format fmt = RENDER_PNG;
-    const char *paths[2] = {path, opts->dump_layout};
-    const char *names[2] = {"the figure's output", "the layout dump"};
-    size_t n_paths = opts->dump_layout ? 2 : 1;
+    /* The figure first, then whichever dumps are asked for. */
+    const char *paths[3] = {path}, *names[3] = {"the figure's output"};
+    size_t n_paths = 1, layout_at = 0, data_at = 0;
+    if (opts->dump_layout) {
+        layout_at = n_paths;
+        names[n_paths] = "the layout dump";
+        paths[n_paths++] = opts->dump_layout;
+    }
+    if (opts->dump_data) {
+        data_at = n_paths;
+        names[n_paths] = "the data dump";
+        paths[n_paths++] = opts->dump_data;
+    }
     if (!path) {
         rc = diag_oom(d);
         goto done;
@@ -381,7 +403,8 @@ int figure_render_file(const char *spec_path, const struct figure_kind *want,
     for (; n_outs < n_paths; n_outs++)
         if ((rc = output_open(&outs[n_outs], paths[n_outs], opts->temps, d)))
             goto done;
-    rc = draw_and_encode(kind, fig, &c, fmt, outs, n_outs, spec_json, inputs, n_inputs, d);
+    rc = draw_and_encode(kind, fig, &c, fmt, &outs[0], layout_at ? &outs[layout_at] : NULL,
+                         data_at ? &outs[data_at] : NULL, spec_json, inputs, n_inputs, d);
     if (rc)
         goto done;
     rc = output_commit_all(outs, n_outs, d);

@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Units: logical pixels. A tick every TICK_SPACING or so; labels LABEL_GAP from the plot; the
- * title TITLE_GAP beyond the labels; labels at least LABEL_SPACE apart. */
+/* Units: logical pixels. A tick every TICK_SPACING or so along a bottom axis, half that along a
+ * left one, whose labels are a line tall rather than a number wide (and a quarter for a left
+ * log axis, where a label a decade is what readers look for); labels LABEL_GAP from the plot;
+ * the title TITLE_GAP beyond the labels; labels at least LABEL_SPACE apart. */
 enum { TICK_SPACING = 140, LABEL_GAP = 8, TITLE_GAP = 11, LABEL_SPACE = 8, TICK_LEN = 4 };
 
 static const struct font tick_font = {FONT_TICK, false}, title_font = {FONT_LABEL, false};
@@ -16,7 +18,10 @@ void axis_init(struct axis *ax, enum axis_side side, enum scale_type type, doubl
                double r0, double r1, bool extend)
 {
     *ax = (struct axis){.side = side, .line = true, .label_every = 1};
-    int target = (int)lround(fabs(r1 - r0) / TICK_SPACING);
+    double spacing = side == AXIS_BOTTOM ? TICK_SPACING
+                     : type == SCALE_LOG ? TICK_SPACING / 4.0
+                                         : TICK_SPACING / 2.0;
+    int target = (int)lround(fabs(r1 - r0) / spacing);
     if (target < 2)
         target = 2;
     if (type == SCALE_LOG)

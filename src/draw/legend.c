@@ -50,22 +50,56 @@ struct box legend_place(const struct legend *lg, struct box plot, const struct b
     return (struct box){plot.x, plot.y + plot.h + OUTSIDE_GAP, lg->w, lg->h};
 }
 
+/* One entry's mark and label with the mark starting at x, centred on cy. */
+static void draw_entry(struct canvas *cv, const struct legend_entry *e, size_t i, double x,
+                       double cy)
+{
+    if (e->mark == LEGEND_SWATCH)
+        draw_rect(cv, (struct box){x + 4, cy - 6, MARK_W - 8, 12}, e->rgb, "legend-mark", (long)i,
+                  NAN);
+    else
+        draw_line(cv, x, cy, x + MARK_W, cy, 2.5, e->rgb, e->mark == LEGEND_DASHED, "legend-mark");
+    draw_text(cv, e->label, x + MARK_W + MARK_GAP, cy, entry_font, ALIGN_LEFT, ALIGN_MIDDLE, INK,
+              "legend-label", (long)i);
+}
+
 void legend_draw(struct canvas *cv, const struct legend *lg, struct box at)
 {
     /* The page colour behind it, so gridlines do not run through the labels. */
     draw_rect(cv, at, PAPER, "legend", -1, NAN);
     draw_rect_outline(cv, at, 1, GRIDLINE, NULL, -1);
     double line = text_line_height(cv, entry_font), y = at.y + PAD;
-    for (size_t i = 0; i < lg->n; i++, y += line + ROW_GAP) {
-        const struct legend_entry *e = &lg->entries[i];
-        double cy = y + line / 2, x = at.x + PAD;
-        if (e->mark == LEGEND_SWATCH)
-            draw_rect(cv, (struct box){x + 4, cy - 6, MARK_W - 8, 12}, e->rgb, "legend-mark",
-                      (long)i, NAN);
-        else
-            draw_line(cv, x, cy, x + MARK_W, cy, 2.5, e->rgb, e->mark == LEGEND_DASHED,
-                      "legend-mark");
-        draw_text(cv, e->label, x + MARK_W + MARK_GAP, cy, entry_font, ALIGN_LEFT, ALIGN_MIDDLE,
-                  INK, "legend-label", (long)i);
+    for (size_t i = 0; i < lg->n; i++, y += line + ROW_GAP)
+        draw_entry(cv, &lg->entries[i], i, at.x + PAD, y + line / 2);
+}
+
+/* Entries left to right, a new row when the next would pass max_w; calls back with each
+ * entry's place, or only counts rows when draw is false. Returns the height used. */
+static double flow(struct canvas *cv, const struct legend *lg, double x, double y, double max_w,
+                   bool draw)
+{
+    double line = text_line_height(cv, entry_font), cx = 0, cy = 0;
+    struct text_metrics m;
+    for (size_t i = 0; i < lg->n; i++) {
+        draw_measure(cv, lg->entries[i].label, entry_font, &m);
+        double w = MARK_W + MARK_GAP + m.width;
+        if (cx > 0 && cx + w > max_w) {
+            cx = 0;
+            cy += line + ROW_GAP;
+        }
+        if (draw)
+            draw_entry(cv, &lg->entries[i], i, x + cx, y + cy + line / 2);
+        cx += w + 2 * PAD;
     }
+    return lg->n ? cy + line : 0;
+}
+
+double legend_row_measure(struct canvas *cv, const struct legend *lg, double max_w)
+{
+    return flow(cv, lg, 0, 0, max_w, false);
+}
+
+void legend_row_draw(struct canvas *cv, const struct legend *lg, double x, double y, double max_w)
+{
+    flow(cv, lg, x, y, max_w, true);
 }

@@ -3,6 +3,7 @@
  * cells are large, annotated where numbers fit — with its null key as a column of its own. */
 #include "vizgen/kit.h"
 
+#include "vizgen/jsonw.h"
 #include "vizgen/raster.h"
 
 #include <math.h>
@@ -91,6 +92,16 @@ int matrix_draw(struct canvas *cv, const struct attn *a, const struct matrix_sty
                 double y, double side, double null_w, struct diag *d)
 {
     double cell = side / (double)a->rows;
+    if (cv->data) { /* the weights as given to the cells, before any pooling */
+        jsonw_begin_object(cv->data, NULL);
+        jsonw_put_number(cv->data, "rows", (double)a->rows);
+        jsonw_put_number(cv->data, "cols", (double)a->cols);
+        jsonw_put_number(cv->data, "cells_per_pixel", matrix_pooling(cv, a, side));
+        jsonw_put_floats(cv->data, "weights", a->w, a->rows * a->cols);
+        if (a->sink)
+            jsonw_put_floats(cv->data, "null_key", a->sink, a->rows);
+        jsonw_end_object(cv->data);
+    }
     int rc = draw_cells(cv, a, st, x, y, side, side, "heatmap", d);
     if (rc)
         return rc;

@@ -2,6 +2,7 @@
  * dark-to-light gradient, values on the bars, reductions computed against a baseline bar, on a
  * linear or log axis that ends on a round tick. Laid out for the width asked for. */
 #include "vizgen/figure.h"
+#include "vizgen/jsonw.h"
 #include "vizgen/kit.h"
 
 #include <math.h>
@@ -343,6 +344,20 @@ static int compression_render(const void *p, const struct figure_common *fc, str
         }
     }
     colour_bars(cv, c, t);
+    if (cv->data) {
+        jsonw_put_number(cv->data, "baseline", (double)c->baseline);
+        jsonw_begin_array(cv->data, "bars");
+        for (size_t i = 0; i < c->n; i++) {
+            jsonw_begin_object(cv->data, NULL);
+            jsonw_put_string(cv->data, "label", c->bars[i].label);
+            jsonw_put_number(cv->data, "value", c->bars[i].value);
+            jsonw_put_number(cv->data, "ratio_to_baseline", c->bars[i].value / base->value);
+            jsonw_put_string(cv->data, "shown", t[i].value);
+            jsonw_put_string(cv->data, "reduction", t[i].reduction);
+            jsonw_end_object(cv->data);
+        }
+        jsonw_end_array(cv->data);
+    }
     struct plan pl;
     plan_chart(cv, c, fc, t, &pl, d);
     double top = draw_title_block(cv, fc->title, fc->subtitle, pl.margin) + 44;

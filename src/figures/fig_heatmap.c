@@ -5,6 +5,7 @@
 #include "vizgen/attn_source.h"
 #include "vizgen/colormap.h"
 #include "vizgen/figure.h"
+#include "vizgen/jsonw.h"
 #include "vizgen/kit.h"
 #include "vizgen/raster.h"
 
@@ -404,7 +405,12 @@ static int heatmap_render(const void *p, const struct figure_common *fc, struct 
                           struct diag *d)
 {
     const struct heatmap *h = p;
-    return h->layout == 1 ? render_grid(h, fc, cv, d) : render_single(h, fc, cv, d);
+    if (cv->data) /* matrix_draw adds each matrix it draws */
+        jsonw_begin_array(cv->data, "matrices");
+    int rc = h->layout == 1 ? render_grid(h, fc, cv, d) : render_single(h, fc, cv, d);
+    if (cv->data)
+        jsonw_end_array(cv->data);
+    return rc;
 }
 
 static const struct attn_source *heatmap_attention(const void *p)

@@ -6,6 +6,7 @@
 #include "vizgen/draw.h"
 #include "vizgen/figure.h"
 #include "vizgen/graphemes.h"
+#include "vizgen/jsonw.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -411,6 +412,12 @@ static int letters_render(const void *p, const struct figure_common *fc, struct 
                           struct diag *d)
 {
     const struct letters *l = p;
+    if (cv->data) {
+        jsonw_put_strings(cv->data, "characters", l->chars.text, l->n);
+        jsonw_put_ints(cv->data, "counts", l->counts, l->n);
+        if (l->strip)
+            jsonw_put_floats(cv->data, "attention_row", l->strip, l->n);
+    }
     int *slot = malloc(l->n * sizeof *slot);
     if (!slot)
         return diag_oom(d);

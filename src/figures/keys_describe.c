@@ -32,7 +32,9 @@ void key_default_text(const struct key *k, const char *kind_default, char *buf, 
 static void range_text(double lo, double hi, bool lo_open, bool integer, char *buf, size_t size)
 {
     const char *what = integer ? "integer" : "number";
-    if (hi >= 9e15 || isinf(hi))
+    if (lo <= -9e15 && hi >= 9e15) /* any finite value */
+        snprintf(buf, size, "%s", what);
+    else if (hi >= 9e15 || isinf(hi))
         snprintf(buf, size, "%s %s %g", what, lo_open ? ">" : ">=", lo);
     else if (lo_open)
         snprintf(buf, size, "%s > %g and <= %g", what, lo, hi);
@@ -207,7 +209,8 @@ static void schema_default(FILE *f, const struct key *k, const char *kind_defaul
 
 static void schema_range(FILE *f, double lo, double hi, bool lo_open)
 {
-    schema_number(f, lo_open ? "exclusiveMinimum" : "minimum", lo);
+    if (isfinite(lo) && lo > -9e15)
+        schema_number(f, lo_open ? "exclusiveMinimum" : "minimum", lo);
     if (isfinite(hi) && hi < 9e15)
         schema_number(f, "maximum", hi);
 }

@@ -11,6 +11,7 @@ struct cursor {
     const char *s;
     size_t len, i;
     const char *msg;
+    char *w; /* data mode: the buffer to write non-finite numbers' markers into; else NULL */
 };
 
 static int fail(struct cursor *c, const char *msg)
@@ -184,6 +185,32 @@ static int check_literal(struct cursor *c, const char *word)
 
 static int check_value(struct cursor *c, int depth);
 
+/* Python's json writes NaN, Infinity and -Infinity bare. In data mode each becomes a string of
+ * the same length whose first byte is 0xFF, which no JSON string can hold (it is not UTF-8 and
+ * \u escapes decode to UTF-8), so positions after it are unchanged and it cannot be confused
+ * with a real string. */
+static int check_nonfinite(struct cursor *c)
+{
+    static const char *const words[] = {"NaN", "Infinity", "-Infinity"};
+    for (size_t k = 0; k < 3; k++) {
+        size_t n = strlen(words[k]);
+        if (c->len - c->i < n || memcmp(c->s + c->i, words[k], n) != 0)
+            continue;
+        if (!c->w)
+            return fail(c, "NaN and Infinity are not valid JSON numbers");
+        char *m = c->w + c->i;
+        memset(m, ' ', n);
+        m[0] = '"';
+        m[1] = (char)JSONCHECK_NONFINITE;
+        if (k > 0)
+            m[2] = words[k][0] == '-' ? '-' : '+';
+        m[n - 1] = '"';
+        c->i += n;
+        return 0;
+    }
+    return -1;
+}
+
 static int check_container(struct cursor *c, int depth, char close)
 {
     if (depth >= JSONCHECK_MAX_DEPTH)
@@ -258,17 +285,19 @@ static int check_value(struct cursor *c, int depth)
     case '\'':
         return fail(c, "strings must use double quotes");
     default:
+        if (check_nonfinite(c) == 0)
+            return 0;
+        if (c->msg)
+            return -1;
         if (ch == '-' || is_digit(ch))
             return check_number(c);
-        if (ch == 'N' || ch == 'I')
-            return fail(c, "NaN and Infinity are not valid JSON numbers");
         return fail(c, "expected a value");
     }
 }
 
-int jsoncheck(const char *buf, size_t len, size_t *err_at, const char **msg)
+static int check(const char *buf, char *w, size_t len, size_t *err_at, const char **msg)
 {
-    struct cursor c = {buf, len, 0, NULL};
+    struct cursor c = {buf, len, 0, NULL, w};
     if (memchr(buf, '\0', len)) {
         c.i = (size_t)((const char *)memchr(buf, '\0', len) - buf);
         *err_at = c.i;
@@ -289,4 +318,14 @@ int jsoncheck(const char *buf, size_t len, size_t *err_at, const char **msg)
         *msg = c.msg;
     }
     return rc;
+}
+
+int jsoncheck(const char *buf, size_t len, size_t *err_at, const char **msg)
+{
+    return check(buf, NULL, len, err_at, msg);
+}
+
+int jsoncheck_data(char *buf, size_t len, size_t *err_at, const char **msg)
+{
+    return check(buf, buf, len, err_at, msg);
 }

@@ -12,4 +12,12 @@ enum { JSONCHECK_MAX_DEPTH = 256 };
  * of the problem and *msg to a static description. */
 int jsoncheck(const char *buf, size_t len, size_t *err_at, const char **msg);
 
+/* The first byte of the string that stands for a non-finite number in data mode. */
+enum { JSONCHECK_NONFINITE = 0xFF };
+
+/* The same for a data file, where Python's bare NaN, Infinity and -Infinity are allowed: each
+ * is rewritten in place to a string of the same length, "\xFF" (NaN), "\xFF+    " or
+ * "\xFF-     ", for the tree to carry. */
+int jsoncheck_data(char *buf, size_t len, size_t *err_at, const char **msg);
+
 #endif

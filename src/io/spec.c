@@ -38,7 +38,9 @@ static void line_col(const char *buf, size_t at, int *line, int *col)
     }
 }
 
-int spec_parse(const char *name, const char *buf, size_t len, struct spec **out, struct diag *d)
+/* w: data mode, where bare NaN and Infinity are allowed and rewritten in w (the same as buf). */
+static int parse(const char *name, const char *buf, char *w, size_t len, bool any_top,
+                 struct spec **out, struct diag *d)
 {
     *out = NULL;
     size_t skip = 0;
@@ -49,10 +51,12 @@ int spec_parse(const char *name, const char *buf, size_t len, struct spec **out,
     while (ws < len && (buf[ws] == ' ' || buf[ws] == '\t' || buf[ws] == '\r' || buf[ws] == '\n'))
         ws++;
     if (ws == len)
-        return diag_in(d, VZ_EINPUT, name, "empty file, expected a JSON object");
+        return diag_in(d, VZ_EINPUT, name, "empty file, expected a JSON %s",
+                       any_top ? "value" : "object");
     size_t err_at;
     const char *msg;
-    if (jsoncheck(buf + skip, len - skip, &err_at, &msg)) {
+    if (w ? jsoncheck_data(w + skip, len - skip, &err_at, &msg)
+          : jsoncheck(buf + skip, len - skip, &err_at, &msg)) {
         int line, col;
         line_col(buf, skip + err_at, &line, &col);
         return diag_pos(d, VZ_EINPUT, name, line, col, "%s", msg);
@@ -66,12 +70,22 @@ int spec_parse(const char *name, const char *buf, size_t len, struct spec **out,
         spec_free(s);
         return diag_in(d, VZ_EIO, name, "out of memory while parsing");
     }
-    if (!cJSON_IsObject(s->root)) {
+    if (!any_top && !cJSON_IsObject(s->root)) {
         spec_free(s);
         return diag_pos(d, VZ_EINPUT, name, 1, 1, "expected a JSON object at the top level");
     }
     *out = s;
     return VZ_OK;
+}
+
+int spec_parse(const char *name, const char *buf, size_t len, struct spec **out, struct diag *d)
+{
+    return parse(name, buf, NULL, len, false, out, d);
+}
+
+int spec_parse_data(const char *name, char *buf, size_t len, struct spec **out, struct diag *d)
+{
+    return parse(name, buf, buf, len, true, out, d);
 }
 
 int spec_load(const char *file, struct spec **out, struct diag *d)
@@ -244,6 +258,45 @@ bool spec_has(struct spec_node obj, const char *key)
     return spec_get(obj, key).json != NULL;
 }
 
+bool spec_data_number(struct spec_node n, double *out)
+{
+    const cJSON *j = J(n);
+    if (cJSON_IsNumber(j)) {
+        *out = j->valuedouble;
+        return true;
+    }
+    if (!cJSON_IsString(j) || (unsigned char)j->valuestring[0] != JSONCHECK_NONFINITE)
+        return false;
+    char sign = j->valuestring[1];
+    *out = sign == '+' ? INFINITY : sign == '-' ? -INFINITY : NAN;
+    return true;
+}
+
+static struct spec_node member(struct spec_node obj, const cJSON *j)
+{
+    struct spec_node n = {j, ""};
+    if (j)
+        path_written(
+            n.path, sizeof n.path,
+            snprintf(n.path, sizeof n.path, "%s%s%s", obj.path, obj.path[0] ? "." : "", j->string));
+    return n;
+}
+
+struct spec_node spec_member_first(struct spec_node obj)
+{
+    return member(obj, cJSON_IsObject(J(obj)) ? J(obj)->child : NULL);
+}
+
+struct spec_node spec_member_next(struct spec_node obj, struct spec_node n)
+{
+    return member(obj, J(n) ? J(n)->next : NULL);
+}
+
+const char *spec_member_name(struct spec_node n)
+{
+    return J(n) ? J(n)->string : NULL;
+}
+
 /* Describes what was found, for "expected X, got Y". */
 static void describe(const cJSON *j, char *buf, size_t size)
 {
@@ -356,7 +409,9 @@ int spec_number(struct spec_node n, double lo, double hi, bool lo_open, double *
     char want[96], a[32], b[32];
     fmt_bound(lo, a, sizeof a);
     fmt_bound(hi, b, sizeof b);
-    if (isinf(hi))
+    if (isinf(hi) && isinf(lo))
+        snprintf(want, sizeof want, "a number");
+    else if (isinf(hi))
         snprintf(want, sizeof want, "a number %s %s", lo_open ? ">" : ">=", a);
     else if (lo_open)
         snprintf(want, sizeof want, "a number > %s and <= %s", a, b);

@@ -4,6 +4,15 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
+
+void curve_free(struct curve *c)
+{
+    free(c->x);
+    free(c->y);
+    c->x = c->y = NULL;
+    c->n = 0;
+}
 
 void series_ema(const double *y, size_t n, double weight, double *out)
 {

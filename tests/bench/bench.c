@@ -1,7 +1,8 @@
 /* bench: where vizgen's time goes. In one run: whole `vizgen` processes (wall time, peak RSS,
  * PNG size) for each default figure, `vizgen all`, heatmaps from .npy at growing sizes and
- * `vizgen stats` on the 2048x2048 one; then each default figure's phases in-process, and the
- * floor — encoding a finished pixel buffer alone. Prints a table, and
+ * `vizgen stats` on the 2048x2048 one, training curves from a million-step log and, beside
+ * both training-curves rows, the same plot from a matplotlib script; then each default figure's
+ * phases in-process, and the floor — encoding a finished pixel buffer alone. Prints a table, and
  * JSON with --json. Not a test: it asserts nothing. Run from the source tree:
  * build/tests/bench/bench build/vizgen (it re-renders out/ from data/ along the way). */
 #define _DEFAULT_SOURCE /* wait4 */
@@ -11,6 +12,7 @@
 #include "npy_header.h"
 #include "probe.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,10 +187,11 @@ static void whole_process(const char *what, char *const argv[], int runs, const 
     report(what, "process", &wall, (double)max_rss / 1024, kib);
 }
 
-/* Another build against this one on the same figure, their runs alternating so that the
- * machine's moods fall on both alike; reports each median and this build's time over the other's.
- */
-static void side_by_side(const char *what, char *const argv[], char *const old_argv[], int runs)
+/* Another program against this one on the same figure — an older build, or a matplotlib script
+ * (`other` names it) — their runs alternating so that the machine's moods fall on both alike;
+ * reports each median and this build's time over the other's. */
+static void side_by_side(const char *what, const char *other, char *const argv[],
+                         char *const old_argv[], int runs)
 {
     struct series wall = {0}, old = {0};
     long rss = 0, old_rss = 0;
@@ -196,7 +199,7 @@ static void side_by_side(const char *what, char *const argv[], char *const old_a
         run_once(what, old_argv, &old, &old_rss);
         run_once(what, argv, &wall, &rss);
     }
-    report(what, "baseline", &old, (double)old_rss / 1024, 0);
+    report(what, other, &old, (double)old_rss / 1024, 0);
     report(what, "this", &wall, (double)rss / 1024, 0);
     double ratio = median(&wall) / median(&old);
     printf("%-38s %-10s %9.2f x\n", what, "ratio", ratio);
@@ -301,14 +304,57 @@ static void bounded_work(char *vizgen, int runs)
     unlink("/tmp/vizgen-bench-letters.json");
 }
 
+/* The training-curves figure beside the same plot from a matplotlib script (tests/bench/
+ * mpl_training.py, when `python` has matplotlib): the default figure, and a log of a million
+ * steps. */
+static void training_rows(char *vizgen, char *python, int runs)
+{
+    const char *out = "/tmp/vizgen-bench.png", *csv = "/tmp/vizgen-bench-train.csv",
+               *spec = "/tmp/vizgen-bench-train.json";
+    FILE *f = fopen(csv, "w");
+    fputs("step,loss\n", f);
+    unsigned long long x = 88172645463325252ULL; /* xorshift: the same noise every run */
+    for (int i = 0; i < 1000000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        fprintf(f, "%d,%.5g\n", i, 3 * exp(-i / 2e5) + 0.1 + (double)(x % 1000) / 4000);
+    }
+    fclose(f);
+    f = fopen(spec, "w");
+    fprintf(f, "{\"figure\": \"training-curves\", \"runs\": [{\"file\": \"%s\"}], "
+               "\"panels\": [{\"metrics\": [\"loss\"], \"y_scale\": \"log\"}]}\n",
+            csv);
+    fclose(f);
+    char *big[] = {vizgen, "render", (char *)spec, "-o", (char *)out, NULL};
+    whole_process("training-curves, 10^6-step CSV log", big, runs, out);
+    char check[512];
+    snprintf(check, sizeof check, "%s -c 'import matplotlib' 2>/dev/null", python);
+    if (system(check) != 0) {
+        printf("(no matplotlib for %s: the matplotlib rows are left out)\n", python);
+    } else {
+        char *av[] = {vizgen, "render", "data/training.json", "-o", (char *)out, NULL};
+        char *mpl[] = {python, "tests/bench/mpl_training.py",
+                       "data/letter-counting/trainer_state.json", "/tmp/vizgen-bench-mpl.png",
+                       NULL};
+        side_by_side("data/training.json", "matplotlib", av, mpl, (runs + 1) / 2);
+        char *mpl_big[] = {python, "tests/bench/mpl_training.py", (char *)csv,
+                           "/tmp/vizgen-bench-mpl.png", NULL};
+        side_by_side("training-curves, 10^6-step CSV log", "matplotlib", big, mpl_big,
+                     (runs + 3) / 4);
+        unlink("/tmp/vizgen-bench-mpl.png");
+    }
+    unlink(csv);
+    unlink(spec);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
         fprintf(stderr, "usage: bench PATH-TO-VIZGEN [--runs N] [--json FILE] [--max-npy N]\n"
-                        "             [--baseline OTHER-VIZGEN [--baseline-data DIR]]\n");
+                        "             [--baseline OTHER-VIZGEN [--baseline-data DIR]]\n"
+                        "             [--python PYTHON-WITH-MATPLOTLIB]\n");
         return 2;
     }
-    char *vizgen = argv[1], *baseline = NULL, *baseline_data = "data";
+    char *vizgen = argv[1], *baseline = NULL, *baseline_data = "data", *python = "/usr/bin/python3";
     int runs = 21, max_npy = 4096;
     for (int i = 2; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--runs") == 0)
@@ -321,6 +367,8 @@ int main(int argc, char **argv)
             baseline = argv[i + 1];
         else if (strcmp(argv[i], "--baseline-data") == 0)
             baseline_data = argv[i + 1];
+        else if (strcmp(argv[i], "--python") == 0)
+            python = argv[i + 1];
     }
     if (runs < 1 || runs > MAX_RUNS)
         runs = 21;
@@ -328,14 +376,14 @@ int main(int argc, char **argv)
         fputs("{\"results\":[\n", json);
     const char *names[] = {"compression.json", "attention.json", "letter-counting.json"};
     const char *specs[] = {"data/compression.json", "data/attention.json",
-                           "data/letter-counting.json"};
+                           "data/letter-counting.json", "data/training.json"};
     const char *out = "/tmp/vizgen-bench.png";
     printf("%-38s %-10s %12s  %7s  %11s  %s\n", "what", "phase", "median", "spread", "peak RSS",
            "PNG");
     /* Whole processes first: Linux counts a forked child's memory from before its exec in the
      * child's peak RSS, so once the in-process runs below have grown this program, every child
      * would report at least that much. */
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         char *av[] = {vizgen, "render", (char *)specs[i], "-o", (char *)out, NULL};
         whole_process(specs[i], av, runs, out);
     }
@@ -347,7 +395,7 @@ int main(int argc, char **argv)
             char *av[] = {vizgen, "render", (char *)specs[i], "-o", (char *)out, NULL};
             char *old_av[] = {baseline, "render", old_spec, "-o", "/tmp/vizgen-bench-old.png",
                               NULL};
-            side_by_side(specs[i], av, old_av, runs);
+            side_by_side(specs[i], "baseline", av, old_av, runs);
         }
     }
     char *all[] = {vizgen, "all", "data", "--force", NULL};
@@ -383,7 +431,8 @@ int main(int argc, char **argv)
         unlink(spec);
     }
     bounded_work(vizgen, runs);
-    for (int i = 0; i < 3; i++)
+    training_rows(vizgen, python, runs);
+    for (int i = 0; i < 4; i++)
         in_process(specs[i], runs);
     floor_encode("data/attention.json", runs);
     unlink("/tmp/vizgen-bench.png");

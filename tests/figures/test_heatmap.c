@@ -393,6 +393,34 @@ static void heatmap_annotations_contrast_with_their_cells(void)
     probe_png_free(&img);
 }
 
+/* --dump-data gives the weights handed to the cells: the spec's, with masked cells as "NaN". */
+static void heatmap_data_dump_gives_the_weights(void)
+{
+    const char *spec =
+        "{\"figure\": \"attention-heatmap\", \"weights\": [[1, 0, 0], [0.25, 0.75, 0], "
+        "[0.125, 0.5, 0.375]]}";
+    char args[300], data[256];
+    snprintf(args, sizeof args, "--dump-data %s", probe_tmp("data.json", data, sizeof data));
+    struct png_image img;
+    cJSON *l;
+    if (!CHECK(probe_render(&pf, spec, args, &img, &l) == 0))
+        return;
+    cJSON *j = probe_json_load(data);
+    const cJSON *m = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "matrices"), 0);
+    const cJSON *w = cJSON_GetObjectItem(m, "weights");
+    const double want[9] = {1, -1, -1, 0.25, 0.75, -1, 0.125, 0.5, 0.375}; /* -1: masked */
+    CHECK(cJSON_GetArraySize(w) == 9 && probe_num(m, "rows") == 3);
+    for (int i = 0; i < 9 && cJSON_GetArraySize(w) == 9; i++) {
+        const cJSON *v = cJSON_GetArrayItem(w, i);
+        CHECK(want[i] < 0 ? cJSON_IsString(v) && strcmp(v->valuestring, "NaN") == 0
+                          : cJSON_IsNumber(v) && v->valuedouble == want[i]);
+    }
+    cJSON_Delete(j);
+    cJSON_Delete(l);
+    probe_png_free(&img);
+    remove(data);
+}
+
 int main(int argc, char **argv)
 {
     if (probe_args(&pf, argc, argv))
@@ -404,6 +432,7 @@ int main(int argc, char **argv)
     RUN(heatmap_masked_cells_cannot_be_taken_for_any_weight);
     RUN(heatmap_labels_never_overlap_at_13_40_64_200_and_512_tokens);
     RUN(heatmap_annotations_contrast_with_their_cells);
+    RUN(heatmap_data_dump_gives_the_weights);
     probe_cleanup(&pf);
     return check_summary();
 }

@@ -285,6 +285,35 @@ static void letters_box_borders_contrast_with_the_page_in_both_themes(void)
     }
 }
 
+/* --dump-data gives the counts drawn, equal to counting here, character by character. */
+static void letters_data_dump_counts_the_text(void)
+{
+    const char *text = "banana bread and butter";
+    char spec[256], args[300], data[256];
+    snprintf(spec, sizeof spec, "{\"figure\": \"letter-counting\", \"text\": \"%s\", \"cap\": 2}",
+             text);
+    snprintf(args, sizeof args, "--dump-data %s", probe_tmp("data.json", data, sizeof data));
+    struct png_image img;
+    cJSON *l;
+    if (!CHECK(probe_render(&pf, spec, args, &img, &l) == 0))
+        return;
+    cJSON *j = probe_json_load(data);
+    const cJSON *counts = cJSON_GetObjectItem(j, "counts"),
+                *chars = cJSON_GetObjectItem(j, "characters");
+    CHECK(cJSON_GetArraySize(counts) == (int)strlen(text));
+    for (int i = 0; i < (int)strlen(text); i++) {
+        int want = 0;
+        for (int k = 0; k < i; k++)
+            want += text[k] == text[i];
+        CHECK(cJSON_GetArrayItem(counts, i)->valueint == (want > 2 ? 2 : want));
+        CHECK(cJSON_GetArrayItem(chars, i)->valuestring[0] == text[i]);
+    }
+    cJSON_Delete(j);
+    cJSON_Delete(l);
+    probe_png_free(&img);
+    remove(data);
+}
+
 int main(int argc, char **argv)
 {
     if (probe_args(&pf, argc, argv))
@@ -296,6 +325,7 @@ int main(int argc, char **argv)
     RUN(letters_keep_their_colours_from_figure_to_figure);
     RUN(letters_arcs_continue_across_rows);
     RUN(letters_box_borders_contrast_with_the_page_in_both_themes);
+    RUN(letters_data_dump_counts_the_text);
     probe_cleanup(&pf);
     return check_summary();
 }

@@ -17,13 +17,15 @@ cflags="$(pkg-config --cflags $modules)"
 # shellcheck disable=SC2086
 libs="$(pkg-config --libs $modules) -lm -lpthread"
 sources=$(find "$root/src" -name "*.c" ! -name main.c | sort)
-for target in spec npy; do
+for target in spec npy trainlog; do
     # shellcheck disable=SC2086
     clang $flags -I"$root/include" $cflags $sources "$root/tests/fuzz/fuzz_$target.c" $libs -o "fuzz_$target"
 done
 
-# Seeds: every spec we ship or test, and a few .npy files written byte by byte.
-rm -rf seeds-spec seeds-npy && mkdir -p seeds-spec seeds-npy corpus-spec corpus-npy
+# Seeds: every spec we ship or test, a few .npy files written byte by byte, and the logs the
+# tests read.
+rm -rf seeds-spec seeds-npy seeds-trainlog
+mkdir -p seeds-spec seeds-npy seeds-trainlog corpus-spec corpus-npy corpus-trainlog
 cp "$root"/data/*.json "$root"/tests/bad/*.json seeds-spec/
 npy() { # npy NAME DESCR SHAPE DATA-BYTES(printf escapes)
     local dict="{'descr': '$2', 'fortran_order': False, 'shape': $3, }"
@@ -32,11 +34,12 @@ npy() { # npy NAME DESCR SHAPE DATA-BYTES(printf escapes)
 npy f4 '<f4' '(2, 2)' '\x00\x00\x80\x3f\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80\x3f'
 npy f2 '<f2' '(1, 2, 2)' '\x00\x3c\x00\x00\x00\x38\x00\x38'
 npy f8be '>f8' '(1, 1)' '\x3f\xf0\x00\x00\x00\x00\x00\x00'
+cp "$root"/data/*/trainer_state.json "$root"/tests/logs/* seeds-trainlog/
 
 # fontconfig's process-lifetime caches are not leaks of ours (see tests/lsan.supp).
 export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
 status=0
-for target in spec npy; do
+for target in spec npy trainlog; do
     log=fuzz_$target.log
     if ! ./fuzz_$target -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
         -print_final_stats=1 "corpus-$target" "seeds-$target" >"$log" 2>&1; then

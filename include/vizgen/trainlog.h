@@ -1,0 +1,79 @@
+/* trainlog: the logs training already writes, read as they are written — Hugging Face's
+ * trainer_state.json, CSV and TSV tables (PyTorch Lightning's metrics.csv, Keras' CSVLogger, any
+ * table with a header) and JSON lines (LLaMA-Factory, detectron2) — into one model: rows, and
+ * columns that each hold the rows where they have a value. A missing value (an empty cell,
+ * Keras' NA, a key an entry lacks) is no point; NaN and infinities are points, kept as such.
+ * Ownership: a trainlog owns its columns; trainlog_free releases them. */
+#ifndef VIZGEN_TRAINLOG_H
+#define VIZGEN_TRAINLOG_H
+
+#include "vizgen/diag.h"
+#include "vizgen/series.h"
+
+#include <stddef.h>
+
+enum trainlog_format {
+    TRAINLOG_AUTO,          /* by content */
+    TRAINLOG_TRAINER_STATE, /* a JSON object whose log_history is an array of entries */
+    TRAINLOG_CSV,
+    TRAINLOG_TSV,
+    TRAINLOG_JSONL, /* one JSON object per line */
+};
+/* The names specs use, in enum order, NULL-terminated. */
+extern const char *const trainlog_format_names[];
+
+enum { TRAINLOG_MAX_BYTES = 1 << 30, TRAINLOG_MAX_COLUMNS = 4096 };
+
+/* A value of a row. */
+struct trainlog_cell {
+    size_t row;
+    double v;
+};
+
+/* Where a value is that is not a number, kept until the column is asked for: a table may hold
+ * text columns nobody plots. */
+struct trainlog_bad {
+    long line, col; /* 1-based; col 0 when the reader knows only the line */
+    char path[96];  /* JSON readers: the value's path ("log_history[3].loss"), else "" */
+    char text[48];  /* what was there, shortened */
+};
+
+struct trainlog_column {
+    char *name;
+    struct trainlog_cell *cells; /* ascending rows */
+    size_t n, cap;
+    struct trainlog_bad *bad; /* the first value that is not a number, or NULL */
+};
+
+struct trainlog {
+    char *file; /* for messages */
+    enum trainlog_format format;
+    struct trainlog_column *cols;
+    size_t n_cols, cap_cols;
+    size_t n_rows;
+    long *row_line; /* the line each row is on (JSON entries: where the entry starts, or 0) */
+    size_t skipped; /* trainer_state.json: summary entries (train_runtime...) that are no point */
+};
+
+/* Reads the log at path. On error d names the file, with line and column where they are known;
+ * nothing is left to release. */
+int trainlog_load(const char *path, enum trainlog_format format, struct trainlog *log,
+                  struct diag *d);
+/* The same from memory (tests, fuzzing); buf is modified. name stands for the file. */
+int trainlog_parse(const char *name, char *buf, size_t len, enum trainlog_format format,
+                   struct trainlog *log, struct diag *d);
+void trainlog_free(struct trainlog *log);
+
+/* The column called name, or NULL. */
+const struct trainlog_column *trainlog_find(const struct trainlog *log, const char *name);
+/* The column that counts progress when the spec names none: step, global_step, current_steps,
+ * iteration, epoch, in that order; NULL when there is none. */
+const char *trainlog_default_x(const struct trainlog *log);
+/* Column `y` against column `x`: one point per row that has a y, sorted by x (stably: a
+ * resumed run's repeated steps keep their order). Fails, naming what is wrong, on a column that
+ * does not exist (with the nearest name), a value that is not a number, or a y whose row has no
+ * x. `path` is the spec key that named them, for that message. Free *out with curve_free. */
+int trainlog_curve(const struct trainlog *log, const char *x, const char *y, const char *path,
+                   struct curve *out, struct diag *d);
+
+#endif

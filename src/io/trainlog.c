@@ -1,0 +1,428 @@
+/* trainlog: the column model, format detection, loading, and curves out of columns. The
+ * readers of each format are trainlog_table.c and trainlog_json.c. */
+#include "trainlog_impl.h"
+
+#include "vizgen/input.h"
+#include "vizgen/spec.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char *const trainlog_format_names[] = {"auto", "trainer-state", "csv", "tsv", "jsonl", NULL};
+
+void trainlog_free(struct trainlog *log)
+{
+    for (size_t i = 0; i < log->n_cols; i++) {
+        free(log->cols[i].name);
+        free(log->cols[i].cells);
+        free(log->cols[i].bad);
+    }
+    free(log->cols);
+    free(log->row_line);
+    free(log->file);
+    memset(log, 0, sizeof *log);
+}
+
+struct trainlog_column *tl_column(struct trainlog *log, const char *name, size_t len,
+                                  struct diag *d)
+{
+    for (size_t i = 0; i < log->n_cols; i++)
+        if (strlen(log->cols[i].name) == len && memcmp(log->cols[i].name, name, len) == 0)
+            return &log->cols[i];
+    if (log->n_cols == TRAINLOG_MAX_COLUMNS) {
+        diag_in(d, VZ_EINPUT, log->file, "more than %d columns", TRAINLOG_MAX_COLUMNS);
+        return NULL;
+    }
+    if (log->n_cols == log->cap_cols) {
+        size_t cap = log->cap_cols ? log->cap_cols * 2 : 16;
+        struct trainlog_column *c = realloc(log->cols, cap * sizeof *c);
+        if (!c) {
+            diag_oom(d);
+            return NULL;
+        }
+        log->cols = c;
+        log->cap_cols = cap;
+    }
+    struct trainlog_column *c = &log->cols[log->n_cols];
+    memset(c, 0, sizeof *c);
+    if (!(c->name = strndup(name, len))) {
+        diag_oom(d);
+        return NULL;
+    }
+    log->n_cols++;
+    return c;
+}
+
+int tl_put(struct trainlog_column *c, size_t row, double v, struct diag *d)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        struct trainlog_cell *cells = realloc(c->cells, cap * sizeof *cells);
+        if (!cells)
+            return diag_oom(d);
+        c->cells = cells;
+        c->cap = cap;
+    }
+    c->cells[c->n++] = (struct trainlog_cell){row, v};
+    return VZ_OK;
+}
+
+int tl_bad(struct trainlog_column *c, long line, long col, const char *path, const char *text,
+           size_t len, struct diag *d)
+{
+    if (c->bad)
+        return VZ_OK;
+    if (!(c->bad = calloc(1, sizeof *c->bad)))
+        return diag_oom(d);
+    c->bad->line = line;
+    c->bad->col = col;
+    snprintf(c->bad->path, sizeof c->bad->path, "%s", path ? path : "");
+    if (len > 40)
+        snprintf(c->bad->text, sizeof c->bad->text, "%.37s...", text);
+    else
+        snprintf(c->bad->text, sizeof c->bad->text, "%.*s", (int)len, text);
+    return VZ_OK;
+}
+
+int tl_row(struct trainlog *log, long line, struct diag *d)
+{
+    if ((log->n_rows & (log->n_rows - 1)) == 0) { /* 0, 1, 2, 4...: grow at powers of two */
+        size_t cap = log->n_rows ? log->n_rows * 2 : 1;
+        long *l = realloc(log->row_line, cap * sizeof *l);
+        if (!l)
+            return diag_oom(d);
+        log->row_line = l;
+    }
+    log->row_line[log->n_rows++] = line;
+    return VZ_OK;
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return n > 0;
+}
+
+/* "H:MM:SS" or "MM:SS", with optional fractional seconds, as seconds. */
+static bool duration_value(const char *s, size_t n, double *out)
+{
+    double total = 0;
+    size_t parts = 0, i = 0;
+    while (i <= n) {
+        size_t j = i;
+        while (j < n && s[j] != ':')
+            j++;
+        bool last = j == n;
+        size_t digits = j - i;
+        if (last) { /* seconds may carry a fraction */
+            const char *dot = memchr(s + i, '.', digits);
+            if (dot) {
+                size_t whole = (size_t)(dot - (s + i));
+                if (!all_digits(s + i, whole) || !all_digits(dot + 1, digits - whole - 1))
+                    return false;
+            } else if (!all_digits(s + i, digits)) {
+                return false;
+            }
+        } else if (!all_digits(s + i, digits) || digits > 6) {
+            return false;
+        }
+        char buf[32];
+        if (digits >= sizeof buf)
+            return false;
+        memcpy(buf, s + i, digits);
+        buf[digits] = '\0';
+        total = total * 60 + strtod(buf, NULL);
+        parts++;
+        i = j + 1;
+    }
+    if (parts < 2 || parts > 3)
+        return false;
+    *out = total;
+    return true;
+}
+
+static bool word_is(const char *s, size_t n, const char *w)
+{
+    return strlen(w) == n && strncmp(s, w, n) == 0;
+}
+
+enum tl_value tl_value(const char *s, size_t n, double *out)
+{
+    while (n && (*s == ' ' || *s == '\t')) {
+        s++;
+        n--;
+    }
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n == 0 || word_is(s, n, "NA"))
+        return TL_MISSING;
+    static const char *const nan_words[] = {"nan", "NaN", "NAN", "-nan", NULL};
+    static const char *const inf_words[] = {"inf", "+inf", "Infinity", "+Infinity", "INF", NULL};
+    for (const char *const *w = nan_words; *w; w++)
+        if (word_is(s, n, *w)) {
+            *out = NAN;
+            return TL_NUMBER;
+        }
+    for (const char *const *w = inf_words; *w; w++) {
+        if (word_is(s, n, *w)) {
+            *out = INFINITY;
+            return TL_NUMBER;
+        }
+        if (n > 1 && s[0] == '-' && word_is(s + 1, n - 1, *w + (**w == '+'))) {
+            *out = -INFINITY;
+            return TL_NUMBER;
+        }
+    }
+    char buf[64];
+    if (n < sizeof buf) {
+        memcpy(buf, s, n);
+        buf[n] = '\0';
+        char *end;
+        double v = strtod(buf, &end);
+        /* strtod takes "0x1p3" and "infinity" too; a log's numbers are decimal. */
+        if (end == buf + n && !strpbrk(buf, "xXiInN")) {
+            *out = v;
+            return TL_NUMBER;
+        }
+    }
+    return duration_value(s, n, out) ? TL_NUMBER : TL_BAD;
+}
+
+/* Past a byte-order mark and white space. */
+static size_t content_start(const char *buf, size_t len)
+{
+    size_t i = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    while (i < len && strchr(" \t\r\n", buf[i]))
+        i++;
+    return i;
+}
+
+/* JSON lines start with an object that ends on its first line; trainer_state.json is one
+ * object over many lines, or, minified, one line that holds log_history and nothing after. */
+static enum trainlog_format detect(const char *buf, size_t len)
+{
+    size_t i = content_start(buf, len);
+    if (i < len && buf[i] == '{') {
+        const char *nl = memchr(buf + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - buf) : len, last = end;
+        while (last > i && strchr(" \t\r", buf[last - 1]))
+            last--;
+        if (buf[last - 1] != '}')
+            return TRAINLOG_TRAINER_STATE;
+        bool alone = content_start(buf + end, len - end) == len - end;
+        const char *key = "\"log_history\"";
+        bool history = false;
+        for (size_t k = i; !history && k + strlen(key) <= end; k++)
+            history = memcmp(buf + k, key, strlen(key)) == 0;
+        return alone && history ? TRAINLOG_TRAINER_STATE : TRAINLOG_JSONL;
+    }
+    if (i < len && buf[i] == '[')
+        return TRAINLOG_TRAINER_STATE; /* its reader says what is wrong */
+    const char *nl = memchr(buf + i, '\n', len - i);
+    size_t end = nl ? (size_t)(nl - buf) : len;
+    return memchr(buf + i, '\t', end - i) ? TRAINLOG_TSV : TRAINLOG_CSV;
+}
+
+int trainlog_parse(const char *name, char *buf, size_t len, enum trainlog_format format,
+                   struct trainlog *log, struct diag *d)
+{
+    memset(log, 0, sizeof *log);
+    if (!(log->file = strdup(name)))
+        return diag_oom(d);
+    if (content_start(buf, len) == len) {
+        trainlog_free(log);
+        return diag_in(d, VZ_EINPUT, name, "empty log: no header and no values");
+    }
+    log->format = format == TRAINLOG_AUTO ? detect(buf, len) : format;
+    int rc;
+    switch (log->format) {
+    case TRAINLOG_CSV:
+    case TRAINLOG_TSV:
+        rc = tl_read_table(log, buf, len, log->format == TRAINLOG_TSV ? '\t' : ',', d);
+        break;
+    case TRAINLOG_JSONL:
+        rc = tl_read_jsonl(log, buf, len, d);
+        break;
+    default:
+        rc = tl_read_trainer_state(log, buf, len, d);
+        break;
+    }
+    if (!rc && log->n_rows == 0)
+        rc = diag_in(d, VZ_EINPUT, name, "empty log: no entries with values");
+    if (rc)
+        trainlog_free(log);
+    return rc;
+}
+
+int trainlog_load(const char *path, enum trainlog_format format, struct trainlog *log,
+                  struct diag *d)
+{
+    memset(log, 0, sizeof *log);
+    struct stat st;
+    FILE *f = input_open(path, "a training log", &st, d);
+    if (!f)
+        return d->status;
+    if (st.st_size > TRAINLOG_MAX_BYTES) {
+        fclose(f);
+        return diag_in(d, VZ_EINPUT, path, "log is %lld bytes, the limit is %d",
+                       (long long)st.st_size, TRAINLOG_MAX_BYTES);
+    }
+    size_t cap = (size_t)st.st_size + 1, len = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        fclose(f);
+        return diag_oom(d);
+    }
+    /* Read to EOF, not to st_size: a log is often still being written. */
+    for (size_t got; (got = fread(buf + len, 1, cap - len, f)) > 0;) {
+        len += got;
+        if (len == cap) {
+            char *nb = cap > TRAINLOG_MAX_BYTES ? NULL : realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return cap > TRAINLOG_MAX_BYTES
+                           ? diag_in(d, VZ_EINPUT, path, "log exceeds %d bytes", TRAINLOG_MAX_BYTES)
+                           : diag_oom(d);
+            }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    int bad = ferror(f);
+    fclose(f);
+    int rc = bad ? diag_in(d, VZ_EIO, path, "read failed")
+                 : trainlog_parse(path, buf, len, format, log, d);
+    free(buf);
+    return rc;
+}
+
+const struct trainlog_column *trainlog_find(const struct trainlog *log, const char *name)
+{
+    for (size_t i = 0; i < log->n_cols; i++)
+        if (strcmp(log->cols[i].name, name) == 0)
+            return &log->cols[i];
+    return NULL;
+}
+
+const char *trainlog_default_x(const struct trainlog *log)
+{
+    static const char *const names[] = {"step",      "global_step", "current_steps",
+                                        "iteration", "epoch",       NULL};
+    for (const char *const *n = names; *n; n++)
+        if (trainlog_find(log, *n))
+            return *n;
+    return NULL;
+}
+
+/* "is not in FILE (did you mean "X"?)", or the columns there are when none is close. */
+static int no_column(const struct trainlog *log, const char *name, const char *path, struct diag *d)
+{
+    const char **names = calloc(log->n_cols + 1, sizeof *names);
+    if (!names)
+        return diag_oom(d);
+    char list[256] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < log->n_cols; i++) {
+        names[i] = log->cols[i].name;
+        if (used < sizeof list - 1)
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
+                                     log->cols[i].name);
+    }
+    if (used >= sizeof list - 1)
+        strcpy(list + sizeof list - 4, "...");
+    const char *const *lists[] = {names, NULL};
+    const char *hint = spec_nearest(name, lists);
+    if (hint)
+        diag_at(d, VZ_EINPUT, path, "\"%s\" is not in %s (did you mean \"%s\"?)", name, log->file,
+                hint);
+    else
+        diag_at(d, VZ_EINPUT, path, "\"%s\" is not in %s, which has: %s", name, log->file, list);
+    free(names);
+    return d->status;
+}
+
+static int bad_value(const struct trainlog *log, const struct trainlog_column *c, struct diag *d)
+{
+    const struct trainlog_bad *b = c->bad;
+    if (b->path[0]) {
+        diag_at(d, VZ_EINPUT, b->path, "expected a number, got %s", b->text);
+        if (b->line > 0) {
+            d->err.line = b->line;
+            d->err.col = b->col;
+        }
+        diag_locate(d, log->file);
+        return d->status;
+    }
+    return diag_pos(d, VZ_EINPUT, log->file, b->line, b->col,
+                    "column \"%s\": expected a number, got \"%s\"", c->name, b->text);
+}
+
+struct point {
+    double x, y;
+    size_t seq;
+};
+
+static int by_x(const void *a, const void *b)
+{
+    const struct point *p = a, *q = b;
+    if (p->x != q->x)
+        return p->x < q->x ? -1 : 1;
+    return p->seq < q->seq ? -1 : p->seq > q->seq;
+}
+
+int trainlog_curve(const struct trainlog *log, const char *x, const char *y, const char *path,
+                   struct curve *out, struct diag *d)
+{
+    memset(out, 0, sizeof *out);
+    const struct trainlog_column *cx = trainlog_find(log, x), *cy = trainlog_find(log, y);
+    if (!cy)
+        return no_column(log, y, path, d);
+    if (!cx)
+        return no_column(log, x, path, d);
+    if (cy->bad)
+        return bad_value(log, cy, d);
+    if (cx->bad)
+        return bad_value(log, cx, d);
+    struct point *p = malloc((cy->n ? cy->n : 1) * sizeof *p);
+    if (!p)
+        return diag_oom(d);
+    bool sorted = true;
+    size_t k = 0; /* walks x's cells, which are in row order like y's */
+    for (size_t i = 0; i < cy->n; i++) {
+        size_t row = cy->cells[i].row;
+        while (k < cx->n && cx->cells[k].row < row)
+            k++;
+        if (k == cx->n || cx->cells[k].row != row || !isfinite(cx->cells[k].v)) {
+            bool none = k == cx->n || cx->cells[k].row != row;
+            free(p);
+            return diag_pos(d, VZ_EINPUT, log->file, log->row_line[row], 0,
+                            "\"%s\" has a value but \"%s\" %s", y, x,
+                            none ? "has none" : "is not a finite number");
+        }
+        p[i] = (struct point){cx->cells[k].v, cy->cells[i].v, i};
+        sorted = sorted && (i == 0 || p[i].x >= p[i - 1].x);
+    }
+    if (!sorted)
+        qsort(p, cy->n, sizeof *p, by_x);
+    out->x = malloc((cy->n ? cy->n : 1) * sizeof *out->x);
+    out->y = malloc((cy->n ? cy->n : 1) * sizeof *out->y);
+    if (!out->x || !out->y) {
+        free(p);
+        curve_free(out);
+        return diag_oom(d);
+    }
+    for (size_t i = 0; i < cy->n; i++) {
+        out->x[i] = p[i].x;
+        out->y[i] = p[i].y;
+    }
+    out->n = cy->n;
+    free(p);
+    return VZ_OK;
+}

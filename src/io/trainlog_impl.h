@@ -1,0 +1,29 @@
+/* trainlog_impl: what the log readers share inside io/. */
+#ifndef VIZGEN_TRAINLOG_IMPL_H
+#define VIZGEN_TRAINLOG_IMPL_H
+
+#include "vizgen/trainlog.h"
+
+#include <stddef.h>
+
+/* The column called name (len bytes), created empty when there is none; NULL with d filled. */
+struct trainlog_column *tl_column(struct trainlog *log, const char *name, size_t len,
+                                  struct diag *d);
+/* Appends a value of `row` (rows only ever grow). */
+int tl_put(struct trainlog_column *c, size_t row, double v, struct diag *d);
+/* Notes a value that is not a number, if it is the column's first. */
+int tl_bad(struct trainlog_column *c, long line, long col, const char *path, const char *text,
+           size_t len, struct diag *d);
+/* Starts a row on `line`. */
+int tl_row(struct trainlog *log, long line, struct diag *d);
+
+enum tl_value { TL_NUMBER, TL_MISSING, TL_BAD };
+/* A cell's text: a decimal number, NaN or an infinity as Python, NumPy and R write them, a
+ * duration H:MM:SS as seconds (LLaMA-Factory's elapsed_time), or missing (empty, Keras' NA). */
+enum tl_value tl_value(const char *s, size_t n, double *out);
+
+int tl_read_table(struct trainlog *log, char *buf, size_t len, char sep, struct diag *d);
+int tl_read_trainer_state(struct trainlog *log, char *buf, size_t len, struct diag *d);
+int tl_read_jsonl(struct trainlog *log, char *buf, size_t len, struct diag *d);
+
+#endif

@@ -1,0 +1,290 @@
+/* Unit tests of the training-log readers, each on a faithful sample of what its tool writes, and
+ * of the error line each kind of bad log gets. */
+#include "check.h"
+
+#include "vizgen/spec.h"
+#include "vizgen/trainlog.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Parses text (copied: readers write into their buffer) as `name`. */
+static int parse(const char *name, const char *text, enum trainlog_format fmt, struct trainlog *log,
+                 struct diag *d)
+{
+    diag_init(d);
+    char *buf = strdup(text);
+    int rc = trainlog_parse(name, buf, strlen(buf), fmt, log, d);
+    free(buf);
+    return rc;
+}
+
+static void curve(const struct trainlog *log, const char *x, const char *y, struct curve *c)
+{
+    struct diag d;
+    diag_init(&d);
+    if (!CHECK(trainlog_curve(log, x, y, "metrics[0]", c, &d) == VZ_OK))
+        fprintf(stderr, "    %s\n", diag_text(&d));
+}
+
+/* As Trainer writes it with json.dumps(indent=2): a diverging run's bare NaN and Infinity, an
+ * eval entry at a step with no train entry, and the summary entry at the end. */
+static const char trainer_state[] =
+    "{\n  \"best_metric\": null,\n  \"epoch\": 0.3,\n  \"global_step\": 30,\n"
+    "  \"log_history\": [\n"
+    "    {\n      \"epoch\": 0.1,\n      \"grad_norm\": 1.25,\n      \"learning_rate\": 5e-05,\n"
+    "      \"loss\": 2.5,\n      \"step\": 10\n    },\n"
+    "    {\n      \"epoch\": 0.15,\n      \"eval_accuracy\": 0.41,\n      \"eval_loss\": 2.25,\n"
+    "      \"eval_runtime\": 1.5,\n      \"step\": 15\n    },\n"
+    "    {\n      \"epoch\": 0.2,\n      \"grad_norm\": NaN,\n      \"learning_rate\": 4e-05,\n"
+    "      \"loss\": Infinity,\n      \"step\": 20\n    },\n"
+    "    {\n      \"epoch\": 0.3,\n      \"grad_norm\": -Infinity,\n      \"learning_rate\": "
+    "3e-05,\n"
+    "      \"loss\": 1.75,\n      \"step\": 30\n    },\n"
+    "    {\n      \"epoch\": 0.3,\n      \"step\": 30,\n      \"total_flos\": 1234.0,\n"
+    "      \"train_loss\": 2.1,\n      \"train_runtime\": 12.5,\n"
+    "      \"train_samples_per_second\": 80.0\n    }\n"
+    "  ],\n  \"max_steps\": 30\n}\n";
+
+static void test_trainer_state(void)
+{
+    struct trainlog log;
+    struct diag d;
+    if (!CHECK(parse("trainer_state.json", trainer_state, TRAINLOG_AUTO, &log, &d) == VZ_OK))
+        return;
+    CHECK(log.format == TRAINLOG_TRAINER_STATE);
+    CHECK(log.n_rows == 4);
+    CHECK(log.skipped == 1);
+    CHECK(trainlog_find(&log, "train_runtime") == NULL); /* the summary is no point */
+    CHECK(strcmp(trainlog_default_x(&log), "step") == 0);
+    struct curve c;
+    curve(&log, "step", "loss", &c);
+    CHECK(c.n == 3);
+    if (c.n == 3) {
+        CHECK(c.x[0] == 10 && c.x[1] == 20 && c.x[2] == 30);
+        CHECK(c.y[0] == 2.5 && isinf(c.y[1]) && c.y[1] > 0 && c.y[2] == 1.75);
+    }
+    curve_free(&c);
+    curve(&log, "step", "grad_norm", &c);
+    CHECK(c.n == 3 && c.y[0] == 1.25 && isnan(c.y[1]) && isinf(c.y[2]) && c.y[2] < 0);
+    curve_free(&c);
+    curve(&log, "step", "eval_loss", &c);
+    CHECK(c.n == 1 && c.x[0] == 15 && c.y[0] == 2.25);
+    curve_free(&c);
+    curve(&log, "epoch", "learning_rate", &c);
+    CHECK(c.n == 3 && c.x[1] == 0.2 && c.y[1] == 4e-05);
+    curve_free(&c);
+    trainlog_free(&log);
+
+    /* Minified on one line, it is still trainer_state.json, not one line of JSON lines. */
+    CHECK(parse("s.json", "{\"log_history\": [{\"loss\": 1, \"step\": 1}]}", TRAINLOG_AUTO, &log,
+                &d) == VZ_OK);
+    CHECK(log.format == TRAINLOG_TRAINER_STATE && log.n_rows == 1);
+    trainlog_free(&log);
+}
+
+/* PyTorch Lightning's CSVLogger: columns in alphabetical order, one row per log call with the
+ * other metrics' cells empty, validation and the LearningRateMonitor on rows of their own. */
+static const char lightning[] = "epoch,lr-Adam,step,train_loss_epoch,train_loss_step,val_loss\n"
+                                ",0.001,0,,,\n"
+                                "0,,49,,0.9120,\n"
+                                "0,,99,,0.7311,\n"
+                                "0,,99,,,0.6502\n"
+                                "0,,99,0.8015,,\n"
+                                ",0.0005,100,,,\n"
+                                "1,,149,,nan,\n";
+
+static void test_lightning(void)
+{
+    struct trainlog log;
+    struct diag d;
+    if (!CHECK(parse("metrics.csv", lightning, TRAINLOG_AUTO, &log, &d) == VZ_OK))
+        return;
+    CHECK(log.format == TRAINLOG_CSV && log.n_rows == 7 && log.n_cols == 6);
+    struct curve c;
+    curve(&log, "step", "train_loss_step", &c);
+    CHECK(c.n == 3 && c.x[0] == 49 && c.y[1] == 0.7311 && isnan(c.y[2]));
+    curve_free(&c);
+    curve(&log, "step", "lr-Adam", &c);
+    CHECK(c.n == 2 && c.x[1] == 100 && c.y[1] == 0.0005);
+    curve_free(&c);
+    curve(&log, "step", "val_loss", &c);
+    CHECK(c.n == 1 && c.x[0] == 99 && c.y[0] == 0.6502);
+    curve_free(&c);
+    trainlog_free(&log);
+}
+
+/* Keras' CSVLogger: epoch first, NA where a metric has no value, Windows line ends. */
+static void test_keras(void)
+{
+    const char *text = "epoch,accuracy,loss,val_accuracy,val_loss\r\n"
+                       "0,0.51,1.2,NA,NA\r\n"
+                       "1,0.72,0.8,0.70,0.85\r\n"
+                       "2,0.80,0.6,0.74,0.79\r\n";
+    struct trainlog log;
+    struct diag d;
+    if (!CHECK(parse("training.log", text, TRAINLOG_AUTO, &log, &d) == VZ_OK))
+        return;
+    CHECK(strcmp(trainlog_default_x(&log), "epoch") == 0);
+    struct curve c;
+    curve(&log, "epoch", "val_loss", &c);
+    CHECK(c.n == 2 && c.x[0] == 1 && c.y[0] == 0.85 && c.y[1] == 0.79);
+    curve_free(&c);
+    trainlog_free(&log);
+}
+
+/* A plain TSV with quoted names, a text column nobody plots, and steps out of order (a resumed
+ * run): the points are sorted by step, repeated steps in the order written. */
+static void test_tsv(void)
+{
+    const char *text = "\"step\"\tnote\t\"loss, smoothed\"\n"
+                       "3\tresumed\t0.3\n"
+                       "1\tstart\t0.9\n"
+                       "3\tagain\t0.25\n"
+                       "2\t\"a \"\"quoted\"\"\ttab\"\t0.5\n";
+    struct trainlog log;
+    struct diag d;
+    if (!CHECK(parse("log.tsv", text, TRAINLOG_AUTO, &log, &d) == VZ_OK))
+        return;
+    CHECK(log.format == TRAINLOG_TSV && log.n_rows == 4);
+    struct curve c;
+    curve(&log, "step", "loss, smoothed", &c);
+    CHECK(c.n == 4 && c.x[0] == 1 && c.x[1] == 2 && c.x[2] == 3 && c.x[3] == 3);
+    CHECK(c.y[2] == 0.3 && c.y[3] == 0.25);
+    curve_free(&c);
+    /* The text column is an error only when it is drawn, and then at its first bad cell. */
+    diag_init(&d);
+    CHECK(trainlog_curve(&log, "step", "note", "metrics[0]", &c, &d) == VZ_EINPUT);
+    CHECK(strcmp(diag_text(&d),
+                 "log.tsv:2:3: error: column \"note\": expected a number, got \"resumed\"") == 0);
+    trainlog_free(&log);
+}
+
+/* LLaMA-Factory's trainer_log.jsonl (elapsed time as H:MM:SS) and detectron2's metrics.json
+ * (train and eval lines with different keys). */
+static void test_jsonl(void)
+{
+    const char *llama =
+        "{\"current_steps\": 10, \"total_steps\": 30, \"loss\": 1.5, \"lr\": 4.5e-05, "
+        "\"epoch\": 0.33, \"percentage\": 33.33, \"elapsed_time\": \"0:00:05\", "
+        "\"remaining_time\": \"0:00:10\"}\n"
+        "{\"current_steps\": 20, \"total_steps\": 30, \"loss\": 1.1, \"lr\": 2.5e-05, "
+        "\"epoch\": 0.67, \"percentage\": 66.67, \"elapsed_time\": \"0:01:10.5\", "
+        "\"remaining_time\": \"0:00:05\"}\n";
+    struct trainlog log;
+    struct diag d;
+    if (!CHECK(parse("trainer_log.jsonl", llama, TRAINLOG_AUTO, &log, &d) == VZ_OK))
+        return;
+    CHECK(log.format == TRAINLOG_JSONL && log.n_rows == 2);
+    CHECK(strcmp(trainlog_default_x(&log), "current_steps") == 0);
+    struct curve c;
+    curve(&log, "elapsed_time", "loss", &c);
+    CHECK(c.n == 2 && c.x[0] == 5 && c.x[1] == 70.5 && c.y[1] == 1.1);
+    curve_free(&c);
+    trainlog_free(&log);
+
+    const char *detectron = "{\"data_time\": 0.002, \"iteration\": 19, \"loss_cls\": 0.61, "
+                            "\"lr\": 0.0002, \"time\": 0.31}\n"
+                            "\n"
+                            "{\"data_time\": 0.002, \"iteration\": 39, \"loss_cls\": NaN, "
+                            "\"lr\": 0.0004, \"time\": 0.30}\n"
+                            "{\"bbox/AP\": 12.5, \"iteration\": 39}\n";
+    if (!CHECK(parse("metrics.json", detectron, TRAINLOG_AUTO, &log, &d) == VZ_OK))
+        return;
+    CHECK(log.format == TRAINLOG_JSONL && log.n_rows == 3);
+    CHECK(strcmp(trainlog_default_x(&log), "iteration") == 0);
+    curve(&log, "iteration", "loss_cls", &c);
+    CHECK(c.n == 2 && isnan(c.y[1]));
+    curve_free(&c);
+    curve(&log, "iteration", "bbox/AP", &c);
+    CHECK(c.n == 1 && c.x[0] == 39 && c.y[0] == 12.5);
+    curve_free(&c);
+    trainlog_free(&log);
+}
+
+/* Each bad log and its one line. */
+static void expect_error(const char *name, const char *text, enum trainlog_format fmt,
+                         const char *y, const char *line)
+{
+    struct trainlog log;
+    struct diag d;
+    int rc = parse(name, text, fmt, &log, &d);
+    if (rc == VZ_OK) {
+        struct curve c;
+        diag_init(&d);
+        rc = trainlog_curve(&log, "step", y, "panels[0].metrics[0]", &c, &d);
+        diag_locate(&d, "spec.json");
+        curve_free(&c);
+        trainlog_free(&log);
+    }
+    CHECK(rc == VZ_EINPUT);
+    if (!CHECK(strcmp(diag_text(&d), line) == 0))
+        fprintf(stderr, "    got      %s\n    expected %s\n", diag_text(&d), line);
+}
+
+static void test_bad_logs(void)
+{
+    expect_error("m.csv", "step,loss\n1,0.5\n2,0.4,9\n", TRAINLOG_AUTO, "loss",
+                 "m.csv:3:7: error: this row has more than the header's 2 fields");
+    expect_error("m.csv", "step,loss,acc\n1,0.5,1\n2,0.4\n", TRAINLOG_AUTO, "loss",
+                 "m.csv:3:6: error: this row has 2 fields, the header 3");
+    expect_error("m.csv", "step,loss\n1,0.5\n2,abc\n", TRAINLOG_AUTO, "loss",
+                 "m.csv:3:3: error: column \"loss\": expected a number, got \"abc\"");
+    expect_error("m.csv", "step,loss\n1,0.5\n", TRAINLOG_AUTO, "los",
+                 "spec.json: error: panels[0].metrics[0]: \"los\" is not in m.csv (did you mean "
+                 "\"loss\"?)");
+    expect_error("m.csv", "step,loss\n1,0.5\n", TRAINLOG_AUTO, "accuracy",
+                 "spec.json: error: panels[0].metrics[0]: \"accuracy\" is not in m.csv, which "
+                 "has: step, loss");
+    expect_error("m.csv", " \n\n", TRAINLOG_AUTO, "loss",
+                 "m.csv: error: empty log: no header and no values");
+    expect_error("m.csv", "step,loss\n", TRAINLOG_AUTO, "loss",
+                 "m.csv: error: empty log: no entries with values");
+    expect_error("m.csv", "step,\"loss\n1,2\n", TRAINLOG_AUTO, "loss",
+                 "m.csv:1:6: error: unterminated quoted field");
+    expect_error("m.csv", "step,step\n1,2\n", TRAINLOG_AUTO, "loss",
+                 "m.csv:1:6: error: column \"step\" appears twice in the header");
+    expect_error("m.csv", "step,loss\n,0.5\n", TRAINLOG_AUTO, "loss",
+                 "m.csv:2: error: \"loss\" has a value but \"step\" has none");
+    expect_error("s.json", "{\n  \"global_step\": 3\n}\n", TRAINLOG_AUTO, "loss",
+                 "s.json: error: no \"log_history\": not a Hugging Face trainer_state.json (set "
+                 "\"format\" if it is another kind of log)");
+    expect_error("s.json", "{\n  \"log_history\": [\n    {\"loss\": nan}\n  ]\n}\n", TRAINLOG_AUTO,
+                 "loss", "s.json:3:14: error: expected a value");
+    expect_error("s.json", "{\n  \"log_history\": [\n    {\"loss\": \"x\", \"step\": 1}\n  ]\n}\n",
+                 TRAINLOG_AUTO, "loss",
+                 "s.json: error: log_history[0].loss: expected a number, got \"x\"");
+    expect_error("s.json", "{\n  \"log_history\": [\n    3\n  ]\n}\n", TRAINLOG_AUTO, "loss",
+                 "s.json: error: log_history[0]: expected an object, got 3");
+    expect_error("l.jsonl", "{\"step\": 1, \"loss\": 2}\n{\"step\": 2, \"loss\": 2}\n{\"step\": 3,",
+                 TRAINLOG_AUTO, "loss", "l.jsonl:3:12: error: unexpected end of input");
+    expect_error("l.jsonl", "{\"step\": 1, \"loss\": 2}\n[1]\n", TRAINLOG_JSONL, "loss",
+                 "l.jsonl:2:1: error: expected a JSON object on each line");
+    expect_error("l.jsonl", "{\"step\": 1, \"loss\": 2}\n{\"step\": 2, \"loss\": true}\n",
+                 TRAINLOG_AUTO, "loss", "l.jsonl:2: error: loss: expected a number, got a boolean");
+}
+
+/* Specs stay strict JSON: Python's NaN is for data files only. */
+static void test_specs_refuse_nan(void)
+{
+    struct spec *s;
+    struct diag d;
+    diag_init(&d);
+    const char *text = "{\"value\": NaN}";
+    CHECK(spec_parse("spec.json", text, strlen(text), &s, &d) == VZ_EINPUT);
+    CHECK(strcmp(diag_text(&d),
+                 "spec.json:1:11: error: NaN and Infinity are not valid JSON numbers") == 0);
+}
+
+int main(void)
+{
+    RUN(test_trainer_state);
+    RUN(test_lightning);
+    RUN(test_keras);
+    RUN(test_tsv);
+    RUN(test_jsonl);
+    RUN(test_bad_logs);
+    RUN(test_specs_refuse_nan);
+    return check_summary();
+}
