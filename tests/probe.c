@@ -339,6 +339,7 @@ void probe_setup(struct probe_files *pf, const char *vizgen)
     probe_tmp("out.png", pf->png, sizeof pf->png);
     probe_tmp("layout.json", pf->lay, sizeof pf->lay);
     probe_tmp("stderr.txt", pf->err, sizeof pf->err);
+    probe_tmp("data.json", pf->data, sizeof pf->data);
 }
 
 int probe_args(struct probe_files *pf, int argc, char **argv)
@@ -357,6 +358,7 @@ void probe_cleanup(const struct probe_files *pf)
     unlink(pf->png);
     unlink(pf->lay);
     unlink(pf->err);
+    unlink(pf->data);
 }
 
 int probe_render(const struct probe_files *pf, const char *spec_text, const char *extra,
@@ -384,6 +386,22 @@ int probe_render(const struct probe_files *pf, const char *spec_text, const char
     if (!(*layout = probe_layout_load(pf->lay))) {
         fprintf(stderr, "probe_render: cannot read the layout dump %s\n", pf->lay);
         probe_png_free(img);
+        return -1;
+    }
+    return 0;
+}
+
+int probe_render_data(const struct probe_files *pf, const char *spec_text, const char *extra,
+                      struct png_image *img, cJSON **layout, cJSON **data)
+{
+    char args[1024];
+    snprintf(args, sizeof args, "--dump-data %s %s", pf->data, extra ? extra : "");
+    if (probe_render(pf, spec_text, args, img, layout) != 0)
+        return -1;
+    if (!(*data = probe_json_load(pf->data))) {
+        fprintf(stderr, "probe_render_data: cannot read the data dump %s\n", pf->data);
+        probe_png_free(img);
+        cJSON_Delete(*layout);
         return -1;
     }
     return 0;

@@ -63,7 +63,7 @@ int probe_hatched(const struct png_image *img, double x, double y, double w, dou
 /* The files one render test works with, per process, and the vizgen under test. */
 struct probe_files {
     const char *vizgen;
-    char spec[256], png[256], lay[256], err[256];
+    char spec[256], png[256], lay[256], err[256], data[256];
 };
 void probe_setup(struct probe_files *pf, const char *vizgen);
 /* probe_setup from a render test's command line (its one argument is the vizgen under test);
@@ -74,5 +74,9 @@ void probe_cleanup(const struct probe_files *pf); /* removes the files */
  * the PNG and the layout. Returns 0, or -1 after printing why (vizgen's stderr included). */
 int probe_render(const struct probe_files *pf, const char *spec_text, const char *extra,
                  struct png_image *img, cJSON **layout);
+
+/* probe_render with --dump-data too, read into *data. */
+int probe_render_data(const struct probe_files *pf, const char *spec_text, const char *extra,
+                      struct png_image *img, cJSON **layout, cJSON **data);
 
 #endif

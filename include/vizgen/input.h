@@ -6,11 +6,18 @@
 
 #include "vizgen/diag.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
 /* Opens path for reading and fills *st; `what` names what was expected ("a JSON file") in
  * messages. NULL, with d filled, for a missing file, a folder, a pipe or a device. */
 FILE *input_open(const char *path, const char *what, struct stat *st, struct diag *d);
+
+/* The whole file at path, opened as input_open does, read to its end and NUL-terminated, in
+ * *out (malloc'd, the caller frees) and *len. Larger than limit is an error that calls it
+ * `noun` ("spec is 70000000 bytes, the limit is ..."). */
+int input_read(const char *path, const char *what, const char *noun, size_t limit, char **out,
+               size_t *len, struct diag *d);
 
 #endif

@@ -50,7 +50,7 @@ struct trainlog {
     enum trainlog_format format;
     struct trainlog_column *cols;
     size_t n_cols, cap_cols;
-    size_t n_rows;
+    size_t n_rows, cap_rows;
     long *row_line; /* the line each row is on (JSON entries: where the entry starts, or 0) */
     size_t skipped; /* trainer_state.json: summary entries (train_runtime...) that are no point */
 };

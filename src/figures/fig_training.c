@@ -210,22 +210,16 @@ static int schedule_curve(const struct tc_schedule *k, const char *path, struct 
 
 static int smooth(const struct training *t, struct tc_line *l, struct diag *d)
 {
-    size_t n = l->raw.n ? l->raw.n : 1;
-    l->shown.x = malloc(n * sizeof *l->shown.x);
-    l->shown.y = malloc(n * sizeof *l->shown.y);
-    if (!l->shown.x || !l->shown.y)
-        return diag_oom(d);
-    l->shown.n = l->raw.n;
-    memcpy(l->shown.x, l->raw.x, l->raw.n * sizeof *l->raw.x);
     /* Smoothing is for per-batch noise: a validation point is already a mean over its set, a
      * learning rate follows its schedule, and smoothed either would lag what happened. */
-    l->smoothed = t->smoothing > 0 && l->run >= 0 && !l->validation && !is_learning_rate(l->name);
-    if (!l->smoothed)
-        memcpy(l->shown.y, l->raw.y, l->raw.n * sizeof *l->raw.y);
-    else if (t->smoothing_method == TC_EMA)
-        series_ema(l->raw.y, l->raw.n, t->smoothing, l->shown.y);
+    if (t->smoothing <= 0 || l->run < 0 || l->validation || is_learning_rate(l->name))
+        return VZ_OK;
+    if (!(l->smooth_y = malloc((l->raw.n ? l->raw.n : 1) * sizeof *l->smooth_y)))
+        return diag_oom(d);
+    if (t->smoothing_method == TC_EMA)
+        series_ema(l->raw.y, l->raw.n, t->smoothing, l->smooth_y);
     else
-        series_moving_average(l->raw.y, l->raw.n, (size_t)t->window, l->shown.y);
+        series_moving_average(l->raw.y, l->raw.n, (size_t)t->window, l->smooth_y);
     return VZ_OK;
 }
 
@@ -377,7 +371,7 @@ static int panel_lines(struct training *t, size_t p, const struct trainlog *logs
                 continue; /* not in this run */
             if (rc || (rc = smooth(t, &l, d)) || (rc = add_line(t, &l, d))) {
                 curve_free(&l.raw);
-                curve_free(&l.shown);
+                free(l.smooth_y);
                 if (!d->err.path[0] && !d->err.file[0]) /* else the log is at fault */
                     snprintf(d->err.path, sizeof d->err.path, "panels[%zu].metrics[%zu]", p, m);
                 return rc;
@@ -417,7 +411,7 @@ static int panel_lines(struct training *t, size_t p, const struct trainlog *logs
         int rc = schedule_curve(s, path, &l.raw, d);
         if (rc || (rc = smooth(t, &l, d)) || (rc = add_line(t, &l, d))) {
             curve_free(&l.raw);
-            curve_free(&l.shown);
+            free(l.smooth_y);
             return rc;
         }
     }
@@ -429,7 +423,7 @@ static void training_free(void *p)
     struct training *t = p;
     for (size_t i = 0; i < t->n_lines; i++) {
         curve_free(&t->lines[i].raw);
-        curve_free(&t->lines[i].shown);
+        free(t->lines[i].smooth_y);
     }
     free(t->lines);
     t->lines = NULL;

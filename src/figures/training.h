@@ -46,14 +46,14 @@ struct tc_panel {
 /* One line of a panel: a metric of a run, or a computed schedule. */
 struct tc_line {
     size_t panel;
-    long run;           /* -1: a schedule */
-    const char *name;   /* the metric, or the schedule's label (borrowed) */
-    bool validation;    /* drawn dashed */
-    bool best;          /* its best point is marked */
-    bool smoothed;      /* shown differs from raw, which is drawn faint behind it */
-    size_t colour;      /* index into the palette */
-    struct curve raw;   /* as logged (or computed) */
-    struct curve shown; /* smoothed, or the same numbers when there is no smoothing */
+    long run;         /* -1: a schedule */
+    const char *name; /* the metric, or the schedule's label (borrowed) */
+    bool validation;  /* drawn dashed */
+    bool best;        /* its best point is marked */
+
+    size_t colour;    /* index into the palette */
+    struct curve raw; /* as logged (or computed) */
+    double *smooth_y; /* raw.n values smoothed, shown over raw drawn faint; NULL: as logged */
 };
 
 enum { TC_EMA, TC_MOVING_AVERAGE };
@@ -77,6 +77,12 @@ struct training {
 
 int training_render(const void *fig, const struct figure_common *c, struct canvas *cv,
                     struct diag *d);
+
+/* What a line shows: its smoothed values, else its raw ones. */
+static inline const double *tc_shown_y(const struct tc_line *l)
+{
+    return l->smooth_y ? l->smooth_y : l->raw.y;
+}
 
 /* --- training_lines.c --- */
 

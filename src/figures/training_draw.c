@@ -23,6 +23,7 @@ enum {
 static const struct font head_f = {FONT_LABEL, true}, small_f = {FONT_SMALL, false};
 
 struct panel_plan {
+    double lo, hi; /* the values the y axis must show (y_range), found once */
     struct axis y;
     struct box plot;
     double header_h, legend_h;
@@ -42,11 +43,18 @@ static void y_range(const struct training *t, size_t p, double *lo, double *hi)
         const struct tc_line *l = &t->lines[i];
         if (l->panel != p)
             continue;
-        for (size_t k = 0; k < l->raw.n; k++)
-            if (tc_on_axis(scale, l->raw.y[k])) {
-                *lo = fmin(*lo, fmin(l->raw.y[k], l->shown.y[k]));
-                *hi = fmax(*hi, fmax(l->raw.y[k], l->shown.y[k]));
+        const double *shown = tc_shown_y(l);
+        for (size_t k = 0; k < l->raw.n; k++) {
+            double v = l->raw.y[k], w = shown[k];
+            if (tc_on_axis(scale, v)) {
+                *lo = v < *lo ? v : *lo;
+                *hi = v > *hi ? v : *hi;
             }
+            if (w != v && tc_on_axis(scale, w)) {
+                *lo = w < *lo ? w : *lo;
+                *hi = w > *hi ? w : *hi;
+            }
+        }
     }
     if (*lo > *hi) { /* nothing to show: an empty axis still reads sensibly */
         *lo = 1;
@@ -242,10 +250,10 @@ static double nice_log(double v, bool up)
 }
 
 /* A y axis for panel p along [bottom, top]. */
-static void y_axis(const struct training *t, size_t p, double bottom, double top, struct axis *ya)
+static void y_axis(const struct training *t, size_t p, const struct panel_plan *pp, double bottom,
+                   double top, struct axis *ya)
 {
-    double lo, hi;
-    y_range(t, p, &lo, &hi);
+    double lo = pp->lo, hi = pp->hi;
     if (t->panels[p].y_scale) {
         lo = nice_log(lo, false);
         hi = nice_log(hi, true);
@@ -282,7 +290,7 @@ static void labels_to_header(struct canvas *cv, const struct training *t, size_t
 {
     struct box plot = {xa->scale.r0, 0, xa->scale.r1 - xa->scale.r0, plot_h};
     struct axis ya;
-    y_axis(t, p, plot_h, 0, &ya);
+    y_axis(t, p, pp, plot_h, 0, &ya);
     bool moved = false;
     for (size_t i = 0; i < t->n_lines; i++) {
         const struct tc_line *l = &t->lines[i];
@@ -309,7 +317,8 @@ int training_render(const void *fig, const struct figure_common *fc, struct canv
     double top = draw_title_block(cv, fc->title, fc->subtitle, margin) + 16;
     double plot_h = fmin(fmax(W * 0.24, 110), 300), left = 0;
     for (size_t p = 0; !rc && p < t->n_panels; p++) {
-        y_axis(t, p, plot_h, 0, &pp[p].y);
+        y_range(t, p, &pp[p].lo, &pp[p].hi);
+        y_axis(t, p, &pp[p], plot_h, 0, &pp[p].y);
         left = fmax(left, axis_measure(cv, &pp[p].y));
     }
     double x0 = canvas_snap(cv, margin + left), x1 = W - margin - 12, headers = 0;
@@ -344,7 +353,7 @@ int training_render(const void *fig, const struct figure_common *fc, struct canv
     for (size_t p = 0; !rc && p < t->n_panels; p++) {
         pp[p].plot = (struct box){x0, canvas_snap(cv, y + pp[p].header_h), x1 - x0, plot_h};
         struct box plot = pp[p].plot;
-        y_axis(t, p, plot.y + plot.h, plot.y, &pp[p].y);
+        y_axis(t, p, &pp[p], plot.y + plot.h, plot.y, &pp[p].y);
         axis_measure(cv, &pp[p].y);
         draw_header(cv, t, p, &pp[p], x0, y);
         if (p + 1 == t->n_panels)

@@ -263,15 +263,16 @@ static void lines_pass(struct canvas *cv, const struct training *t, size_t p, co
                 continue;
             unsigned rgb = palette_color(l->colour);
             size_t n_raw = 0;
-            if (l->smoothed) {
+            if (l->smooth_y) {
                 n_raw = reduce_map(&l->raw, xa, ya, columns, s->keep, s->px, s->py, s->kx, s->ky);
                 struct stroke faint = {rgb, RAW_W, false, RAW_ALPHA, 0};
                 if (draw)
                     draw_polyline(cv, s->px, s->py, n_raw, &faint, plot, "raw-line", (long)i);
             }
-            size_t n = reduce_map(&l->shown, xa, ya, columns, s->keep, s->px + n_raw, s->py + n_raw,
+            struct curve shown = {l->raw.x, (double *)tc_shown_y(l), l->raw.n}; /* a view */
+            size_t n = reduce_map(&shown, xa, ya, columns, s->keep, s->px + n_raw, s->py + n_raw,
                                   s->kx + n_raw, s->ky + n_raw);
-            struct stroke line = {rgb, LINE_W, l->validation, 1, l->shown.n == 1 ? BEST_R - 1 : 0};
+            struct stroke line = {rgb, LINE_W, l->validation, 1, l->raw.n == 1 ? BEST_R - 1 : 0};
             if (l->run < 0)
                 line = (struct stroke){rgb, SCHEDULE_W, false, SCHEDULE_ALPHA, 0};
             if (draw)

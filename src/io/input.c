@@ -2,6 +2,7 @@
 #include "vizgen/input.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,4 +32,59 @@ FILE *input_open(const char *path, const char *what, struct stat *st, struct dia
         diag_oom(d);
     }
     return f;
+}
+
+int input_read(const char *path, const char *what, const char *noun, size_t limit, char **out,
+               size_t *out_len, struct diag *d)
+{
+    *out = NULL;
+    *out_len = 0;
+    struct stat st;
+    FILE *f = input_open(path, what, &st, d);
+    if (!f)
+        return d->status;
+    if ((unsigned long long)st.st_size > limit) {
+        fclose(f);
+        return diag_in(d, VZ_EINPUT, path, "%s is %lld bytes, the limit is %zu", noun,
+                       (long long)st.st_size, limit);
+    }
+    size_t cap = (size_t)st.st_size + 1, len = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        fclose(f);
+        return diag_oom(d);
+    }
+    /* Read to EOF rather than trusting st_size: the file may grow while it is read (a log is
+     * often still being written). */
+    for (;;) {
+        if (len + 1 >= cap) {
+            if (cap > limit) {
+                free(buf);
+                fclose(f);
+                return diag_in(d, VZ_EINPUT, path, "%s exceeds %zu bytes", noun, limit);
+            }
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return diag_oom(d);
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + len, 1, cap - 1 - len, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        return diag_in(d, VZ_EINPUT, path, "read failed");
+    }
+    buf[len] = '\0';
+    *out = buf;
+    *out_len = len;
+    return VZ_OK;
 }

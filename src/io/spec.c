@@ -91,51 +91,12 @@ int spec_parse_data(const char *name, char *buf, size_t len, struct spec **out, 
 int spec_load(const char *file, struct spec **out, struct diag *d)
 {
     *out = NULL;
-    struct stat st;
-    FILE *f = input_open(file, "a JSON file", &st, d);
-    if (!f)
-        return d->status;
-    if (st.st_size > SPEC_MAX_BYTES) {
-        fclose(f);
-        return diag_in(d, VZ_EINPUT, file, "spec is %lld bytes, the limit is %d",
-                       (long long)st.st_size, SPEC_MAX_BYTES);
-    }
-    size_t cap = (size_t)st.st_size + 1, len = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        fclose(f);
-        return diag_oom(d);
-    }
-    /* Read to EOF rather than trusting st_size: the file may grow while it is read. */
-    for (;;) {
-        if (len + 1 >= cap) {
-            if (cap > SPEC_MAX_BYTES) {
-                free(buf);
-                fclose(f);
-                return diag_in(d, VZ_EINPUT, file, "spec exceeds %d bytes", SPEC_MAX_BYTES);
-            }
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return diag_oom(d);
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - 1 - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return diag_in(d, VZ_EINPUT, file, "read failed");
-    }
-    buf[len] = '\0';
-    int rc = spec_parse(file, buf, len, out, d);
+    char *buf;
+    size_t len;
+    int rc = input_read(file, "a JSON file", "spec", SPEC_MAX_BYTES, &buf, &len, d);
+    if (rc)
+        return rc;
+    rc = spec_parse(file, buf, len, out, d);
     free(buf);
     return rc;
 }

@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,12 +91,13 @@ int tl_bad(struct trainlog_column *c, long line, long col, const char *path, con
 
 int tl_row(struct trainlog *log, long line, struct diag *d)
 {
-    if ((log->n_rows & (log->n_rows - 1)) == 0) { /* 0, 1, 2, 4...: grow at powers of two */
-        size_t cap = log->n_rows ? log->n_rows * 2 : 1;
+    if (log->n_rows == log->cap_rows) {
+        size_t cap = log->cap_rows ? log->cap_rows * 2 : 64;
         long *l = realloc(log->row_line, cap * sizeof *l);
         if (!l)
             return diag_oom(d);
         log->row_line = l;
+        log->cap_rows = cap;
     }
     log->row_line[log->n_rows++] = line;
     return VZ_OK;
@@ -152,8 +154,57 @@ static bool word_is(const char *s, size_t n, const char *w)
     return strlen(w) == n && strncmp(s, w, n) == 0;
 }
 
+/* A plain decimal number ("0.4821", "-3e-05", "1200") the fast way when it is exact: with at
+ * most 15 significant digits the digits are a double as they are, and scaling by a power of ten
+ * up to 1e22 (itself exact) rounds once, correctly (Clinger's fast path). Anything else is
+ * left to strtod. A million-row log is mostly such numbers. */
+static bool fast_decimal(const char *s, size_t n, double *out)
+{
+    static const double pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    size_t i = 0;
+    bool neg = i < n && s[i] == '-', any = false;
+    i += i < n && (s[i] == '-' || s[i] == '+');
+    uint64_t m = 0;
+    int significant = 0, exp10 = 0;
+    for (int part = 0; part < 2; part++) { /* the whole digits, then the fraction's */
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+            any = true;
+            m = m * 10 + (uint64_t)(s[i] - '0');
+            if (m && ++significant > 15)
+                return false;
+            exp10 -= part;
+        }
+        if (part == 0 && !(i < n && s[i] == '.'))
+            break;
+        i += part == 0;
+    }
+    if (!any)
+        return false;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        bool eneg = i < n && s[i] == '-';
+        i += i < n && (s[i] == '-' || s[i] == '+');
+        int e = 0, digits = 0;
+        for (; i < n && s[i] >= '0' && s[i] <= '9' && digits < 4; i++, digits++)
+            e = e * 10 + (s[i] - '0');
+        if (digits == 0)
+            return false;
+        exp10 += eneg ? -e : e;
+    }
+    if (i != n || exp10 < -22 || exp10 > 22)
+        return false;
+    double v = (double)m;
+    v = exp10 < 0 ? v / pow10[-exp10] : v * pow10[exp10];
+    *out = neg ? -v : v;
+    return true;
+}
+
 enum tl_value tl_value(const char *s, size_t n, double *out)
 {
+    if (fast_decimal(s, n, out)) /* most cells: no spaces, no words */
+        return TL_NUMBER;
     while (n && (*s == ' ' || *s == '\t')) {
         s++;
         n--;
@@ -264,41 +315,12 @@ int trainlog_load(const char *path, enum trainlog_format format, struct trainlog
                   struct diag *d)
 {
     memset(log, 0, sizeof *log);
-    struct stat st;
-    FILE *f = input_open(path, "a training log", &st, d);
-    if (!f)
-        return d->status;
-    if (st.st_size > TRAINLOG_MAX_BYTES) {
-        fclose(f);
-        return diag_in(d, VZ_EINPUT, path, "log is %lld bytes, the limit is %d",
-                       (long long)st.st_size, TRAINLOG_MAX_BYTES);
-    }
-    size_t cap = (size_t)st.st_size + 1, len = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        fclose(f);
-        return diag_oom(d);
-    }
-    /* Read to EOF, not to st_size: a log is often still being written. */
-    for (size_t got; (got = fread(buf + len, 1, cap - len, f)) > 0;) {
-        len += got;
-        if (len == cap) {
-            char *nb = cap > TRAINLOG_MAX_BYTES ? NULL : realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return cap > TRAINLOG_MAX_BYTES
-                           ? diag_in(d, VZ_EINPUT, path, "log exceeds %d bytes", TRAINLOG_MAX_BYTES)
-                           : diag_oom(d);
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    int bad = ferror(f);
-    fclose(f);
-    int rc = bad ? diag_in(d, VZ_EIO, path, "read failed")
-                 : trainlog_parse(path, buf, len, format, log, d);
+    char *buf;
+    size_t len;
+    int rc = input_read(path, "a training log", "log", TRAINLOG_MAX_BYTES, &buf, &len, d);
+    if (rc)
+        return rc;
+    rc = trainlog_parse(path, buf, len, format, log, d);
     free(buf);
     return rc;
 }
@@ -377,6 +399,25 @@ static int by_x(const void *a, const void *b)
     return p->seq < q->seq ? -1 : p->seq > q->seq;
 }
 
+/* Sorts a curve by x, stably. */
+static int sort_curve(struct curve *c, struct diag *d)
+{
+    struct point *p = malloc(c->n * sizeof *p);
+    if (!p) {
+        curve_free(c);
+        return diag_oom(d);
+    }
+    for (size_t i = 0; i < c->n; i++)
+        p[i] = (struct point){c->x[i], c->y[i], i};
+    qsort(p, c->n, sizeof *p, by_x);
+    for (size_t i = 0; i < c->n; i++) {
+        c->x[i] = p[i].x;
+        c->y[i] = p[i].y;
+    }
+    free(p);
+    return VZ_OK;
+}
+
 int trainlog_curve(const struct trainlog *log, const char *x, const char *y, const char *path,
                    struct curve *out, struct diag *d)
 {
@@ -390,9 +431,13 @@ int trainlog_curve(const struct trainlog *log, const char *x, const char *y, con
         return bad_value(log, cy, d);
     if (cx->bad)
         return bad_value(log, cx, d);
-    struct point *p = malloc((cy->n ? cy->n : 1) * sizeof *p);
-    if (!p)
+    size_t n = cy->n ? cy->n : 1;
+    out->x = malloc(n * sizeof *out->x);
+    out->y = malloc(n * sizeof *out->y);
+    if (!out->x || !out->y) {
+        curve_free(out);
         return diag_oom(d);
+    }
     bool sorted = true;
     size_t k = 0; /* walks x's cells, which are in row order like y's */
     for (size_t i = 0; i < cy->n; i++) {
@@ -401,28 +446,15 @@ int trainlog_curve(const struct trainlog *log, const char *x, const char *y, con
             k++;
         if (k == cx->n || cx->cells[k].row != row || !isfinite(cx->cells[k].v)) {
             bool none = k == cx->n || cx->cells[k].row != row;
-            free(p);
+            curve_free(out);
             return diag_pos(d, VZ_EINPUT, log->file, log->row_line[row], 0,
                             "\"%s\" has a value but \"%s\" %s", y, x,
                             none ? "has none" : "is not a finite number");
         }
-        p[i] = (struct point){cx->cells[k].v, cy->cells[i].v, i};
-        sorted = sorted && (i == 0 || p[i].x >= p[i - 1].x);
-    }
-    if (!sorted)
-        qsort(p, cy->n, sizeof *p, by_x);
-    out->x = malloc((cy->n ? cy->n : 1) * sizeof *out->x);
-    out->y = malloc((cy->n ? cy->n : 1) * sizeof *out->y);
-    if (!out->x || !out->y) {
-        free(p);
-        curve_free(out);
-        return diag_oom(d);
-    }
-    for (size_t i = 0; i < cy->n; i++) {
-        out->x[i] = p[i].x;
-        out->y[i] = p[i].y;
+        out->x[i] = cx->cells[k].v;
+        out->y[i] = cy->cells[i].v;
+        sorted = sorted && (i == 0 || out->x[i] >= out->x[i - 1]);
     }
     out->n = cy->n;
-    free(p);
-    return VZ_OK;
+    return sorted ? VZ_OK : sort_curve(out, d);
 }

@@ -81,12 +81,16 @@ static int field(struct cursor *c, char sep, const char *file, char **start, siz
     return VZ_OK;
 }
 
-static bool blank_line(const struct cursor *c)
+/* Whether the line at c holds nothing but spaces; if so, c moves to its end. */
+static bool blank_line(struct cursor *c)
 {
     size_t i = c->i;
     while (i < c->len && (c->s[i] == ' ' || c->s[i] == '\t'))
         i++;
-    return i >= c->len || c->s[i] == '\n' || c->s[i] == '\r';
+    if (i < c->len && c->s[i] != '\n' && c->s[i] != '\r')
+        return false;
+    c->i = i;
+    return true;
 }
 
 static int header(struct cursor *c, char sep, struct trainlog *log, struct diag *d)

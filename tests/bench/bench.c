@@ -320,8 +320,9 @@ static void training_rows(char *vizgen, char *python, int runs)
     }
     fclose(f);
     f = fopen(spec, "w");
-    fprintf(f, "{\"figure\": \"training-curves\", \"runs\": [{\"file\": \"%s\"}], "
-               "\"panels\": [{\"metrics\": [\"loss\"], \"y_scale\": \"log\"}]}\n",
+    fprintf(f,
+            "{\"figure\": \"training-curves\", \"runs\": [{\"file\": \"%s\"}], "
+            "\"panels\": [{\"metrics\": [\"loss\"], \"y_scale\": \"log\"}]}\n",
             csv);
     fclose(f);
     char *big[] = {vizgen, "render", (char *)spec, "-o", (char *)out, NULL};

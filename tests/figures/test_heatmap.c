@@ -399,13 +399,10 @@ static void heatmap_data_dump_gives_the_weights(void)
     const char *spec =
         "{\"figure\": \"attention-heatmap\", \"weights\": [[1, 0, 0], [0.25, 0.75, 0], "
         "[0.125, 0.5, 0.375]]}";
-    char args[300], data[256];
-    snprintf(args, sizeof args, "--dump-data %s", probe_tmp("data.json", data, sizeof data));
     struct png_image img;
-    cJSON *l;
-    if (!CHECK(probe_render(&pf, spec, args, &img, &l) == 0))
+    cJSON *l, *j;
+    if (!CHECK(probe_render_data(&pf, spec, NULL, &img, &l, &j) == 0))
         return;
-    cJSON *j = probe_json_load(data);
     const cJSON *m = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "matrices"), 0);
     const cJSON *w = cJSON_GetObjectItem(m, "weights");
     const double want[9] = {1, -1, -1, 0.25, 0.75, -1, 0.125, 0.5, 0.375}; /* -1: masked */
@@ -418,7 +415,6 @@ static void heatmap_data_dump_gives_the_weights(void)
     cJSON_Delete(j);
     cJSON_Delete(l);
     probe_png_free(&img);
-    remove(data);
 }
 
 int main(int argc, char **argv)

@@ -289,15 +289,13 @@ static void letters_box_borders_contrast_with_the_page_in_both_themes(void)
 static void letters_data_dump_counts_the_text(void)
 {
     const char *text = "banana bread and butter";
-    char spec[256], args[300], data[256];
+    char spec[256];
     snprintf(spec, sizeof spec, "{\"figure\": \"letter-counting\", \"text\": \"%s\", \"cap\": 2}",
              text);
-    snprintf(args, sizeof args, "--dump-data %s", probe_tmp("data.json", data, sizeof data));
     struct png_image img;
-    cJSON *l;
-    if (!CHECK(probe_render(&pf, spec, args, &img, &l) == 0))
+    cJSON *l, *j;
+    if (!CHECK(probe_render_data(&pf, spec, NULL, &img, &l, &j) == 0))
         return;
-    cJSON *j = probe_json_load(data);
     const cJSON *counts = cJSON_GetObjectItem(j, "counts"),
                 *chars = cJSON_GetObjectItem(j, "characters");
     CHECK(cJSON_GetArraySize(counts) == (int)strlen(text));
@@ -311,7 +309,6 @@ static void letters_data_dump_counts_the_text(void)
     cJSON_Delete(j);
     cJSON_Delete(l);
     probe_png_free(&img);
-    remove(data);
 }
 
 int main(int argc, char **argv)

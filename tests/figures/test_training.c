@@ -13,18 +13,11 @@
 #include <string.h>
 
 static struct probe_files pf;
-static char data_path[256];
 
-/* Renders spec with --dump-data; the data dump in *data. */
 static int render(const char *spec, const char *extra, struct png_image *img, cJSON **l,
                   cJSON **data)
 {
-    char args[512];
-    snprintf(args, sizeof args, "--dump-data %s %s", data_path, extra ? extra : "");
-    if (probe_render(&pf, spec, args, img, l) != 0)
-        return -1;
-    *data = probe_json_load(data_path);
-    return *data ? 0 : -1;
+    return probe_render_data(&pf, spec, extra, img, l, data);
 }
 
 static const cJSON *line_of(const cJSON *data, int panel, int line)
@@ -367,7 +360,6 @@ int main(int argc, char **argv)
 {
     if (probe_args(&pf, argc, argv))
         return 2;
-    probe_tmp("data.json", data_path, sizeof data_path);
     RUN(test_line_positions);
     RUN(test_smoothing);
     RUN(test_schedule);
@@ -375,7 +367,6 @@ int main(int argc, char **argv)
     RUN(test_runs_and_best);
     RUN(test_million_points);
     RUN(test_sizes_and_themes);
-    remove(data_path);
     probe_cleanup(&pf);
     return check_summary();
 }

@@ -203,6 +203,58 @@ static void test_jsonl(void)
     trainlog_free(&log);
 }
 
+/* Lines of nothing but spaces are skipped wherever they are (the fuzzer found a reader that
+ * waited on one forever). */
+static void test_blank_lines(void)
+{
+    struct trainlog log;
+    struct diag d;
+    if (!CHECK(parse("b.csv", "  \nstep,loss\n \t \n1,2\n\t\n2,3\n   ", TRAINLOG_AUTO, &log, &d) ==
+               VZ_OK))
+        return;
+    CHECK(log.n_rows == 2 && log.n_cols == 2);
+    trainlog_free(&log);
+}
+
+/* Every number reads as strtod reads it, to the bit: short ones by the fast path, long or
+ * far-out ones by strtod itself. */
+static void test_numbers_exact(void)
+{
+    char *text = malloc(40 * 20001 + 16), *at = text;
+    double want[20000];
+    unsigned long long x = 0x9E3779B97F4A7C15ULL;
+    at += sprintf(at, "step,v\n");
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int digits = 1 + (int)(x % 19), exp = (int)((x >> 8) % 60) - 30, form = (int)(x >> 20) % 4;
+        char num[40];
+        unsigned long long m = (x >> 24) % 10000000000000000000ULL;
+        if (form == 0)
+            snprintf(num, sizeof num, "%.*e", digits - 1, (double)m * pow(10, exp - 18));
+        else if (form == 1)
+            snprintf(num, sizeof num, "%.*f", digits % 12, (double)m * pow(10, exp % 8 - 16));
+        else if (form == 2)
+            snprintf(num, sizeof num, "-%llu", m % 100000000000000000ULL);
+        else
+            snprintf(num, sizeof num, "%.*g", digits, -(double)m * pow(10, exp - 10));
+        want[i] = strtod(num, NULL);
+        at += sprintf(at, "%d,%s\n", i, num);
+    }
+    struct trainlog log;
+    struct diag d;
+    if (CHECK(parse("n.csv", text, TRAINLOG_CSV, &log, &d) == VZ_OK)) {
+        struct curve c;
+        curve(&log, "step", "v", &c);
+        int wrong = 0;
+        for (size_t i = 0; i < c.n; i++)
+            wrong += memcmp(&c.y[i], &want[i], sizeof want[i]) != 0;
+        CHECK(c.n == 20000 && wrong == 0);
+        curve_free(&c);
+        trainlog_free(&log);
+    }
+    free(text);
+}
+
 /* Each bad log and its one line. */
 static void expect_error(const char *name, const char *text, enum trainlog_format fmt,
                          const char *y, const char *line)
@@ -284,6 +336,8 @@ int main(void)
     RUN(test_keras);
     RUN(test_tsv);
     RUN(test_jsonl);
+    RUN(test_numbers_exact);
+    RUN(test_blank_lines);
     RUN(test_bad_logs);
     RUN(test_specs_refuse_nan);
     return check_summary();
