@@ -347,6 +347,8 @@ int training_render(const void *fig, const struct figure_common *fc, struct canv
         labels_to_header(cv, t, p, &xa, plot_h, &pp[p], &s);
     if (!rc && cv->data) {
         jsonw_put_string(cv->data, "x", t->x_name);
+        /* trainer_state.json's end-of-training summaries, read and deliberately not drawn */
+        jsonw_put_number(cv->data, "summary_entries_skipped", (double)t->n_entries_skipped);
         jsonw_begin_array(cv->data, "panels");
     }
     double y = top;
