@@ -1,5 +1,6 @@
-/* report: `vizgen stats` — the attention statistics of a spec as a table or as JSON.
- * It formats what attention.c computes; it does no drawing. */
+/* report: `vizgen stats` — the attention statistics of a spec — and `vizgen params` — a model's
+ * parameter counts — as tables or as JSON. They format what the numeric core computes; they do
+ * no drawing. */
 #ifndef VIZGEN_REPORT_H
 #define VIZGEN_REPORT_H
 
@@ -18,5 +19,9 @@ struct report_opts {
 /* Loads the attention the spec at spec_path describes (any figure kind that has one) and
  * writes its statistics to out. */
 int report_stats(const char *spec_path, const struct report_opts *opts, FILE *out, struct diag *d);
+
+/* `vizgen params`: the parameters of the model a config.json, a .safetensors file or a
+ * model.safetensors.index.json describes (no weight is read), as a table or as JSON. */
+int report_params(const char *path, bool as_json, FILE *out, struct diag *d);
 
 #endif

@@ -22,6 +22,7 @@ static const char usage[] =
     "       vizgen all [DIR] [--force] [--jobs N]  (every spec in DIR, default data/)\n"
     "       vizgen watch [DIR]                     (re-render specs in DIR as they are saved)\n"
     "       vizgen stats <spec.json> [--json] [--k N] [--threshold T] [--max-cells N]\n"
+    "       vizgen params <config.json|model.safetensors|index.json> [--json]\n"
     "       vizgen spec <figure.png>               (print the spec embedded in a figure)\n"
     "       vizgen schema <figure>                 (the JSON Schema of that kind's specs)\n"
     "       vizgen list | vizgen <figure> --help | vizgen --help | vizgen --version\n";
@@ -217,6 +218,25 @@ static int stats(int argc, char **argv)
     return rc;
 }
 
+static int params(int argc, char **argv)
+{
+    const char *file = NULL;
+    bool as_json = false;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            as_json = true;
+        else if (positional(argv[i], &file) != VZ_OK)
+            return VZ_EINPUT;
+    }
+    if (!file)
+        return fail_usage("%s", "missing a config.json, .safetensors or index file");
+    struct diag d;
+    diag_init(&d);
+    int rc = report_params(file, as_json, stdout, &d);
+    diag_print(&d, stderr);
+    return rc;
+}
+
 static int all(int argc, char **argv)
 {
     struct batch_opts opts = {false, 0, isatty(STDERR_FILENO) != 0, NULL, NULL};
@@ -313,6 +333,8 @@ int main(int argc, char **argv)
         return render(NULL, argc - 2, argv + 2);
     if (strcmp(cmd, "stats") == 0)
         return stats(argc - 2, argv + 2);
+    if (strcmp(cmd, "params") == 0)
+        return params(argc - 2, argv + 2);
     if (strcmp(cmd, "all") == 0)
         return all(argc - 2, argv + 2);
     if (strcmp(cmd, "spec") == 0)

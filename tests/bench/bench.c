@@ -1,7 +1,8 @@
 /* bench: where vizgen's time goes. In one run: whole `vizgen` processes (wall time, peak RSS,
  * PNG size) for each default figure, `vizgen all`, heatmaps from .npy at growing sizes and
  * `vizgen stats` on the 2048x2048 one, training curves from a million-step log and, beside
- * both training-curves rows, the same plot from a matplotlib script; then each default figure's
+ * both training-curves rows, the same plot from a matplotlib script, `vizgen params` on a 13 GB
+ * sharded checkpoint's headers; then each default figure's
  * phases in-process, and the floor — encoding a finished pixel buffer alone. Prints a table, and
  * JSON with --json. Not a test: it asserts nothing. Run from the source tree:
  * build/tests/bench/bench build/vizgen (it re-renders out/ from data/ along the way). */
@@ -347,6 +348,84 @@ static void training_rows(char *vizgen, char *python, int runs)
     unlink(spec);
 }
 
+/* Appends a float16 tensor's entry to the header at *at, its data at *off. */
+static void tensor(char **at, const char *name, int rows, int cols, unsigned long long *off)
+{
+    unsigned long long bytes = 2ULL * (unsigned long long)rows * (unsigned long long)cols;
+    *at +=
+        sprintf(*at, ",\"%s\":{\"dtype\":\"F16\",\"shape\":[%d,%d],\"data_offsets\":[%llu,%llu]}",
+                name, rows, cols, *off, *off + bytes);
+    *off += bytes;
+}
+
+/* One shard of a Llama-2-7B-shaped float16 checkpoint: the header, then a hole as long as its
+ * tensors (sparse: no disk is used). Layers [first, last); the embedding with the first shard,
+ * the final norm and head with the last. */
+static void write_shard(const char *path, int first, int last, bool head, bool tail)
+{
+    char *h = malloc(1 << 20), *at = h, name[96];
+    unsigned long long off = 0;
+    at += sprintf(at, "{\"__metadata__\":{\"format\":\"pt\"}");
+    if (head)
+        tensor(&at, "model.embed_tokens.weight", 32000, 4096, &off);
+    const char *attn[] = {"q_proj", "k_proj", "v_proj", "o_proj"};
+    const char *mlp[] = {"gate_proj", "up_proj", "down_proj"};
+    for (int l = first; l < last; l++) {
+        for (int k = 0; k < 4; k++) {
+            snprintf(name, sizeof name, "model.layers.%d.self_attn.%s.weight", l, attn[k]);
+            tensor(&at, name, 4096, 4096, &off);
+        }
+        for (int k = 0; k < 3; k++) {
+            snprintf(name, sizeof name, "model.layers.%d.mlp.%s.weight", l, mlp[k]);
+            tensor(&at, name, k == 2 ? 4096 : 11008, k == 2 ? 11008 : 4096, &off);
+        }
+        snprintf(name, sizeof name, "model.layers.%d.input_layernorm.weight", l);
+        tensor(&at, name, 1, 4096, &off);
+        snprintf(name, sizeof name, "model.layers.%d.post_attention_layernorm.weight", l);
+        tensor(&at, name, 1, 4096, &off);
+    }
+    if (tail) {
+        tensor(&at, "model.norm.weight", 1, 4096, &off);
+        tensor(&at, "lm_head.weight", 32000, 4096, &off);
+    }
+    at += sprintf(at, "}");
+    unsigned long long n = (unsigned long long)(at - h);
+    FILE *f = fopen(path, "wb");
+    for (int i = 0; i < 8; i++)
+        fputc((int)(n >> (8 * i)) & 0xff, f);
+    fwrite(h, 1, n, f);
+    fflush(f);
+    if (ftruncate(fileno(f), (off_t)(8 + n + off)) != 0)
+        perror("bench: ftruncate");
+    fclose(f);
+    free(h);
+}
+
+/* `vizgen params` on the headers of a 13 GB two-shard checkpoint: time and peak RSS. */
+static void checkpoint_rows(char *vizgen, int runs)
+{
+    write_shard("/tmp/vizgen-bench-00001.safetensors", 0, 16, true, false);
+    write_shard("/tmp/vizgen-bench-00002.safetensors", 16, 32, false, true);
+    FILE *f = fopen("/tmp/vizgen-bench.index.json", "w");
+    fputs("{\"weight_map\": {\"model.embed_tokens.weight\": \"vizgen-bench-00001.safetensors\"", f);
+    const char *parts[] = {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj",
+                           "self_attn.o_proj", "mlp.gate_proj",    "mlp.up_proj",
+                           "mlp.down_proj",    "input_layernorm",  "post_attention_layernorm"};
+    for (int l = 0; l < 32; l++)
+        for (int k = 0; k < 9; k++)
+            fprintf(f, ", \"model.layers.%d.%s.weight\": \"vizgen-bench-0000%d.safetensors\"", l,
+                    parts[k], l < 16 ? 1 : 2);
+    fputs(", \"model.norm.weight\": \"vizgen-bench-00002.safetensors\", \"lm_head.weight\": "
+          "\"vizgen-bench-00002.safetensors\"}}\n",
+          f);
+    fclose(f);
+    char *av[] = {vizgen, "params", "/tmp/vizgen-bench.index.json", NULL};
+    whole_process("params: 13.5 GB two-shard checkpoint", av, runs, NULL);
+    unlink("/tmp/vizgen-bench-00001.safetensors");
+    unlink("/tmp/vizgen-bench-00002.safetensors");
+    unlink("/tmp/vizgen-bench.index.json");
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -433,6 +512,7 @@ int main(int argc, char **argv)
     }
     bounded_work(vizgen, runs);
     training_rows(vizgen, python, runs);
+    checkpoint_rows(vizgen, runs);
     for (int i = 0; i < 4; i++)
         in_process(specs[i], runs);
     floor_encode("data/attention.json", runs);

@@ -33,7 +33,7 @@ for spec in "$root"/data/*.json; do
 done
 check "vizgen all renders the default specs" "$vizgen" all "$root/data"
 
-check "list names every kind" sh -c "'$vizgen' list | grep -q '^model-compression ' && '$vizgen' list | grep -q '^attention-heatmap ' && '$vizgen' list | grep -q '^letter-counting '"
+check "list names every kind" sh -c "'$vizgen' list | grep -q '^model-compression ' && '$vizgen' list | grep -q '^attention-heatmap ' && '$vizgen' list | grep -q '^letter-counting ' && '$vizgen' list | grep -q '^training-curves '"
 check "--version" sh -c "'$vizgen' --version | grep -Eq '^vizgen [0-9]+\.[0-9]+\.[0-9]+$'"
 check "kind --help lists its keys" sh -c "'$vizgen' attention-heatmap --help | grep -q 'colormap'"
 
@@ -96,5 +96,18 @@ printf '{"figure": "letter-counting", "text": "i like movies", "aspect": 1}' > s
 "$vizgen" render square.json -o square.png >/dev/null
 check "an aspect with room to spare gives that shape" test "$(od -An -tu1 -j16 -N8 square.png |
     awk '{print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 "x" $5 * 16777216 + $6 * 65536 + $7 * 256 + $8}')" = 1200x1200
+
+# params: the worked example's model, counted from its config.json as torch counted it when it
+# trained (train.py prints 103296), as a table and as JSON.
+"$vizgen" params "$root/data/letter-counting/config.json" > params.txt
+check "params table totals the worked example's model" grep -Eq '^total +103,296 +100%$' params.txt
+check "params table shows a layer's attention" grep -Eq '^attention +33,280 +32\.2% +16,640$' params.txt
+"$vizgen" params "$root/data/letter-counting/config.json" --json > params.json
+check "params JSON is JSON with the total" python3 -c "
+import json, sys
+d = json.load(open('params.json'))
+sys.exit(not (d['total'] == 103296 and d['per_layer']['mlp'] == 33088 and
+              sum(d['components'].values()) == d['total']))"
+check "params of a missing file fails with status 2" test "$("$vizgen" params nothing.json 2>/dev/null; echo $?)" = 2
 
 finish cli

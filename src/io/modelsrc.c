@@ -1,0 +1,189 @@
+/* modelsrc: config.json read into a model_config, the dispatch between configs and checkpoints,
+ * and counting a checkpoint's tensors. Headers themselves are safetensors.c's. */
+#include "vizgen/modelsrc.h"
+
+#include "vizgen/input.h"
+#include "vizgen/paths.h"
+#include "vizgen/spec.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* An optional integer key: absent or null keeps *out (the model class's default). */
+static int opt_size(struct spec_node root, const char *key, uint64_t *out, struct diag *d)
+{
+    struct spec_node n = spec_get(root, key);
+    if (spec_type_of(n) == SPEC_ABSENT || spec_type_of(n) == SPEC_NULL)
+        return VZ_OK;
+    long v;
+    int rc = spec_int(n, 0, 1L << 40, &v, d);
+    if (!rc)
+        *out = (uint64_t)v;
+    return rc;
+}
+
+static int opt_flag(struct spec_node root, const char *key, bool *out, struct diag *d)
+{
+    return spec_opt_bool(root, key, out, d);
+}
+
+/* GPT2Config's defaults, then the file's keys. */
+static int read_gpt2(struct spec_node r, struct model_config *c, struct diag *d)
+{
+    *c = (struct model_config){.arch = ARCH_GPT2,
+                               .vocab = 50257,
+                               .positions = 1024,
+                               .hidden = 768,
+                               .layers = 12,
+                               .heads = 12,
+                               .tied_head = true};
+    uint64_t inner = 0;
+    int rc;
+    if ((rc = opt_size(r, "vocab_size", &c->vocab, d)) ||
+        (rc = opt_size(r, "n_positions", &c->positions, d)) ||
+        (rc = opt_size(r, "n_embd", &c->hidden, d)) ||
+        (rc = opt_size(r, "n_layer", &c->layers, d)) ||
+        (rc = opt_size(r, "n_head", &c->heads, d)) || (rc = opt_size(r, "n_inner", &inner, d)) ||
+        (rc = opt_flag(r, "tie_word_embeddings", &c->tied_head, d)))
+        return rc;
+    c->intermediate = inner ? inner : 4 * c->hidden;
+    c->kv_heads = c->heads;
+    c->head_dim = c->heads ? c->hidden / c->heads : 0;
+    return VZ_OK;
+}
+
+/* LlamaConfig's defaults (MistralConfig's where they differ), then the file's keys. */
+static int read_llama(struct spec_node r, bool mistral, struct model_config *c, struct diag *d)
+{
+    *c = (struct model_config){.arch = ARCH_LLAMA,
+                               .vocab = 32000,
+                               .hidden = 4096,
+                               .layers = 32,
+                               .heads = 32,
+                               .intermediate = mistral ? 14336 : 11008};
+    uint64_t kv = mistral ? 8 : 0, head_dim = 0;
+    int rc;
+    if ((rc = opt_size(r, "vocab_size", &c->vocab, d)) ||
+        (rc = opt_size(r, "hidden_size", &c->hidden, d)) ||
+        (rc = opt_size(r, "num_hidden_layers", &c->layers, d)) ||
+        (rc = opt_size(r, "num_attention_heads", &c->heads, d)) ||
+        (rc = opt_size(r, "num_key_value_heads", &kv, d)) ||
+        (rc = opt_size(r, "intermediate_size", &c->intermediate, d)) ||
+        (rc = opt_size(r, "head_dim", &head_dim, d)) ||
+        (rc = opt_flag(r, "tie_word_embeddings", &c->tied_head, d)) ||
+        (rc = opt_flag(r, "attention_bias", &c->attention_bias, d)) ||
+        (rc = opt_flag(r, "mlp_bias", &c->mlp_bias, d)))
+        return rc;
+    c->kv_heads = kv ? kv : c->heads;
+    c->head_dim = head_dim ? head_dim : c->heads ? c->hidden / c->heads : 0;
+    return VZ_OK;
+}
+
+int model_config_parse(const char *name, char *buf, size_t len, struct model_config *c,
+                       char **model_type, struct diag *d)
+{
+    *model_type = NULL;
+    struct spec *s;
+    int rc = spec_parse_data(name, buf, len, &s, d);
+    if (rc)
+        return rc;
+    struct spec_node root = spec_root(s);
+    char *type = NULL;
+    static const char *const types[] = {"gpt2", "llama", "mistral", NULL};
+    int k = 0;
+    if ((rc = spec_expect_object(root, d)) ||
+        (rc = spec_req_string(root, "model_type", false, &type, d)))
+        goto done;
+    for (k = 0; types[k] && strcmp(types[k], type) != 0; k++)
+        ;
+    if (!types[k]) {
+        rc = diag_at(d, VZ_EINPUT, "model_type",
+                     "\"%s\": vizgen counts gpt2, llama and mistral configurations", type);
+        goto done;
+    }
+    rc = k == 0 ? read_gpt2(root, c, d) : read_llama(root, k == 2, c, d);
+    if (!rc)
+        rc = params_check(c, d);
+done:
+    if (rc)
+        free(type);
+    else
+        *model_type = type;
+    diag_locate(d, name);
+    spec_free(s);
+    return rc;
+}
+
+static bool is_safetensors(const char *path)
+{
+    return path_has_suffix(path, ".safetensors");
+}
+
+int model_source_load(const char *path, struct model_source *m, struct diag *d)
+{
+    memset(m, 0, sizeof *m);
+    if (!(m->file = strdup(path)))
+        return diag_oom(d);
+    if (is_safetensors(path)) {
+        m->kind = SOURCE_SAFETENSORS;
+        m->model_type = strdup("");
+        int rc = m->model_type ? safetensors_load(path, m, d) : diag_oom(d);
+        if (rc)
+            model_source_free(m);
+        return rc;
+    }
+    char *buf;
+    size_t len;
+    int rc = input_read(path, "a config.json or a safetensors index", "file", SPEC_MAX_BYTES, &buf,
+                        &len, d);
+    if (rc) {
+        model_source_free(m);
+        return rc;
+    }
+    /* An index is JSON too: its weight_map tells it from a config. */
+    if (strstr(buf, "\"weight_map\"")) {
+        m->kind = SOURCE_SAFETENSORS;
+        m->model_type = strdup("");
+        rc = m->model_type ? safetensors_index(path, buf, len, m, d) : diag_oom(d);
+    } else {
+        m->kind = SOURCE_CONFIG;
+        rc = model_config_parse(path, buf, len, &m->config, &m->model_type, d);
+    }
+    free(buf);
+    if (rc)
+        model_source_free(m);
+    return rc;
+}
+
+void model_source_free(struct model_source *m)
+{
+    for (size_t i = 0; i < m->n_tensors; i++)
+        free(m->tensors[i].name);
+    free(m->tensors);
+    free(m->file);
+    free(m->model_type);
+    memset(m, 0, sizeof *m);
+}
+
+void model_source_count(const struct model_source *m, struct param_counts *out,
+                        uint64_t by_dtype[ST_DTYPES])
+{
+    if (by_dtype)
+        memset(by_dtype, 0, ST_DTYPES * sizeof *by_dtype);
+    if (m->kind == SOURCE_CONFIG) {
+        params_count(&m->config, out);
+        return;
+    }
+    *out = (struct param_counts){0};
+    for (size_t i = 0; i < m->n_tensors; i++) {
+        const struct st_tensor *t = &m->tensors[i];
+        if (t->buffer) {
+            out->buffers += t->numel;
+            continue;
+        }
+        out->component[t->component] += t->numel;
+        out->total += t->numel;
+        if (by_dtype)
+            by_dtype[t->dtype] += t->numel;
+    }
+}
