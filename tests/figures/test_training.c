@@ -20,6 +20,13 @@ static int render(const char *spec, const char *extra, struct png_image *img, cJ
     return probe_render_data(&pf, spec, extra, img, l, data);
 }
 
+static void release(struct png_image *img, cJSON *l, cJSON *data)
+{
+    probe_png_free(img);
+    cJSON_Delete(l);
+    cJSON_Delete(data);
+}
+
 static const cJSON *line_of(const cJSON *data, int panel, int line)
 {
     const cJSON *p = cJSON_GetArrayItem(cJSON_GetObjectItem(data, "panels"), panel);
@@ -123,9 +130,7 @@ static void test_line_positions(void)
     CHECK(!colour_near(&img, map_to(&mx, 500), map_to(&my, 2.4), rgb, 3));
     CHECK(probe_count(l, "raw-line") == 0); /* nothing smoothed, nothing faint */
     CHECK(probe_text_ok(l));
-    probe_png_free(&img);
-    cJSON_Delete(l);
-    cJSON_Delete(data);
+    release(&img, l, data);
 }
 
 /* The smoothed series drawn equals TensorBoard's, computed here from its closed form: each
@@ -160,9 +165,7 @@ static void test_smoothing(void)
         CHECK_NEAR(item(line, "raw_y", i), y[i], 0);
     }
     CHECK(probe_count(l, "raw-line") == 1);
-    probe_png_free(&img);
-    cJSON_Delete(l);
-    cJSON_Delete(data);
+    release(&img, l, data);
 }
 
 /* A schedule drawn alone, as when planning a run: every point drawn is Hugging Face's
@@ -192,9 +195,7 @@ static void test_schedule(void)
     }
     CHECK(peak);
     CHECK(item(line, "x", 0) == 0 && item(line, "x", n - 1) == 10000);
-    probe_png_free(&img);
-    cJSON_Delete(l);
-    cJSON_Delete(data);
+    release(&img, l, data);
 }
 
 /* A trainer_state.json whose loss goes NaN: each NaN counted, marked on the plot's top edge at
@@ -235,9 +236,7 @@ static void test_nan_marked(void)
     const cJSON *note = probe_mark(l, "note", 0);
     CHECK(note && strstr(cJSON_GetObjectItem(note, "text")->valuestring,
                          "loss: 10 NaN, the first at step 310") != NULL);
-    probe_png_free(&img);
-    cJSON_Delete(l);
-    cJSON_Delete(data);
+    release(&img, l, data);
 }
 
 /* Whether a best label or a note of the layout starts with text. */
@@ -283,9 +282,7 @@ static void test_runs_and_best(void)
     CHECK(probe_count(l, "best") == 2);
     CHECK(probe_num(cJSON_GetObjectItem(line_of(data, 0, 2), "best"), "x") == 200);
     CHECK(probe_text_ok(l));
-    probe_png_free(&img);
-    cJSON_Delete(l);
-    cJSON_Delete(data);
+    release(&img, l, data);
 }
 
 /* A million-point CSV log with one spike: reduced to a few points per pixel column, the spike
@@ -323,9 +320,7 @@ static void test_million_points(void)
     /* ...and so do the pixels: the line's colour at the top of the spike's column. */
     CHECK(colour_near(&img, x, top + 2, palette_color(0), 2));
     remove(log);
-    probe_png_free(&img);
-    cJSON_Delete(l);
-    cJSON_Delete(data);
+    release(&img, l, data);
 }
 
 /* The default figure of the same spec is the same bytes every time, and keeps its text apart at a
@@ -350,9 +345,7 @@ static void test_sizes_and_themes(void)
         CHECK(img.width >= 1200);
         if (!CHECK(probe_text_ok(l)))
             fprintf(stderr, "    with '%s'\n", extras[i]);
-        probe_png_free(&img);
-        cJSON_Delete(l);
-        cJSON_Delete(data);
+        release(&img, l, data);
     }
 }
 
