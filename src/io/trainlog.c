@@ -304,7 +304,7 @@ int trainlog_parse(const char *name, char *buf, size_t len, enum trainlog_format
         rc = tl_read_trainer_state(log, buf, len, d);
         break;
     }
-    if (!rc && log->n_rows == 0)
+    if (!rc && (log->n_rows == 0 || log->n_cols == 0)) /* "{}" lines are entries of nothing */
         rc = diag_in(d, VZ_EINPUT, name, "empty log: no entries with values");
     if (rc)
         trainlog_free(log);

@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (trainlog_parse("fuzz.log", buf, size, (enum trainlog_format)fmt, &log, &d) != VZ_OK)
             continue;
         const char *x = trainlog_default_x(&log);
-        if (!x)
+        if (!x) /* a log that parses has a column: the reader says "empty log" otherwise */
             x = log.cols[0].name;
         for (size_t i = 0; i < log.n_cols && i < 16; i++) {
             struct curve c;

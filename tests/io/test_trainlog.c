@@ -293,6 +293,9 @@ static void test_bad_logs(void)
                  "m.csv: error: empty log: no header and no values");
     expect_error("m.csv", "step,loss\n", TRAINLOG_AUTO, "loss",
                  "m.csv: error: empty log: no entries with values");
+    /* Entries of nothing (the fuzzer's find, a byte-order mark first). */
+    expect_error("l.jsonl", "\xEF\xBB\xBF{}\n{}\n", TRAINLOG_AUTO, "loss",
+                 "l.jsonl: error: empty log: no entries with values");
     expect_error("m.csv", "step,\"loss\n1,2\n", TRAINLOG_AUTO, "loss",
                  "m.csv:1:6: error: unterminated quoted field");
     expect_error("m.csv", "step,step\n1,2\n", TRAINLOG_AUTO, "loss",
