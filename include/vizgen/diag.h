@@ -53,6 +53,9 @@ void diag_warn(struct diag *d, const char *path, const char *fmt, ...)
 void diag_warn_in(struct diag *d, const char *file, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Puts "prefix." before the error's path: a check that knows only a key's name, run on an
+ * object whose path the caller knows. */
+void diag_nest(struct diag *d, const char *prefix);
 /* Gives `file` to the error and the warnings that name no file yet: field readers know the
  * JSON path, the pipeline knows which spec it was reading. */
 void diag_locate(struct diag *d, const char *file);

@@ -25,6 +25,8 @@ struct axis {
     const char *title; /* NULL: none */
     bool grid;         /* gridlines across the plot at labelled ticks */
     bool line;         /* the axis line along the plot's edge */
+    bool unlabelled;   /* gridlines and line only: panels above the one that carries a shared
+                        * axis's labels and title */
     int label_every;   /* set by axis_measure: label every n-th labelled tick, so none touch */
 };
 

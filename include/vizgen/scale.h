@@ -45,6 +45,10 @@ void ticks_linear(double lo, double hi, int target, struct ticks *t);
  * two labels. */
 void ticks_log(double lo, double hi, int target, struct ticks *t);
 
+/* v > 0 rounded down (or up) to 1, 2 or 5 times a power of ten: where a log axis over data
+ * should end, so that both its ends carry a label. */
+double scale_round_125(double v, bool up);
+
 /* How numbers are written. Grouped: 12,345.6. Suffix: 12.3K, 4.5M, 1.2B (counts of things).
  * SI: 12.3k, 4.5M, 1.2G, 3m, 4µ (units). */
 enum num_style { NUM_PLAIN, NUM_GROUPED, NUM_SUFFIX, NUM_SI };

@@ -100,6 +100,14 @@ void diag_warn_in(struct diag *d, const char *file, const char *fmt, ...)
     va_end(ap);
 }
 
+void diag_nest(struct diag *d, const char *prefix)
+{
+    char nested[sizeof d->err.path];
+    int n = snprintf(nested, sizeof nested, "%s.%s", prefix, d->err.path);
+    if (n > 0 && (size_t)n < sizeof nested) /* a path too long to nest stays as it was */
+        memcpy(d->err.path, nested, (size_t)n + 1);
+}
+
 void diag_locate(struct diag *d, const char *file)
 {
     if (d->status != VZ_OK && !d->err.file[0])

@@ -114,7 +114,7 @@ void axis_draw(struct canvas *cv, const struct axis *ax, struct box plot)
             draw_line(cv, p, edge, p, edge + len, 1, FAINT, false, NULL);
         else if (len > 0)
             draw_line(cv, edge - len, p, edge, p, 1, FAINT, false, NULL);
-        if (!shows_label(ax, i, ax->label_every))
+        if (ax->unlabelled || !shows_label(ax, i, ax->label_every))
             continue;
         ticks_label(&ax->ticks, ax->ticks.t[i].v, ax->style, buf, sizeof buf);
         struct box b;
@@ -128,7 +128,7 @@ void axis_draw(struct canvas *cv, const struct axis *ax, struct box plot)
             far = fmin(far, b.x);
         }
     }
-    if (!ax->title || !ax->title[0])
+    if (ax->unlabelled || !ax->title || !ax->title[0])
         return;
     /* A title longer than its side of the plot is shortened rather than run past it. */
     char *title = draw_ellipsize(cv, ax->title, title_font, bottom ? plot.w : plot.h);

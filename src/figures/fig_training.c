@@ -183,13 +183,8 @@ static int schedule_curve(const struct tc_schedule *k, const char *path, struct 
                          k->step_size,
                          k->gamma};
     int rc = schedule_check(&s, d);
-    if (rc) { /* schedule_check names the key; the spec path goes before it */
-        size_t np = strlen(path), nk = strlen(d->err.path);
-        if (np + 1 + nk < sizeof d->err.path) {
-            memmove(d->err.path + np + 1, d->err.path, nk + 1);
-            memcpy(d->err.path, path, np);
-            d->err.path[np] = '.';
-        }
+    if (rc) {
+        diag_nest(d, path); /* schedule_check names the key alone */
         return rc;
     }
     size_t n = k->total_steps < 1000000 ? (size_t)k->total_steps + 1 : 1000001;

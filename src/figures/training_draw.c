@@ -222,41 +222,14 @@ static void draw_header(struct canvas *cv, const struct training *t, size_t p,
     }
 }
 
-/* Vertical gridlines of the shared x axis, for the panels above the one that carries its
- * labels. */
-static void x_gridlines(struct canvas *cv, const struct axis *xa, struct box plot)
-{
-    for (int i = 0; i < xa->ticks.n; i++) {
-        double v = xa->ticks.t[i].v;
-        if (v < xa->scale.d0 || v > xa->scale.d1)
-            continue;
-        double x = scale_map(&xa->scale, v);
-        draw_line(cv, x, plot.y, x, plot.y + plot.h, 1, GRIDLINE, false, NULL);
-    }
-    draw_line(cv, plot.x, plot.y + plot.h, plot.x + plot.w, plot.y + plot.h, 1, FAINT, false,
-              "axis");
-}
-
-/* v rounded down (or up) to 1, 2 or 5 times a power of ten: where a log axis ends, so that
- * both its ends carry a label. */
-static double nice_log(double v, bool up)
-{
-    double decade = pow(10, floor(log10(v))), m = v / decade;
-    const double steps[4] = {1, 2, 5, 10};
-    for (int i = up ? 0 : 3; up ? i < 4 : i >= 0; i += up ? 1 : -1)
-        if (up ? steps[i] >= m * (1 - 1e-12) : steps[i] <= m * (1 + 1e-12))
-            return steps[i] * decade;
-    return v;
-}
-
 /* A y axis for panel p along [bottom, top]. */
 static void y_axis(const struct training *t, size_t p, const struct panel_plan *pp, double bottom,
                    double top, struct axis *ya)
 {
     double lo = pp->lo, hi = pp->hi;
     if (t->panels[p].y_scale) {
-        lo = nice_log(lo, false);
-        hi = nice_log(hi, true);
+        lo = scale_round_125(lo, false);
+        hi = scale_round_125(hi, true);
     }
     const struct tc_panel *pn = &t->panels[p];
     axis_init(ya, AXIS_LEFT, pn->y_scale ? SCALE_LOG : SCALE_LINEAR, lo, hi, bottom, top,
@@ -358,10 +331,9 @@ int training_render(const void *fig, const struct figure_common *fc, struct canv
         y_axis(t, p, &pp[p], plot.y + plot.h, plot.y, &pp[p].y);
         axis_measure(cv, &pp[p].y);
         draw_header(cv, t, p, &pp[p], x0, y);
-        if (p + 1 == t->n_panels)
-            axis_draw(cv, &xa, plot);
-        else
-            x_gridlines(cv, &xa, plot);
+        struct axis shared = xa;
+        shared.unlabelled = p + 1 < t->n_panels; /* the bottom panel carries the labels */
+        axis_draw(cv, &shared, plot);
         axis_draw(cv, &pp[p].y, plot);
         if (cv->data) {
             char title[256];

@@ -22,11 +22,6 @@ static int opt_size(struct spec_node root, const char *key, uint64_t *out, struc
     return rc;
 }
 
-static int opt_flag(struct spec_node root, const char *key, bool *out, struct diag *d)
-{
-    return spec_opt_bool(root, key, out, d);
-}
-
 /* GPT2Config's defaults, then the file's keys. */
 static int read_gpt2(struct spec_node r, struct model_config *c, struct diag *d)
 {
@@ -44,7 +39,7 @@ static int read_gpt2(struct spec_node r, struct model_config *c, struct diag *d)
         (rc = opt_size(r, "n_embd", &c->hidden, d)) ||
         (rc = opt_size(r, "n_layer", &c->layers, d)) ||
         (rc = opt_size(r, "n_head", &c->heads, d)) || (rc = opt_size(r, "n_inner", &inner, d)) ||
-        (rc = opt_flag(r, "tie_word_embeddings", &c->tied_head, d)))
+        (rc = spec_opt_bool(r, "tie_word_embeddings", &c->tied_head, d)))
         return rc;
     c->intermediate = inner ? inner : 4 * c->hidden;
     c->kv_heads = c->heads;
@@ -70,9 +65,9 @@ static int read_llama(struct spec_node r, bool mistral, struct model_config *c, 
         (rc = opt_size(r, "num_key_value_heads", &kv, d)) ||
         (rc = opt_size(r, "intermediate_size", &c->intermediate, d)) ||
         (rc = opt_size(r, "head_dim", &head_dim, d)) ||
-        (rc = opt_flag(r, "tie_word_embeddings", &c->tied_head, d)) ||
-        (rc = opt_flag(r, "attention_bias", &c->attention_bias, d)) ||
-        (rc = opt_flag(r, "mlp_bias", &c->mlp_bias, d)))
+        (rc = spec_opt_bool(r, "tie_word_embeddings", &c->tied_head, d)) ||
+        (rc = spec_opt_bool(r, "attention_bias", &c->attention_bias, d)) ||
+        (rc = spec_opt_bool(r, "mlp_bias", &c->mlp_bias, d)))
         return rc;
     c->kv_heads = kv ? kv : c->heads;
     c->head_dim = head_dim ? head_dim : c->heads ? c->hidden / c->heads : 0;

@@ -284,3 +284,13 @@ void format_power(double v, int decimals, char *buf, size_t size)
                  "10%s",
                  mant, sup);
 }
+
+double scale_round_125(double v, bool up)
+{
+    double decade = pow(10, floor(log10(v))), m = v / decade;
+    const double steps[4] = {1, 2, 5, 10};
+    for (int i = up ? 0 : 3; up ? i < 4 : i >= 0; i += up ? 1 : -1)
+        if (up ? steps[i] >= m * (1 - 1e-12) : steps[i] <= m * (1 + 1e-12))
+            return steps[i] * decade;
+    return v;
+}

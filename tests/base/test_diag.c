@@ -84,8 +84,21 @@ static void long_messages_are_cut_not_overrun(void)
     CHECK(strlen(line) == sizeof line - 1);
 }
 
+/* A key's name gets the path of the object it is in, and the line shows both. */
+static void nest_puts_the_object_path_first(void)
+{
+    struct diag d;
+    diag_init(&d);
+    diag_at(&d, VZ_EINPUT, "warmup_steps", "expected at most total_steps (10), got 20");
+    diag_nest(&d, "panels[1].schedules[0]");
+    diag_locate(&d, "spec.json");
+    CHECK(strcmp(diag_text(&d), "spec.json: error: panels[1].schedules[0].warmup_steps: expected "
+                                "at most total_steps (10), got 20") == 0);
+}
+
 int main(void)
 {
+    RUN(nest_puts_the_object_path_first);
     RUN(each_location_part_appears_only_when_known);
     RUN(locate_never_overrides_a_file_already_named);
     RUN(warnings_are_bounded_and_the_rest_counted);

@@ -188,8 +188,19 @@ static void tick_labels_have_the_decimals_their_step_needs(void)
     CHECK(labels_as(&t, 10000, NUM_GROUPED, "10,000"));
 }
 
+/* A log axis ends on 1, 2 or 5 times a power of ten at or beyond the data, exact values kept. */
+static void log_ends_round_to_one_two_five(void)
+{
+    CHECK(scale_round_125(5.6, true) == 10 && scale_round_125(5.6, false) == 5);
+    CHECK(scale_round_125(0.00019, false) == 0.0001 && scale_round_125(0.00019, true) == 0.0002);
+    CHECK(scale_round_125(1.1, true) == 2 && scale_round_125(1.1, false) == 1);
+    CHECK(scale_round_125(2, true) == 2 && scale_round_125(500, false) == 500);
+    CHECK(scale_round_125(7300, true) == 10000 && scale_round_125(7300, false) == 5000);
+}
+
 int main(void)
 {
+    RUN(log_ends_round_to_one_two_five);
     RUN(scales_map_linearly_and_by_logarithm);
     RUN(linear_ticks_cover_the_range_at_round_steps);
     RUN(log_ticks_label_decades_and_never_just_one);
