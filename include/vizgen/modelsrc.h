@@ -8,6 +8,7 @@
 
 #include "vizgen/diag.h"
 #include "vizgen/params.h"
+#include "vizgen/spec.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -44,6 +45,7 @@ struct st_tensor {
     enum st_dtype dtype;
     uint64_t numel, bytes;
     enum param_component component; /* by its name (params_component_of) */
+    long layer;                     /* its decoder layer, -1 outside them (params_layer_of) */
     bool buffer;                    /* a stored constant, not a parameter */
 };
 
@@ -63,6 +65,11 @@ struct model_source {
  * shard it names (told apart by name and content). Errors name the file and what is wrong in
  * it, with a JSON path or line and column. */
 int model_source_load(const char *path, struct model_source *m, struct diag *d);
+/* A configuration's keys from a JSON object: a config.json's, or a spec's, for which `strict`
+ * also refuses keys vizgen does not read (other than those in `extra`, NULL-terminated), so a
+ * typo or another class's key name is not silently ignored. */
+int model_config_read(struct spec_node root, bool strict, const char *const *extra,
+                      struct model_config *c, char **model_type, struct diag *d);
 /* A config.json from memory (buf is modified), named `name` in messages. */
 int model_config_parse(const char *name, char *buf, size_t len, struct model_config *c,
                        char **model_type, struct diag *d);
@@ -82,5 +89,15 @@ void model_source_free(struct model_source *m);
  * apart). by_dtype (may be NULL) gets each dtype's parameter count. */
 void model_source_count(const struct model_source *m, struct param_counts *out,
                         uint64_t by_dtype[ST_DTYPES]);
+
+/* A model in the order it runs: what comes before the decoder layers (embeddings), each layer,
+ * and what comes after (final norm, head, tensors no rule names); buffers are left out. */
+struct param_layers {
+    uint64_t before[PARAM_COMPONENTS], after[PARAM_COMPONENTS];
+    uint64_t (*layer)[PARAM_COMPONENTS]; /* n of them, malloc'd */
+    size_t n;
+};
+int model_source_layers(const struct model_source *m, struct param_layers *out, struct diag *d);
+void param_layers_free(struct param_layers *p);
 
 #endif

@@ -52,6 +52,11 @@ void params_count(const struct model_config *c, struct param_counts *out);
  * "transformer." or "model." prefix); *buffer is set for stored constants that are not
  * parameters (GPT-2's causal masks "h.N.attn.bias", rotary inverse frequencies). */
 enum param_component params_component_of(const char *name, bool *buffer);
+/* The decoder layer a checkpoint tensor belongs to ("h.3.", "layers.3." after the prefix), or
+ * -1 for tensors outside the layers (embeddings, final norm, head) and for an index past
+ * PARAMS_MAX_LAYERS. */
+enum { PARAMS_MAX_LAYERS = 1 << 16 };
+long params_layer_of(const char *name);
 
 enum precision { PREC_FP32, PREC_FP16, PREC_INT8, PREC_INT4, PRECISIONS };
 extern const char *const precision_names[]; /* "float32", "float16/bfloat16", "int8", "4-bit" */

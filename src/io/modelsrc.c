@@ -74,18 +74,22 @@ static int read_llama(struct spec_node r, bool mistral, struct model_config *c, 
     return VZ_OK;
 }
 
-int model_config_parse(const char *name, char *buf, size_t len, struct model_config *c,
-                       char **model_type, struct diag *d)
+/* The keys each class reads, for a spec's strict check. */
+static const char *const gpt2_keys[] = {
+    "model_type", "vocab_size", "n_positions",         "n_embd", "n_layer",
+    "n_head",     "n_inner",    "tie_word_embeddings", NULL};
+static const char *const llama_keys[] = {
+    "model_type",          "vocab_size",          "hidden_size",       "num_hidden_layers",
+    "num_attention_heads", "num_key_value_heads", "intermediate_size", "head_dim",
+    "tie_word_embeddings", "attention_bias",      "mlp_bias",          NULL};
+
+int model_config_read(struct spec_node root, bool strict, const char *const *extra,
+                      struct model_config *c, char **model_type, struct diag *d)
 {
     *model_type = NULL;
-    struct spec *s;
-    int rc = spec_parse_data(name, buf, len, &s, d);
-    if (rc)
-        return rc;
-    struct spec_node root = spec_root(s);
     char *type = NULL;
     static const char *const types[] = {"gpt2", "llama", "mistral", NULL};
-    int k = 0;
+    int k = 0, rc;
     if ((rc = spec_expect_object(root, d)) ||
         (rc = spec_req_string(root, "model_type", false, &type, d)))
         goto done;
@@ -96,6 +100,10 @@ int model_config_parse(const char *name, char *buf, size_t len, struct model_con
                      "\"%s\": vizgen counts gpt2, llama and mistral configurations", type);
         goto done;
     }
+    if (strict &&
+        (rc = spec_check_keys(
+             root, (const char *const *const[]){k == 0 ? gpt2_keys : llama_keys, extra, NULL}, d)))
+        goto done;
     rc = k == 0 ? read_gpt2(root, c, d) : read_llama(root, k == 2, c, d);
     if (!rc)
         rc = params_check(c, d);
@@ -104,6 +112,18 @@ done:
         free(type);
     else
         *model_type = type;
+    return rc;
+}
+
+int model_config_parse(const char *name, char *buf, size_t len, struct model_config *c,
+                       char **model_type, struct diag *d)
+{
+    *model_type = NULL;
+    struct spec *s;
+    int rc = spec_parse_data(name, buf, len, &s, d);
+    if (rc)
+        return rc;
+    rc = model_config_read(spec_root(s), false, NULL, c, model_type, d);
     diag_locate(d, name);
     spec_free(s);
     return rc;
@@ -181,4 +201,48 @@ void model_source_count(const struct model_source *m, struct param_counts *out,
         if (by_dtype)
             by_dtype[t->dtype] += t->numel;
     }
+}
+
+/* A configuration's layers are alike: its counts, split around them. */
+static int config_layers(const struct model_config *c, struct param_layers *out, struct diag *d)
+{
+    struct param_counts pc;
+    params_count(c, &pc);
+    out->n = c->layers;
+    if (!(out->layer = calloc(out->n, sizeof *out->layer)))
+        return diag_oom(d);
+    for (size_t l = 0; l < out->n; l++)
+        memcpy(out->layer[l], pc.layer, sizeof pc.layer);
+    for (int k = 0; k < PARAM_COMPONENTS; k++) {
+        bool first = k == PARAM_EMBEDDING || k == PARAM_POSITIONS;
+        (first ? out->before : out->after)[k] = pc.component[k] - out->n * pc.layer[k];
+    }
+    return VZ_OK;
+}
+
+int model_source_layers(const struct model_source *m, struct param_layers *out, struct diag *d)
+{
+    *out = (struct param_layers){0};
+    if (m->kind == SOURCE_CONFIG)
+        return config_layers(&m->config, out, d);
+    for (size_t i = 0; i < m->n_tensors; i++)
+        if (m->tensors[i].layer >= (long)out->n)
+            out->n = (size_t)m->tensors[i].layer + 1;
+    if (out->n && !(out->layer = calloc(out->n, sizeof *out->layer)))
+        return diag_oom(d);
+    for (size_t i = 0; i < m->n_tensors; i++) {
+        const struct st_tensor *t = &m->tensors[i];
+        if (t->buffer)
+            continue;
+        bool first = t->component == PARAM_EMBEDDING || t->component == PARAM_POSITIONS;
+        uint64_t *row = t->layer >= 0 ? out->layer[t->layer] : first ? out->before : out->after;
+        row[t->component] += t->numel;
+    }
+    return VZ_OK;
+}
+
+void param_layers_free(struct param_layers *p)
+{
+    free(p->layer);
+    *p = (struct param_layers){0};
 }

@@ -183,6 +183,7 @@ int safetensors_parse(const char *name, const unsigned char *buf, size_t len, ui
         if ((rc = read_tensor(e, &t, &spans[k], d)))
             break;
         t.component = params_component_of(tname, &t.buffer);
+        t.layer = params_layer_of(tname);
         if (!(t.name = strdup(tname)) || (rc = add_tensor(m, &t, d)) != VZ_OK) {
             free(t.name);
             rc = rc ? rc : diag_oom(d);

@@ -102,12 +102,36 @@ static bool ends(const char *s, const char *suffix)
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-enum param_component params_component_of(const char *name, bool *buffer)
+/* The name without the "transformer." or "model." that wrapping classes put first. */
+static const char *unprefixed(const char *name)
 {
     const char *prefixes[] = {"transformer.", "model."};
     for (size_t i = 0; i < 2; i++)
         if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
             name += strlen(prefixes[i]);
+    return name;
+}
+
+long params_layer_of(const char *name)
+{
+    name = unprefixed(name);
+    const char *stems[] = {"h.", "layers."};
+    for (size_t i = 0; i < 2; i++) {
+        size_t k = strlen(stems[i]);
+        if (strncmp(name, stems[i], k) != 0 || name[k] < '0' || name[k] > '9')
+            continue;
+        long v = 0;
+        const char *p = name + k;
+        for (; *p >= '0' && *p <= '9' && v < PARAMS_MAX_LAYERS; p++)
+            v = v * 10 + (*p - '0');
+        return *p == '.' && v < PARAMS_MAX_LAYERS ? v : -1;
+    }
+    return -1;
+}
+
+enum param_component params_component_of(const char *name, bool *buffer)
+{
+    name = unprefixed(name);
     /* GPT-2's "attn.bias" is its causal mask (a buffer); its projections' biases are
      * "attn.c_attn.bias" and "attn.c_proj.bias". */
     *buffer = ends(name, ".attn.bias") || ends(name, ".attn.masked_bias") ||

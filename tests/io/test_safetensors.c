@@ -149,6 +149,29 @@ static void test_gpt2_checkpoint(void)
     CHECK(pc.component[PARAM_EMBEDDING] == 50257ULL * 768);
     CHECK(pc.component[PARAM_HEAD] == 0);
     CHECK(m.data_bytes == 137022720ULL * 4);
+
+    /* Layer by layer, the checkpoint and GPT2Config's defaults must agree, masks left out. */
+    struct model_source cfg = {.kind = SOURCE_CONFIG};
+    char json[] = "{\"model_type\": \"gpt2\"}";
+    struct param_layers from_file, from_config;
+    if (CHECK(model_config_parse("config.json", json, strlen(json), &cfg.config, &cfg.model_type,
+                                 &d) == VZ_OK) &&
+        CHECK(model_source_layers(&m, &from_file, &d) == VZ_OK)) {
+        if (CHECK(model_source_layers(&cfg, &from_config, &d) == VZ_OK)) {
+            CHECK(from_file.n == 12 && from_config.n == 12);
+            for (size_t l = 0; l < 12 && from_file.n == 12; l++)
+                CHECK(memcmp(from_file.layer[l], from_config.layer[l], sizeof from_file.layer[l]) ==
+                      0);
+            CHECK(memcmp(from_file.before, from_config.before, sizeof from_file.before) == 0);
+            CHECK(memcmp(from_file.after, from_config.after, sizeof from_file.after) == 0);
+            CHECK(from_file.before[PARAM_POSITIONS] == 1024ULL * 768);
+            CHECK(from_file.after[PARAM_NORMS] == 2ULL * 768);
+            CHECK(from_file.layer[5][PARAM_ATTENTION] == 768ULL * 2304 + 2304 + 768ULL * 768 + 768);
+            param_layers_free(&from_config);
+        }
+        param_layers_free(&from_file);
+    }
+    free(cfg.model_type);
     model_source_free(&m);
     unlink(path);
 }

@@ -151,6 +151,22 @@ static void test_component_names(void)
     CHECK(params_component_of("classifier.weight", &buffer) == PARAM_OTHER);
 }
 
+/* Layer indices come from the names, and only from a whole index followed by a dot. */
+static void test_layer_names(void)
+{
+    CHECK(params_layer_of("h.11.attn.c_attn.weight") == 11);
+    CHECK(params_layer_of("transformer.h.0.ln_1.weight") == 0);
+    CHECK(params_layer_of("model.layers.31.mlp.down_proj.weight") == 31);
+    CHECK(params_layer_of("layers.7.attention.wq.weight") == 7);
+    CHECK(params_layer_of("model.norm.weight") == -1);
+    CHECK(params_layer_of("wte.weight") == -1);
+    CHECK(params_layer_of("h.x.attn.bias") == -1);
+    CHECK(params_layer_of("h.3") == -1);
+    CHECK(params_layer_of("h.65535.mlp.c_fc.weight") == 65535);
+    CHECK(params_layer_of("h.65536.mlp.c_fc.weight") == -1);
+    CHECK(params_layer_of("h.99999999999999999999.mlp.c_fc.weight") == -1);
+}
+
 int main(void)
 {
     RUN(test_gpt2);
@@ -158,6 +174,7 @@ int main(void)
     RUN(test_tinyllama);
     RUN(test_bytes);
     RUN(test_bad_configs);
+    RUN(test_layer_names);
     RUN(test_component_names);
     return check_summary();
 }
