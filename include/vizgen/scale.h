@@ -58,6 +58,9 @@ void format_number(double v, int decimals, enum num_style style, char *buf, size
 /* The same with trailing zeros and a bare point removed ("72.11", "38", "1.5K"). */
 void format_trimmed(double v, int decimals, enum num_style style, char *buf, size_t size);
 
+/* A number of bytes in decimal units (1 kB = 1000 B, as disks and model hubs count) with a
+ * space before the unit and at most `decimals` decimals: "497.8 MB", "1.1 GB", "512 B". */
+void format_bytes(double v, int decimals, char *buf, size_t size);
 /* v as m×10ᵏ with `decimals` decimals in m ("1.2×10⁷", "10⁶" when m is 1): for numbers whose
  * plain digits would be long or past what a double holds exactly. */
 void format_power(double v, int decimals, char *buf, size_t size);

@@ -12,13 +12,6 @@ static void grouped(uint64_t v, char *buf, size_t size)
     format_number((double)v, 0, NUM_GROUPED, buf, size);
 }
 
-static void bytes_text(double v, char *buf, size_t size)
-{
-    char num[24];
-    format_trimmed(v, 1, NUM_SI, num, sizeof num);
-    snprintf(buf, size, "%sB", num);
-}
-
 static void table(const struct model_source *m, const struct param_counts *pc,
                   const uint64_t *by_dtype, FILE *out)
 {
@@ -73,7 +66,7 @@ static void table(const struct model_source *m, const struct param_counts *pc,
         }
     fputs("memory of the parameters:", out);
     for (int p = 0; p < PRECISIONS; p++) {
-        bytes_text(params_bytes(pc->total, (enum precision)p), num, sizeof num);
+        format_bytes(params_bytes(pc->total, (enum precision)p), 1, num, sizeof num);
         fprintf(out, "%s %s %s", p ? "," : "", precision_names[p], num);
     }
     fprintf(out, " (4-bit with a float16 scale per %d weights)\n", PARAMS_INT4_BLOCK);

@@ -337,9 +337,19 @@ int keys_read(struct spec_node obj, const struct key_set *set, const struct key_
             continue;
         }
         if (k->flags & KEY_NOT_STORED) {
-            char *s = NULL;
-            rc = k->type == KEY_STRING ? spec_string(n, true, &s, d) : VZ_OK;
-            free(s);
+            /* Read into scratch and dropped: the value is checked like any other. */
+            union {
+                bool b;
+                long l;
+                double x;
+                int i;
+                char *s;
+            } scratch = {0};
+            struct key at_scratch = *k;
+            at_scratch.offset = 0;
+            rc = k->type <= KEY_PATH ? read_key(n, &at_scratch, ctx, &scratch, d) : VZ_OK;
+            if (k->type == KEY_STRING || k->type == KEY_PATH)
+                free(scratch.s);
         } else {
             rc = read_key(n, k, ctx, out, d);
         }

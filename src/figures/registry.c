@@ -13,12 +13,14 @@ extern const struct figure_kind fig_compression_kind;
 extern const struct figure_kind fig_heatmap_kind;
 extern const struct figure_kind fig_letters_kind;
 extern const struct figure_kind fig_training_kind;
+extern const struct figure_kind fig_params_kind;
 
 const struct figure_kind *const figure_kinds[] = {
     &fig_compression_kind,
     &fig_heatmap_kind,
     &fig_letters_kind,
     &fig_training_kind,
+    &fig_params_kind,
     NULL,
 };
 

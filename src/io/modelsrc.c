@@ -83,6 +83,34 @@ static const char *const llama_keys[] = {
     "num_attention_heads", "num_key_value_heads", "intermediate_size", "head_dim",
     "tie_word_embeddings", "attention_bias",      "mlp_bias",          NULL};
 
+/* A key of the other class, named as that class names it: the one mistake a pasted or
+ * hand-written configuration is likely to make, worth more than "unknown key". */
+static int other_class_keys(struct spec_node root, bool gpt2, const char *type, struct diag *d)
+{
+    static const char *const pairs[][2] = {{"n_embd", "hidden_size"},
+                                           {"n_layer", "num_hidden_layers"},
+                                           {"n_head", "num_attention_heads"},
+                                           {"n_inner", "intermediate_size"},
+                                           {"n_positions", NULL},
+                                           {NULL, "num_key_value_heads"},
+                                           {NULL, "head_dim"},
+                                           {NULL, "attention_bias"},
+                                           {NULL, "mlp_bias"}};
+    int theirs = gpt2 ? 1 : 0;
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        const char *key = pairs[i][theirs], *ours = pairs[i][1 - theirs];
+        if (!key || !spec_has(root, key))
+            continue;
+        const char *path = spec_get(root, key).path;
+        if (ours)
+            return diag_at(d, VZ_EINPUT, path, "a %s key; a %s configuration says \"%s\"",
+                           gpt2 ? "llama" : "gpt2", type, ours);
+        return diag_at(d, VZ_EINPUT, path, "a %s key; %s configurations have no such setting",
+                       gpt2 ? "llama" : "gpt2", type);
+    }
+    return VZ_OK;
+}
+
 int model_config_read(struct spec_node root, bool strict, const char *const *extra,
                       struct model_config *c, char **model_type, struct diag *d)
 {
@@ -96,17 +124,20 @@ int model_config_read(struct spec_node root, bool strict, const char *const *ext
     for (k = 0; types[k] && strcmp(types[k], type) != 0; k++)
         ;
     if (!types[k]) {
-        rc = diag_at(d, VZ_EINPUT, "model_type",
+        rc = diag_at(d, VZ_EINPUT, spec_get(root, "model_type").path,
                      "\"%s\": vizgen counts gpt2, llama and mistral configurations", type);
         goto done;
     }
+    if (strict && (rc = other_class_keys(root, k == 0, type, d)))
+        goto done;
     if (strict &&
         (rc = spec_check_keys(
              root, (const char *const *const[]){k == 0 ? gpt2_keys : llama_keys, extra, NULL}, d)))
         goto done;
     rc = k == 0 ? read_gpt2(root, c, d) : read_llama(root, k == 2, c, d);
-    if (!rc)
-        rc = params_check(c, d);
+    /* The check knows key names; the object may sit inside a spec. */
+    if (!rc && (rc = params_check(c, d)) && root.path[0])
+        diag_nest(d, root.path);
 done:
     if (rc)
         free(type);

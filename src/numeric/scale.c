@@ -261,6 +261,18 @@ void ticks_label(const struct ticks *t, double v, enum num_style style, char *bu
         format_power(v, 0, buf, size);
 }
 
+void format_bytes(double v, int decimals, char *buf, size_t size)
+{
+    char num[64];
+    format_trimmed(v, decimals, NUM_SI, num, sizeof num);
+    size_t n = strlen(num);
+    bool prefixed = n > 0 && strchr("kMGTP", num[n - 1]) != NULL;
+    char prefix[2] = {prefixed ? num[n - 1] : 0, 0};
+    if (prefixed)
+        num[n - 1] = 0;
+    snprintf(buf, size, "%s %sB", num, prefix);
+}
+
 void format_power(double v, int decimals, char *buf, size_t size)
 {
     if (!isfinite(v) || v == 0) {

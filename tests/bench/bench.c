@@ -456,14 +456,14 @@ int main(int argc, char **argv)
         fputs("{\"results\":[\n", json);
     const char *names[] = {"compression.json", "attention.json", "letter-counting.json"};
     const char *specs[] = {"data/compression.json", "data/attention.json",
-                           "data/letter-counting.json", "data/training.json"};
+                           "data/letter-counting.json", "data/training.json", "data/params.json"};
     const char *out = "/tmp/vizgen-bench.png";
     printf("%-38s %-10s %12s  %7s  %11s  %s\n", "what", "phase", "median", "spread", "peak RSS",
            "PNG");
     /* Whole processes first: Linux counts a forked child's memory from before its exec in the
      * child's peak RSS, so once the in-process runs below have grown this program, every child
      * would report at least that much. */
-    for (int i = 0; i < 4; i++) {
+    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
         char *av[] = {vizgen, "render", (char *)specs[i], "-o", (char *)out, NULL};
         whole_process(specs[i], av, runs, out);
     }

@@ -22,6 +22,11 @@ def schema_of(vizgen, kind):
                                      text=True).stdout)
 
 
+def num(v):
+    """A bound as people write it: 16777216 rather than 1.67772e+07, 1e+12 past a billion."""
+    return "%d" % v if float(v).is_integer() and abs(v) < 1e9 else "%g" % v
+
+
 def type_text(prop):
     """A short type column for README, from the schema alone."""
     if "const" in prop:
@@ -35,22 +40,22 @@ def type_text(prop):
         item = prop["items"].get("type", "value")
         count = ""
         if "minItems" in prop and "maxItems" in prop:
-            count = " (%g–%g)" % (prop["minItems"], prop["maxItems"])
+            count = " (%s–%s)" % (num(prop["minItems"]), num(prop["maxItems"]))
         elif "maxItems" in prop:
-            count = " (at most %g)" % prop["maxItems"]
+            count = " (at most %s)" % num(prop["maxItems"])
         return "array of %ss%s" % ("object" if item == "object" else item, count)
     if t in ("number", "integer"):
         lo = prop.get("minimum", prop.get("exclusiveMinimum"))
         op = ">" if "exclusiveMinimum" in prop else "≥"
         if "maximum" in prop:
             if op == ">":
-                return "%s > %g, ≤ %g" % (t, lo, prop["maximum"])
-            return "%s %g–%g" % (t, lo, prop["maximum"])
-        return "%s %s %g" % (t, op, lo)
+                return "%s > %s, ≤ %s" % (t, num(lo), num(prop["maximum"]))
+            return "%s %s–%s" % (t, num(lo), num(prop["maximum"]))
+        return "%s %s %s" % (t, op, num(lo))
     if t == "string" and "pattern" in prop and prop["pattern"].endswith("(in|cm|mm|pt|px)$"):
         return "length: in, cm, mm, pt or px"
     if t == "string" and "maxLength" in prop:
-        return "string, ≤ %g characters" % prop["maxLength"]
+        return "string, ≤ %s characters" % num(prop["maxLength"])
     return t or "value"
 
 

@@ -130,8 +130,22 @@ static bool formats(double v, int decimals, enum num_style style, const char *wa
     return strcmp(buf, want) == 0;
 }
 
+static bool bytes(double v, const char *want)
+{
+    char buf[64];
+    format_bytes(v, 1, buf, sizeof buf);
+    if (strcmp(buf, want) != 0)
+        fprintf(stderr, "    %.17g bytes: got \"%s\", want \"%s\"\n", v, buf, want);
+    return strcmp(buf, want) == 0;
+}
+
 static void numbers_are_grouped_suffixed_and_trimmed(void)
 {
+    CHECK(bytes(124439808.0 * 4, "497.8 MB"));
+    CHECK(bytes(512, "512 B"));
+    CHECK(bytes(1100048384.0 * 2, "2.2 GB"));
+    CHECK(bytes(999960, "1 MB"));
+    CHECK(bytes(413184, "413.2 kB"));
     CHECK(formats(10000000, 0, NUM_GROUPED, "10,000,000", false));
     CHECK(formats(-1234.5, 1, NUM_GROUPED, "-1,234.5", false));
     CHECK(formats(999, 0, NUM_GROUPED, "999", false));
