@@ -4,6 +4,7 @@
 #include "vizgen/figure.h"
 #include "vizgen/jsonw.h"
 #include "vizgen/kit.h"
+#include "vizgen/modelsrc.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -23,6 +24,8 @@ struct bar {
     char *label;
     double value;
     bool approx;
+    char *model;   /* a config.json or checkpoint whose weights give the value */
+    int precision; /* enum precision, with model */
 };
 
 struct compression {
@@ -38,9 +41,16 @@ static const struct key bar_keys[] = {
     {"label", KEY_STRING, BAR(label), .min = 1, .max = 2000, .flags = KEY_REQUIRED,
      .help = "the technique, written left of its bar (on two lines if need be)"},
     /* Bounded so every ratio between bars is a finite number a double holds. */
-    {"value", KEY_NUMBER, BAR(value), .min = 1e-15, .max = 1e15, .flags = KEY_REQUIRED,
-     .help = "memory, in the chart's unit"},
+    {"value", KEY_NUMBER, BAR(value), .min = 1e-15, .max = 1e15, .flags = KEY_NO_DEFAULT,
+     .help = "memory, in the chart's unit; or give \"model\""},
     {"approx", KEY_BOOL, BAR(approx), .help = "an approximate value, shown with \"~\""},
+    {"model", KEY_PATH, BAR(model), .flags = KEY_NO_DEFAULT,
+     .help = "a config.json, .safetensors checkpoint or its index: the value is the bytes of "
+             "its weights at \"precision\", in the chart's unit (which must then be one of "
+             "bytes)"},
+    {"precision", KEY_CHOICE, BAR(precision), .choices = precision_names, .dstr = "float32",
+     .help = "with \"model\": the precision its weights are counted at (4-bit with a float16 "
+             "scale per 64 weights)"},
 };
 #undef BAR
 static const struct key_set bar_set = {"bars[]", bar_keys, sizeof bar_keys / sizeof bar_keys[0],
@@ -63,16 +73,73 @@ static const struct key keys[] = {
 #undef KEY
 static const struct key_set key_set = {"model-compression", keys, sizeof keys / sizeof keys[0], 0};
 
-/* The baseline must name one of the bars there are. */
+/* Bytes in one of the chart's unit, when it is a unit of bytes: decimal as disks and hubs
+ * count, binary when it says so. 0 for any other unit. */
+static double unit_bytes(const char *unit)
+{
+    static const struct {
+        const char *name;
+        double bytes;
+    } units[] = {
+        {"B", 1},     {"kB", 1e3},   {"KB", 1e3},      {"MB", 1e6},         {"GB", 1e9},
+        {"TB", 1e12}, {"KiB", 1024}, {"MiB", 1048576}, {"GiB", 1073741824}, {"TiB", 1099511627776}};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (strcmp(unit, units[i].name) == 0)
+            return units[i].bytes;
+    return 0;
+}
+
+/* A bar's value from a model's weights at its precision, counted by the core. */
+static int value_from_model(struct spec_node node, const struct compression *c, struct bar *b,
+                            struct diag *d)
+{
+    if (spec_has(node, "value"))
+        return diag_at(d, VZ_EINPUT, spec_get(node, "value").path,
+                       "give \"value\" or \"model\", not both");
+    double per = unit_bytes(c->unit);
+    if (per == 0)
+        return diag_at(d, VZ_EINPUT, "unit",
+                       "expected a unit of bytes (B, kB, MB, GB, TB, KiB, MiB, GiB, TiB) for "
+                       "values counted from a model, got \"%s\"",
+                       c->unit);
+    struct model_source m;
+    int rc = model_source_load(b->model, &m, d);
+    if (rc)
+        return rc;
+    struct param_counts pc;
+    model_source_count(&m, &pc, NULL);
+    model_source_free(&m);
+    b->value = params_bytes(pc.total, (enum precision)b->precision) / per;
+    if (!(b->value >= 1e-15 && b->value <= 1e15))
+        return diag_at(d, VZ_EINPUT, spec_get(node, "model").path, "%s has no weights to count",
+                       b->model);
+    return VZ_OK;
+}
+
+/* The baseline must name one of the bars there are; each bar has a value, given or counted. */
 static int compression_parse(struct spec_node root, const struct figure_common *common, void *p,
                              struct diag *d)
 {
-    (void)root;
     (void)common;
-    const struct compression *c = p;
+    struct compression *c = p;
     if (c->baseline >= (long)c->n)
         return diag_at(d, VZ_EINPUT, "baseline", "expected an integer from 0 to %zu, got %ld",
                        c->n - 1, c->baseline);
+    struct spec_node bars = spec_get(root, "bars");
+    for (size_t i = 0; i < c->n; i++) {
+        struct spec_node node = spec_at(bars, i);
+        int rc = VZ_OK;
+        if (c->bars[i].model)
+            rc = value_from_model(node, c, &c->bars[i], d);
+        else if (!spec_has(node, "value"))
+            rc = diag_at(d, VZ_EINPUT, spec_get(node, "value").path,
+                         "missing required key (or \"model\", to count it from one)");
+        else if (spec_has(node, "precision"))
+            rc = diag_at(d, VZ_EINPUT, spec_get(node, "precision").path,
+                         "a precision is for a value counted from \"model\"");
+        if (rc)
+            return rc;
+    }
     return VZ_OK;
 }
 
@@ -350,6 +417,10 @@ static int compression_render(const void *p, const struct figure_common *fc, str
         for (size_t i = 0; i < c->n; i++) {
             jsonw_begin_object(cv->data, NULL);
             jsonw_put_string(cv->data, "label", c->bars[i].label);
+            if (c->bars[i].model) {
+                jsonw_put_string(cv->data, "model", c->bars[i].model);
+                jsonw_put_string(cv->data, "precision", precision_names[c->bars[i].precision]);
+            }
             jsonw_put_number(cv->data, "value", c->bars[i].value);
             jsonw_put_number(cv->data, "ratio_to_baseline", c->bars[i].value / base->value);
             jsonw_put_string(cv->data, "shown", t[i].value);

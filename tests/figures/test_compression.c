@@ -312,6 +312,44 @@ static void compression_shortened_label_warns_with_its_key(void)
     CHECK(strstr(line, "warning: bars[1].label") != NULL);
 }
 
+/* Bars counted from a model's config.json at each precision: the values are GPT-2's
+ * 124,439,808 weights in bytes over the unit, and the bars as long as those values. */
+static void compression_bars_count_a_model(void)
+{
+    char config[256], spec[2048];
+    probe_tmp("config.json", config, sizeof config);
+    probe_write(config, "{\"model_type\": \"gpt2\", \"vocab_size\": 50257}");
+    snprintf(spec, sizeof spec,
+             "{\"figure\": \"model-compression\", \"unit\": \"MiB\", \"bars\": ["
+             "{\"label\": \"float32\", \"model\": \"%s\"},"
+             "{\"label\": \"float16\", \"model\": \"%s\", \"precision\": \"float16/bfloat16\"},"
+             "{\"label\": \"int8\", \"model\": \"%s\", \"precision\": \"int8\"},"
+             "{\"label\": \"4-bit\", \"model\": \"%s\", \"precision\": \"4-bit\"},"
+             "{\"label\": \"typed\", \"value\": 100}]}",
+             config, config, config, config);
+    const double n = 124439808, mib = 1048576;
+    const double want[5] = {4 * n / mib, 2 * n / mib, n / mib, (n / 2 + 2 * ceil(n / 64)) / mib,
+                            100};
+    struct png_image img;
+    cJSON *l, *data;
+    if (CHECK(probe_render_data(&pf, spec, "", &img, &l, &data) == 0)) {
+        const cJSON *bars = cJSON_GetObjectItem(data, "bars");
+        double per = probe_num(probe_mark(l, "bar", 0), "w") / want[0];
+        for (int i = 0; i < 5; i++) {
+            const cJSON *b = cJSON_GetArrayItem(bars, i);
+            CHECK(cJSON_GetObjectItem(b, "value")->valuedouble == want[i]);
+            CHECK((i < 4) == (cJSON_GetObjectItem(b, "model") != NULL));
+            CHECK_NEAR(probe_num(probe_mark(l, "bar", i), "w"), want[i] * per, 0.01);
+        }
+        CHECK(strcmp(cJSON_GetObjectItem(cJSON_GetArrayItem(bars, 1), "reduction")->valuestring,
+                     "2\xc3\x97 smaller") == 0);
+        cJSON_Delete(data);
+        cJSON_Delete(l);
+        probe_png_free(&img);
+    }
+    unlink(config);
+}
+
 int main(int argc, char **argv)
 {
     if (probe_args(&pf, argc, argv))
@@ -325,6 +363,7 @@ int main(int argc, char **argv)
     RUN(compression_axis_follows_the_unit_and_the_baseline_clears_text);
     RUN(compression_log_bars_are_proportional_to_log_values);
     RUN(compression_shortened_label_warns_with_its_key);
+    RUN(compression_bars_count_a_model);
     probe_cleanup(&pf);
     return check_summary();
 }
