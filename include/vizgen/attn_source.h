@@ -58,5 +58,9 @@ struct attn_request {
 int attn_source_build(struct spec_node root, struct attn_keys *k, const struct attn_request *req,
                       struct attn_source *out, struct diag *d);
 void attn_source_free(struct attn_source *s);
+/* The panels as a grid: panels come layer by layer, every head of each (a single layer or a
+ * single head where the array had no such axis), so heads is the count sharing the first
+ * panel's layer. */
+void attn_source_grid(const struct attn_source *s, size_t *layers, size_t *heads);
 
 #endif

@@ -1,6 +1,7 @@
 /* report: formatting attention statistics for people (a table) and for scripts (JSON). */
 #include "vizgen/report.h"
 
+#include "vizgen/attn_heads.h"
 #include "vizgen/attn_source.h"
 #include "vizgen/figure.h"
 #include "vizgen/jsonw.h"
@@ -126,6 +127,124 @@ static void json_panel(const struct attn_source *s, const struct attn_panel *p,
     fputc('}', out);
 }
 
+/* Every head's statistics (attn_heads.h), a line each. */
+static void table_heads(const struct attn_source *s, FILE *out)
+{
+    fprintf(out, "%-18s %8s %8s %8s %8s %8s %8s\n", "per head", "entropy", "first", "previous",
+            "diagonal", "distance", "same-ch");
+    for (size_t p = 0; p < s->n_panels; p++) {
+        char name[64];
+        panel_name(&s->panels[p], name, sizeof name);
+        double v[HEAD_STATS];
+        attn_head_stats(&s->panels[p].a, s->chars.ids, v);
+        fprintf(out, "%-18s", name);
+        for (int k = 0; k < HEAD_STATS; k++)
+            cell(out, v[k], 8);
+        fputc('\n', out);
+    }
+    fputs("(means over each head's queries: entropy in bits; weight on the first token, the "
+          "previous token and the query's own position; weight-averaged distance in positions; "
+          "mass on earlier same characters)\n",
+          out);
+}
+
+static void json_heads(const struct attn_source *s, FILE *out)
+{
+    fputs(",\"heads\":[", out);
+    for (size_t p = 0; p < s->n_panels; p++) {
+        double v[HEAD_STATS];
+        attn_head_stats(&s->panels[p].a, s->chars.ids, v);
+        fprintf(out, "%s{\"layer\":%ld,\"head\":%ld", p ? "," : "", s->panels[p].layer,
+                s->panels[p].head);
+        for (int k = 0; k < HEAD_STATS; k++) {
+            fprintf(out, ",\"%s\":", head_stat_names[k]);
+            jsonw_number(out, v[k]);
+        }
+        fputc('}', out);
+    }
+    fputc(']', out);
+}
+
+/* Attention rollout through every layer the source holds (malloc'd n x n), or NULL when there
+ * are fewer than two layers, or the panels are not square or not whole layers of heads. */
+static double *rollout(const struct attn_source *s, size_t *n, size_t *layers)
+{
+    size_t heads;
+    attn_source_grid(s, layers, &heads);
+    *n = s->panels[0].a.rows;
+    const struct attn **m = malloc(s->n_panels * sizeof *m);
+    double *r = malloc(*n * *n * sizeof *r);
+    bool ok = m && r && *layers >= 2 && *layers * heads == s->n_panels;
+    for (size_t p = 0; ok && p < s->n_panels; p++)
+        m[p] = &s->panels[p].a;
+    ok = ok && attn_rollout(m, *layers, heads, *layers, r) == 0;
+    free(m);
+    if (!ok) {
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* The k keys of a row with the most weight (and some), most first, ties to the lower index. */
+static size_t top_keys(const double *row, size_t n, size_t k, size_t *keys)
+{
+    size_t got = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (!(row[j] > 0))
+            continue;
+        size_t at = got < k ? got++ : k;
+        while (at > 0 && row[j] > row[keys[at - 1]]) {
+            if (at < k)
+                keys[at] = keys[at - 1];
+            at--;
+        }
+        if (at < k)
+            keys[at] = j;
+    }
+    return got;
+}
+
+static void report_rollout(const struct attn_source *s, const struct report_opts *o, size_t *keys,
+                           FILE *out)
+{
+    size_t n, layers;
+    double *r = rollout(s, &n, &layers);
+    if (!r)
+        return;
+    if (o->json) {
+        fprintf(out, ",\"rollout\":{\"layers\":%zu,\"weights\":[", layers);
+        for (size_t i = 0; i < n; i++) {
+            fputs(i ? ",[" : "[", out);
+            for (size_t j = 0; j < n; j++) {
+                if (j)
+                    fputc(',', out);
+                jsonw_number(out, r[i * n + j]);
+            }
+            fputc(']', out);
+        }
+        fputs("]}", out);
+        free(r);
+        return;
+    }
+    fprintf(out,
+            "\nrollout through %zu layer%s (heads averaged, the residual path added): where each "
+            "query's attention traces back to\n",
+            layers, layers == 1 ? "" : "s");
+    char label[256], key[256];
+    for (size_t i = 0; i < n; i++) {
+        utf8_printable(s->labels[i], label, sizeof label);
+        fprintf(out, "%6zu  %s", i, label);
+        size_t got = top_keys(r + i * n, n, (size_t)o->k, keys);
+        for (size_t t = 0; t < got; t++) {
+            utf8_printable(s->labels[keys[t]], key, sizeof key);
+            fprintf(out, "  %zu %s (%.3f)", keys[t], key, r[i * n + keys[t]]);
+        }
+        fputc('\n', out);
+    }
+    free(r);
+}
+
 int report_stats(const char *spec_path, const struct report_opts *o, FILE *out, struct diag *d)
 {
     const struct figure_kind *kind;
@@ -138,7 +257,8 @@ int report_stats(const char *spec_path, const struct report_opts *o, FILE *out, 
     if (!kind->attention) {
         figure_free(kind, fig);
         return diag_in(d, VZ_EINPUT, spec_path,
-                       "a %s spec has no attention matrix; stats need an attention-heatmap spec",
+                       "a %s spec has no attention matrix; stats need an attention-heatmap or "
+                       "attention-summary spec",
                        kind->name);
     }
     const struct attn_source *s = kind->attention(fig);
@@ -154,10 +274,17 @@ int report_stats(const char *spec_path, const struct report_opts *o, FILE *out, 
                 fputc(',', out);
             json_panel(s, &s->panels[p], o, keys, out);
         }
-        fputs("]}\n", out);
+        fputc(']', out);
+        if (s->n_panels > 1)
+            json_heads(s, out);
+        report_rollout(s, o, keys, out);
+        fputs("}\n", out);
     } else {
         for (size_t p = 0; p < s->n_panels; p++)
             table_panel(s, &s->panels[p], o, keys, out);
+        if (s->n_panels > 1)
+            table_heads(s, out);
+        report_rollout(s, o, keys, out);
     }
     free(keys);
     figure_free(kind, fig);

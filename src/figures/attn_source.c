@@ -394,3 +394,12 @@ fail:
     attn_source_free(s);
     return rc;
 }
+
+void attn_source_grid(const struct attn_source *s, size_t *layers, size_t *heads)
+{
+    size_t h = 1;
+    while (h < s->n_panels && s->panels[h].layer == s->panels[0].layer)
+        h++;
+    *heads = h;
+    *layers = s->n_panels / h;
+}

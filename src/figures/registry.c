@@ -14,6 +14,7 @@ extern const struct figure_kind fig_heatmap_kind;
 extern const struct figure_kind fig_letters_kind;
 extern const struct figure_kind fig_training_kind;
 extern const struct figure_kind fig_params_kind;
+extern const struct figure_kind fig_summary_kind;
 
 const struct figure_kind *const figure_kinds[] = {
     &fig_compression_kind,
@@ -21,6 +22,7 @@ const struct figure_kind *const figure_kinds[] = {
     &fig_letters_kind,
     &fig_training_kind,
     &fig_params_kind,
+    &fig_summary_kind,
     NULL,
 };
 

@@ -426,6 +426,42 @@ static void checkpoint_rows(char *vizgen, int runs)
     unlink("/tmp/vizgen-bench.index.json");
 }
 
+/* A 12-layer, 12-head model's attention on 128 tokens (9 MiB): the attention-summary figure
+ * and `vizgen stats`, which adds rollout, each a whole process. */
+static void summary_rows(char *vizgen, int runs)
+{
+    const char *npy = "/tmp/vizgen-bench-heads.npy", *spec = "/tmp/vizgen-bench-heads.json";
+    enum { LAYERS = 12, HEADS = 12, N = 128 };
+    FILE *f = fopen(npy, "wb");
+    size_t shape[4] = {LAYERS, HEADS, N, N};
+    npy_header_write(f, shape, 4);
+    float row[N];
+    uint64_t s = 7;
+    for (int m = 0; m < LAYERS * HEADS * N; m++) {
+        int i = m % N;
+        double sum = 0;
+        for (int j = 0; j < N; j++) {
+            s = s * 6364136223846793005ull + 1442695040888963407ull;
+            row[j] = j <= i ? (float)((s >> 40) + 1) : 0;
+            sum += row[j];
+        }
+        for (int j = 0; j <= i; j++)
+            row[j] = (float)(row[j] / sum);
+        fwrite(row, sizeof *row, N, f);
+    }
+    fclose(f);
+    f = fopen(spec, "w");
+    fprintf(f, "{\"figure\": \"attention-summary\", \"npy\": \"%s\"}\n", npy);
+    fclose(f);
+    char *fig[] = {vizgen, "render", (char *)spec, "-o", "/tmp/vizgen-bench.png", NULL};
+    whole_process("attention-summary of 12x12 heads, 128 tokens", fig, runs,
+                  "/tmp/vizgen-bench.png");
+    char *stats[] = {vizgen, "stats", (char *)spec, "--json", NULL};
+    whole_process("stats --json of the same, with rollout", stats, runs, NULL);
+    unlink(npy);
+    unlink(spec);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -512,6 +548,7 @@ int main(int argc, char **argv)
     }
     bounded_work(vizgen, runs);
     training_rows(vizgen, python, runs);
+    summary_rows(vizgen, runs);
     checkpoint_rows(vizgen, runs);
     for (int i = 0; i < 4; i++)
         in_process(specs[i], runs);

@@ -1,0 +1,215 @@
+/* attention-summary render tests: heads whose statistics are known by construction, each cell's
+ * value and colour, undefined cells hatched, `vizgen stats` agreeing with the figure and its
+ * rollout with the closed form, and text that never overlaps, up to a 12 x 12 model. */
+#include "check.h"
+#include "probe.h"
+
+#include "vizgen/colormap.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static struct probe_files pf;
+static char npy[256];
+
+enum { L = 2, H = 3, N = 5 };
+
+/* Layer 0: head 0 on the previous token (query 0 on itself), head 1 on the first token, head 2
+ * uniform over the causal prefix; layer 1: the same heads in reverse order. */
+static void write_heads(void)
+{
+    static float w[L][H][N][N];
+    memset(w, 0, sizeof w);
+    for (int l = 0; l < L; l++)
+        for (int h = 0; h < H; h++) {
+            int kind = l == 0 ? h : H - 1 - h;
+            for (int i = 0; i < N; i++) {
+                if (kind == 0)
+                    w[l][h][i][i ? i - 1 : 0] = 1;
+                else if (kind == 1)
+                    w[l][h][i][0] = 1;
+                else
+                    for (int j = 0; j <= i; j++)
+                        w[l][h][i][j] = 1.0f / (float)(i + 1);
+            }
+        }
+    probe_tmp("heads.npy", npy, sizeof npy);
+    const size_t shape[] = {L, H, N, N};
+    probe_write_npy(npy, shape, 4, &w[0][0][0][0]);
+}
+
+/* The statistics of each kind of head, worked out by hand for N = 5. */
+static double expected(int kind, const char *stat)
+{
+    double h = 0, first = 0, prev = 0, dist = 0;
+    for (int i = 0; i < N; i++) {
+        h += log2(i + 1) / N;
+        first += 1.0 / (i + 1) / N;
+        prev += i ? 1.0 / (i + 1) / (N - 1) : 0;
+        dist += i / 2.0 / N;
+    }
+    const double table[3][5] = {
+        {0, 2.0 / N, 1, 1.0 / N, (double)(N - 1) / N}, /* previous token */
+        {0, 1, 1.0 / (N - 1), 1.0 / N, 2.0},           /* first token: mean i */
+        {h, first, prev, first, dist},                 /* uniform */
+    };
+    const char *names[] = {"entropy", "first-token", "previous-token", "diagonal", "distance"};
+    for (int k = 0; k < 5; k++)
+        if (strcmp(stat, names[k]) == 0)
+            return table[kind][k];
+    return NAN;
+}
+
+static void cells_hold_their_heads_statistics(void)
+{
+    char spec[512];
+    snprintf(spec, sizeof spec,
+             "{\"figure\": \"attention-summary\", \"npy\": \"%s\", \"text\": \"abcab\"}", npy);
+    struct png_image img;
+    cJSON *l, *data;
+    if (!CHECK(probe_render_data(&pf, spec, "", &img, &l, &data) == 0))
+        return;
+    CHECK(probe_num(data, "layers") == L && probe_num(data, "heads") == H);
+    const char *stats[] = {"entropy",  "first-token", "previous-token",
+                           "diagonal", "distance",    "same-char"};
+    const double top[] = {log2(N), 1, 1, 1, N - 1, 1};
+    const cJSON *cells = cJSON_GetObjectItem(data, "cells");
+    CHECK(cJSON_GetArraySize(cells) == L * H);
+    CHECK(probe_count(l, "cell") == 6 * L * H);
+    for (int p = 0; p < L * H; p++) {
+        const cJSON *c = cJSON_GetArrayItem(cells, p);
+        int l_ = p / H, h = p % H, kind = l_ == 0 ? h : H - 1 - h;
+        CHECK(probe_num(c, "layer") == l_ && probe_num(c, "head") == h);
+        for (int s = 0; s < 5; s++)
+            CHECK_NEAR(probe_num(c, stats[s]), expected(kind, stats[s]), 1e-6);
+        /* Same characters "abcab": queries 3 and 4 have an earlier twin (at 0 and 1). */
+        double same = kind == 0 ? 0 : kind == 1 ? 0.5 : (1.0 / 4 + 1.0 / 5) / 2;
+        CHECK_NEAR(probe_num(c, "same-char"), same, 1e-6);
+        for (int s = 0; s < 6; s++) {
+            const cJSON *m = probe_mark(l, "cell", s * L * H + p);
+            CHECK(probe_num(m, "index") == s * L * H + p);
+            CHECK_NEAR(probe_num(m, "value"), probe_num(c, stats[s]), 1e-12);
+            /* The colour a reader sees at the cell's corner, clear of its number. */
+            unsigned want = colormap_color(CMAP_VIRIDIS, probe_num(c, stats[s]) / top[s]);
+            CHECK(probe_pixel(&img, probe_num(m, "x") + 2, probe_num(m, "y") + 2) == want);
+            CHECK((unsigned)probe_num(m, "rgb") == want);
+        }
+    }
+    CHECK(probe_count(l, "cell-value") == 6 * L * H);
+    CHECK(probe_text_ok(l));
+
+    /* `vizgen stats` reports the same numbers, and rollout's closed form: the first-token and
+     * previous-token heads and the uniform one averaged, then mixed with the residual. */
+    char out[256], cmd[600];
+    probe_tmp("stats.json", out, sizeof out);
+    snprintf(cmd, sizeof cmd, "stats %s --json | tee %s", pf.spec,
+             out); /* probe_run drops stdout */
+    CHECK(probe_run(pf.vizgen, cmd, pf.err) == 0);
+    cJSON *st = probe_json_load(out);
+    if (CHECK(st != NULL)) {
+        const cJSON *heads = cJSON_GetObjectItem(st, "heads");
+        for (int p = 0; p < L * H; p++)
+            for (int s = 0; s < 6; s++)
+                CHECK_NEAR(probe_num(cJSON_GetArrayItem(heads, p), stats[s]),
+                           probe_num(cJSON_GetArrayItem(cells, p), stats[s]), 1e-5);
+        /* Every layer averages the same three heads: A = (P + F + U) / 3, A' = (A + I) / 2. */
+        double a[N][N] = {{0}}, r[N][N], t[N][N];
+        for (int i = 0; i < N; i++) {
+            a[i][i ? i - 1 : 0] += 0.5 / 3;
+            a[i][0] += 0.5 / 3;
+            for (int j = 0; j <= i; j++)
+                a[i][j] += 0.5 / 3 / (i + 1);
+            a[i][i] += 0.5;
+        }
+        for (int i = 0; i < N; i++)
+            for (int j = 0; j < N; j++) {
+                t[i][j] = 0;
+                for (int k = 0; k < N; k++)
+                    t[i][j] += a[i][k] * a[k][j];
+            }
+        memcpy(r, t, sizeof r);
+        const cJSON *ro = cJSON_GetObjectItem(st, "rollout");
+        CHECK(probe_num(ro, "layers") == 2);
+        const cJSON *wts = cJSON_GetObjectItem(ro, "weights");
+        for (int i = 0; i < N; i++)
+            for (int j = 0; j < N; j++)
+                CHECK_NEAR(cJSON_GetArrayItem(cJSON_GetArrayItem(wts, i), j)->valuedouble, r[i][j],
+                           1e-5);
+        cJSON_Delete(st);
+    }
+    unlink(out);
+    cJSON_Delete(data);
+    cJSON_Delete(l);
+    probe_png_free(&img);
+}
+
+/* A statistic no query defines (no character repeats) is hatched, not drawn as 0. */
+static void undefined_cells_are_hatched(void)
+{
+    char spec[512];
+    snprintf(spec, sizeof spec,
+             "{\"figure\": \"attention-summary\", \"npy\": \"%s\", \"text\": \"abcde\", "
+             "\"statistics\": [\"same-char\", \"previous-token\"]}",
+             npy);
+    struct png_image img;
+    cJSON *l;
+    if (!CHECK(probe_render(&pf, spec, "", &img, &l) == 0))
+        return;
+    CHECK(probe_count(l, "cell") == 2 * L * H);
+    for (int p = 0; p < L * H; p++) {
+        const cJSON *m = probe_mark(l, "cell", p);
+        CHECK(cJSON_GetObjectItem(m, "value") == NULL);
+        CHECK(probe_hatched(&img, probe_num(m, "x"), probe_num(m, "y"), probe_num(m, "w"),
+                            probe_num(m, "h")));
+        const cJSON *prev = probe_mark(l, "cell", L * H + p);
+        CHECK(!probe_hatched(&img, probe_num(prev, "x"), probe_num(prev, "y"), probe_num(prev, "w"),
+                             probe_num(prev, "h")));
+    }
+    cJSON_Delete(l);
+    probe_png_free(&img);
+}
+
+/* A 12-layer, 12-head model at a paper's column, at 8in and in the dark theme. */
+static void a_twelve_by_twelve_model_fits(void)
+{
+    enum { BL = 12, BH = 12, BN = 8 };
+    float *w = calloc(BL * BH * BN * BN, sizeof *w);
+    for (int p = 0; p < BL * BH; p++)
+        for (int i = 0; i < BN; i++)
+            w[(p * BN + i) * BN + (p + i) % (i + 1)] = 1;
+    char big[256], spec[512];
+    probe_tmp("big.npy", big, sizeof big);
+    const size_t shape[] = {BL, BH, BN, BN};
+    probe_write_npy(big, shape, 4, w);
+    free(w);
+    snprintf(spec, sizeof spec, "{\"figure\": \"attention-summary\", \"npy\": \"%s\"}", big);
+    const char *extras[] = {"", "--size 3.3in", "--theme dark"};
+    for (int e = 0; e < 3; e++) {
+        struct png_image img;
+        cJSON *l;
+        if (!CHECK(probe_render(&pf, spec, extras[e], &img, &l) == 0))
+            continue;
+        CHECK(probe_count(l, "cell") == 5 * BL * BH);
+        if (!CHECK(probe_text_ok(l)))
+            fprintf(stderr, "    with \"%s\"\n", extras[e]);
+        cJSON_Delete(l);
+        probe_png_free(&img);
+    }
+    unlink(big);
+}
+
+int main(int argc, char **argv)
+{
+    if (probe_args(&pf, argc, argv))
+        return 2;
+    write_heads();
+    RUN(cells_hold_their_heads_statistics);
+    RUN(undefined_cells_are_hatched);
+    RUN(a_twelve_by_twelve_model_fits);
+    unlink(npy);
+    probe_cleanup(&pf);
+    return check_summary();
+}
