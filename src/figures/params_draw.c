@@ -54,7 +54,7 @@ struct frame {
     struct label_plan lp;
 };
 
-/* The components any model has; *n_shown says how many. */
+/* The components any model has. */
 static void components_shown(const struct pb_fig *f, bool shown[PARAM_COMPONENTS])
 {
     for (int k = 0; k < PARAM_COMPONENTS; k++) {
@@ -101,7 +101,7 @@ static void plan_frame(struct canvas *cv, const struct pb_fig *f, char **labels,
     fr->x1 = cv->width - fr->margin - fr->right_w;
 }
 
-/* A share of a segment's bar written on it where it fits: "38%", "<1%" never (too small). */
+/* A segment's share written on it where it fits ("38%"); none under half a percent. */
 static void segment_share(struct canvas *cv, struct box b, unsigned fill, double share, long idx)
 {
     char buf[16];

@@ -491,8 +491,9 @@ int main(int argc, char **argv)
     if (json)
         fputs("{\"results\":[\n", json);
     const char *names[] = {"compression.json", "attention.json", "letter-counting.json"};
-    const char *specs[] = {"data/compression.json", "data/attention.json",
-                           "data/letter-counting.json", "data/training.json", "data/params.json"};
+    const char *specs[] = {"data/compression.json",     "data/attention.json",
+                           "data/letter-counting.json", "data/training.json",
+                           "data/params.json",          "data/attention-summary.json"};
     const char *out = "/tmp/vizgen-bench.png";
     printf("%-38s %-10s %12s  %7s  %11s  %s\n", "what", "phase", "median", "spread", "peak RSS",
            "PNG");
