@@ -72,6 +72,11 @@ void legend_row_draw(struct canvas *cv, const struct legend *lg, double x, doubl
 
 /* --- colour bars --- */
 
+/* The colormap from 0 to 1 as an image of one pixel per device pixel along the box, exact at
+ * any scale: upwards in a box taller than wide, rightwards in a wider one. The box is snapped
+ * to whole device pixels; recorded as an image mark `role`. */
+void colormap_strip_draw(struct canvas *cv, enum colormap_id cmap, struct box b, const char *role);
+
 /* Width a vertical colour bar needs right of where it starts: bar, tick labels, title. */
 double colorbar_measure(struct canvas *cv, const char *title);
 /* A vertical bar at (x, y), `height` tall, from 0 (bottom) to 1 (top) in cmap, with ticks and a

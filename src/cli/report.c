@@ -186,25 +186,6 @@ static double *rollout(const struct attn_source *s, size_t *n, size_t *layers)
     return r;
 }
 
-/* The k keys of a row with the most weight (and some), most first, ties to the lower index. */
-static size_t top_keys(const double *row, size_t n, size_t k, size_t *keys)
-{
-    size_t got = 0;
-    for (size_t j = 0; j < n; j++) {
-        if (!(row[j] > 0))
-            continue;
-        size_t at = got < k ? got++ : k;
-        while (at > 0 && row[j] > row[keys[at - 1]]) {
-            if (at < k)
-                keys[at] = keys[at - 1];
-            at--;
-        }
-        if (at < k)
-            keys[at] = j;
-    }
-    return got;
-}
-
 static void report_rollout(const struct attn_source *s, const struct report_opts *o, size_t *keys,
                            FILE *out)
 {
@@ -231,16 +212,23 @@ static void report_rollout(const struct attn_source *s, const struct report_opts
             "\nrollout through %zu layer%s (heads averaged, the residual path added): where each "
             "query's attention traces back to\n",
             layers, layers == 1 ? "" : "s");
-    char label[256], key[256];
-    for (size_t i = 0; i < n; i++) {
-        utf8_printable(s->labels[i], label, sizeof label);
-        fprintf(out, "%6zu  %s", i, label);
-        size_t got = top_keys(r + i * n, n, (size_t)o->k, keys);
-        for (size_t t = 0; t < got; t++) {
-            utf8_printable(s->labels[keys[t]], key, sizeof key);
-            fprintf(out, "  %zu %s (%.3f)", keys[t], key, r[i * n + keys[t]]);
+    /* As an attention matrix, keys no path reaches masked, so attn_top_k ranks them. */
+    struct attn ra;
+    if (attn_init(&ra, n, n) == 0) {
+        for (size_t c = 0; c < n * n; c++)
+            ra.w[c] = r[c] > 0 ? (float)r[c] : NAN;
+        char label[256], key[256];
+        for (size_t i = 0; i < n; i++) {
+            utf8_printable(s->labels[i], label, sizeof label);
+            fprintf(out, "%6zu  %s", i, label);
+            size_t got = attn_top_k(&ra, i, (size_t)o->k, keys);
+            for (size_t t = 0; t < got; t++) {
+                utf8_printable(s->labels[keys[t]], key, sizeof key);
+                fprintf(out, "  %zu %s (%.3f)", keys[t], key, r[i * n + keys[t]]);
+            }
+            fputc('\n', out);
         }
-        fputc('\n', out);
+        attn_free(&ra);
     }
     free(r);
 }

@@ -17,21 +17,32 @@ double colorbar_measure(struct canvas *cv, const char *title)
     return BAR_W + LABEL_GAP + m.width + TITLE_GAP + TITLE_HALF;
 }
 
-void colorbar_draw(struct canvas *cv, enum colormap_id cmap, double x, double y, double height,
-                   const char *title, bool masked)
+void colormap_strip_draw(struct canvas *cv, enum colormap_id cmap, struct box b, const char *role)
 {
     struct image img;
     struct diag d;
-    int pw = (int)lround(BAR_W * cv->scale), ph = (int)lround(height * cv->scale);
-    if (image_init(&img, 1, ph, &d) != VZ_OK) {
-        cv->oom = 1;
+    bool across = b.w > b.h;
+    int pw = (int)lround(b.w * cv->scale), ph = (int)lround(b.h * cv->scale);
+    int n = across ? pw : ph;
+    if (n < 1 || image_init(&img, across ? n : 1, across ? 1 : n, &d) != VZ_OK) {
+        cv->oom = n >= 1;
         return;
     }
-    /* One pixel per device row, enlarged sideways: the gradient is exact at any scale. */
-    for (int r = 0; r < ph; r++)
-        img.pixels[(size_t)r * (size_t)img.stride] = colormap_color(cmap, 1 - (r + 0.5) / ph);
-    draw_image(cv, &img, x, y, pw / cv->scale, ph / cv->scale, "colorbar", ph, 1);
+    /* One pixel per device pixel along the strip, enlarged across it. */
+    for (int k = 0; k < n; k++) {
+        double v = (k + 0.5) / n;
+        img.pixels[across ? (size_t)k : (size_t)k * (size_t)img.stride] =
+            colormap_color(cmap, across ? v : 1 - v);
+    }
+    draw_image(cv, &img, canvas_snap(cv, b.x), canvas_snap(cv, b.y), pw / cv->scale, ph / cv->scale,
+               role, across ? 1 : n, across ? n : 1);
     image_free(&img);
+}
+
+void colorbar_draw(struct canvas *cv, enum colormap_id cmap, double x, double y, double height,
+                   const char *title, bool masked)
+{
+    colormap_strip_draw(cv, cmap, (struct box){x, y, BAR_W, height}, "colorbar");
     struct ticks tk;
     ticks_linear(0, 1, 5, &tk);
     char buf[32];

@@ -138,9 +138,18 @@ static int params_parse(struct spec_node root, const struct figure_common *c, vo
     struct pb_fig *f = p;
     struct spec_node list = spec_get(root, "models");
     int rc;
-    for (size_t i = 0; i < f->n; i++)
-        if ((rc = load_model(spec_at(list, i), &f->models[i], d)))
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        struct spec_node node = spec_at(list, i);
+        if ((rc = load_model(node, &f->models[i], d)))
             return rc;
+        uint64_t total = f->models[i].counts.total;
+        if (total == 0) /* a checkpoint of buffers alone: no parameters to split into shares */
+            return diag_at(d, VZ_EINPUT, node.path, "\"%s\" has no parameters to break down",
+                           f->models[i].label);
+        lo = total < lo ? total : lo;
+        hi = total > hi ? total : hi;
+    }
     if (!spec_has(root, "per_layer")) {
         f->per_layer = -1;
     } else if (f->per_layer >= (long)f->n) {
@@ -155,16 +164,6 @@ static int params_parse(struct spec_node root, const struct figure_common *c, vo
                            "\"%s\" has %zu layers; the per-layer view draws at most %d", m->label,
                            f->layers.n, MAX_LAYERS_SHOWN);
     }
-    uint64_t lo = UINT64_MAX, hi = 0;
-    for (size_t i = 0; i < f->n; i++) {
-        lo = f->models[i].counts.total < lo ? f->models[i].counts.total : lo;
-        hi = f->models[i].counts.total > hi ? f->models[i].counts.total : hi;
-    }
-    if (lo == 0) /* a checkpoint of buffers alone: no parameters to split into shares */
-        for (size_t i = 0; i < f->n; i++)
-            if (f->models[i].counts.total == 0)
-                return diag_at(d, VZ_EINPUT, spec_at(list, i).path,
-                               "\"%s\" has no parameters to break down", f->models[i].label);
     f->share = f->bars == PB_SHARE || (f->bars == PB_AUTO && (double)hi > 20.0 * (double)lo);
     return VZ_OK;
 }

@@ -212,11 +212,7 @@ static void draw_grid(struct canvas *cv, const struct summary *s, const struct g
     }
     /* The scale: the colormap from 0 to the statistic's largest possible value. */
     double sy = cy + (double)s->layers * g->cell + LABEL_GAP, sw = (double)s->heads * g->cell;
-    /* A slice per device pixel, each on whole pixels, so no seams show between them. */
-    double px = 1 / cv->layout.scale, x0 = canvas_snap(cv, cx);
-    for (double sx = x0; sx < cx + sw - px / 2; sx += px)
-        draw_rect(cv, (struct box){sx, sy, px, SCALE_H},
-                  colormap_color(s->cmap, (sx + px / 2 - cx) / sw), NULL, -1, NAN);
+    colormap_strip_draw(cv, s->cmap, (struct box){cx, sy, sw, SCALE_H}, "scale");
     draw_text(cv, "0", cx, sy + SCALE_H + 2, tick_f, ALIGN_LEFT, ALIGN_TOP, MUTED, "scale-label",
               (long)which);
     format_trimmed(top, 2, NUM_PLAIN, buf, sizeof buf);

@@ -222,9 +222,11 @@ static uint64_t block_total(const uint64_t *block)
 }
 
 /* Panel 3: one model in the order it runs, a column per block, components stacked. */
-static double draw_layers(struct canvas *cv, const struct pb_fig *f, double margin, double top,
-                          struct diag *d)
+/* Draws from *y down and moves *y below the panel. */
+static int draw_layers(struct canvas *cv, const struct pb_fig *f, double margin, double *y_io,
+                       struct diag *d)
 {
+    double top = *y_io;
     const struct param_layers *pl = &f->layers;
     size_t n = pl->n + 2;
     uint64_t(*blocks)[PARAM_COMPONENTS] = calloc(n, sizeof *blocks);
@@ -234,8 +236,7 @@ static double draw_layers(struct canvas *cv, const struct pb_fig *f, double marg
         free(blocks);
         free(names);
         free(text);
-        diag_oom(d);
-        return top;
+        return diag_oom(d);
     }
     memcpy(blocks[0], pl->before, sizeof pl->before);
     memcpy(blocks[n - 1], pl->after, sizeof pl->after);
@@ -308,7 +309,8 @@ static double draw_layers(struct canvas *cv, const struct pb_fig *f, double marg
     free(blocks);
     free(names);
     free(text);
-    return t.y + t.h;
+    *y_io = t.y + t.h;
+    return VZ_OK;
 }
 
 static void dump_components(struct jsonw *w, const char *key, const uint64_t *v)
@@ -427,8 +429,8 @@ int pb_render(const struct pb_fig *f, const struct figure_common *c, struct canv
         char title[300];
         snprintf(title, sizeof title, "Layer by layer: %s", f->models[f->per_layer].label);
         y = heading(cv, title, fr.margin, y + PANEL_GAP, inner);
-        y = draw_layers(cv, f, fr.margin, y + HEADING_GAP, d);
-        rc = d->status;
+        y += HEADING_GAP;
+        rc = draw_layers(cv, f, fr.margin, &y, d);
     }
     y = draw_note(cv, f, fr.margin, y + 24);
     cv->height = ceil(fmax(y + fr.margin * 0.75, c->height));

@@ -38,16 +38,6 @@ static int by_name(const void *a, const void *b)
     return strcmp(((const struct span *)a)->name, ((const struct span *)b)->name);
 }
 
-static int add_tensor(struct model_source *m, const struct st_tensor *t, struct diag *d)
-{
-    struct st_tensor *grown = realloc(m->tensors, (m->n_tensors + 1) * sizeof *grown);
-    if (!grown)
-        return diag_oom(d);
-    m->tensors = grown;
-    m->tensors[m->n_tensors++] = *t;
-    return VZ_OK;
-}
-
 /* One entry: {"dtype": ..., "shape": [...], "data_offsets": [begin, end]}. */
 static int read_tensor(struct spec_node e, struct st_tensor *t, struct span *sp, struct diag *d)
 {
@@ -166,8 +156,14 @@ int safetensors_parse(const char *name, const unsigned char *buf, size_t len, ui
     for (struct spec_node e = spec_member_first(root); spec_type_of(e) != SPEC_ABSENT;
          e = spec_member_next(root, e))
         count++;
+    /* This file's tensors after those of the shards already read, in one allocation: a
+     * header may list hundreds of thousands. */
     struct span *spans = calloc(count ? count : 1, sizeof *spans);
-    if (!spans) {
+    struct st_tensor *grown = realloc(m->tensors, (m->n_tensors + count + 1) * sizeof *grown);
+    if (grown)
+        m->tensors = grown;
+    if (!spans || !grown) {
+        free(spans);
         spec_free(s);
         return diag_oom(d);
     }
@@ -184,11 +180,11 @@ int safetensors_parse(const char *name, const unsigned char *buf, size_t len, ui
             break;
         t.component = params_component_of(tname, &t.buffer);
         t.layer = params_layer_of(tname);
-        if (!(t.name = strdup(tname)) || (rc = add_tensor(m, &t, d)) != VZ_OK) {
-            free(t.name);
-            rc = rc ? rc : diag_oom(d);
+        if (!(t.name = strdup(tname))) {
+            rc = diag_oom(d);
             break;
         }
+        m->tensors[m->n_tensors++] = t;
         spans[k++].name = m->tensors[m->n_tensors - 1].name;
         m->data_bytes += t.bytes;
     }

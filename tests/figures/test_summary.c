@@ -99,6 +99,21 @@ static void cells_hold_their_heads_statistics(void)
         }
     }
     CHECK(probe_count(l, "cell-value") == 6 * L * H);
+    /* Each grid's scale: every pixel along it the colormap at its place, no seam of paper. */
+    CHECK(probe_count(l, "scale") == 6);
+    const cJSON *sc = probe_mark(l, "scale", 0);
+    double sx = probe_num(sc, "x"), sw = probe_num(sc, "w"), mid = probe_num(sc, "y") + 4;
+    int bad = 0;
+    for (int px = 0; px < (int)sw; px++) {
+        unsigned got = probe_pixel(&img, sx + px + 0.5, mid);
+        unsigned lo = colormap_color(CMAP_VIRIDIS, (px - 1.0) / sw),
+                 hi = colormap_color(CMAP_VIRIDIS, (px + 2.0) / sw);
+        bool near = false;
+        for (double v = (px - 1.0) / sw; v <= (px + 2.0) / sw && !near; v += 0.25 / sw)
+            near = got == colormap_color(CMAP_VIRIDIS, v);
+        bad += !near && got != lo && got != hi;
+    }
+    CHECK(bad == 0);
     CHECK(probe_text_ok(l));
 
     /* `vizgen stats` reports the same numbers, and rollout's closed form: the first-token and
