@@ -25,9 +25,13 @@ struct attn_keys {
     bool null_key;
     double sharpness, noise;
     long seed;
+    int combine; /* attn_combine_keys: 0 as given, 1 rollout */
 };
 
 extern const struct key_set attn_source_keys;
+/* "combine": rollout through the layers in place of the layer's heads, for the kinds that show
+ * one matrix per head (a second group over the same struct attn_keys). */
+extern const struct key_set attn_combine_keys;
 
 struct attn_panel {
     struct attn a;
@@ -43,10 +47,12 @@ struct attn_source {
     struct graphemes chars; /* the text's characters when labels come from "text", else empty
                              * (chars.ids NULL) */
     bool synthetic;
+    bool rollout; /* the one panel is the rollout through layers 0..panels[0].layer */
 };
 
 struct attn_request {
     bool all_heads;    /* every head (of "layer" if given, else of every layer) */
+    bool one_layer;    /* with all_heads: of one layer, "layer" or 0, never of every layer */
     size_t max_cells;  /* the most cells one panel may have, checked before allocating */
     size_t max_panels; /* the most panels the figure has room for; 0: any */
 };
@@ -62,5 +68,11 @@ void attn_source_free(struct attn_source *s);
  * single head where the array had no such axis), so heads is the count sharing the first
  * panel's layer. */
 void attn_source_grid(const struct attn_source *s, size_t *layers, size_t *heads);
+/* What a panel is, for headers and legends: "L3 H5", "H2", "L0", "rollout L0-L3", or ""
+ * for a matrix that was the whole array. */
+/* What a rollout panel is, one sentence for a figure's note. */
+extern const char attn_rollout_note[];
+void attn_panel_name(const struct attn_source *s, const struct attn_panel *p, char *buf,
+                     size_t size);
 
 #endif

@@ -13,13 +13,11 @@
 /* How the null key is shown: the empty set, as on the heatmap. */
 static const char NULL_KEY[] = "\xe2\x88\x85";
 
-static void panel_name(const struct attn_panel *p, char *buf, size_t size)
+static void panel_name(const struct attn_source *s, const struct attn_panel *p, char *buf,
+                       size_t size)
 {
-    if (p->layer >= 0)
-        snprintf(buf, size, "layer %ld, head %ld", p->layer, p->head);
-    else if (p->head >= 0)
-        snprintf(buf, size, "head %ld", p->head);
-    else
+    attn_panel_name(s, p, buf, size);
+    if (!buf[0])
         snprintf(buf, size, "single matrix");
 }
 
@@ -36,7 +34,7 @@ static void table_panel(const struct attn_source *s, const struct attn_panel *p,
 {
     const struct attn *a = &p->a;
     char name[64];
-    panel_name(p, name, sizeof name);
+    panel_name(s, p, name, sizeof name);
     fprintf(out, "%s: %zux%zu, %s\n", name, a->rows, a->cols,
             s->synthetic ? "synthetic letter-counting attention" : "weights from the spec");
     fprintf(out, "%6s  %-12s %9s %9s %9s  top-%d keys (weight)\n", "query", "token", "entropy",
@@ -134,7 +132,7 @@ static void table_heads(const struct attn_source *s, FILE *out)
             "diagonal", "distance", "same-ch");
     for (size_t p = 0; p < s->n_panels; p++) {
         char name[64];
-        panel_name(&s->panels[p], name, sizeof name);
+        panel_name(s, &s->panels[p], name, sizeof name);
         double v[HEAD_STATS];
         attn_head_stats(&s->panels[p].a, s->chars.ids, v);
         fprintf(out, "%-18s", name);

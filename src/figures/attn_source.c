@@ -2,6 +2,7 @@
  * attention.c and npy.c. */
 #include "vizgen/attn_source.h"
 
+#include "vizgen/attn_heads.h"
 #include "vizgen/npy.h"
 
 #include <float.h>
@@ -52,10 +53,20 @@ static const struct key keys[] = {
     {"seed", KEY_INT, KEY(seed), .min = 0, .max = 9007199254740991.0, .dnum = 1,
      .help = "seed of the synthetic noise"},
 };
-#undef KEY
 const struct key_set attn_source_keys = {"attention (synthetic from \"text\", or real from "
                                          "\"weights\" or \"npy\")",
                                          keys, sizeof keys / sizeof keys[0], 0};
+
+static const char *const combine_names[] = {"none", "rollout", NULL};
+enum { COMBINE_NONE, COMBINE_ROLLOUT };
+static const struct key combine_keys[] = {
+    {"combine", KEY_CHOICE, KEY(combine), .choices = combine_names, .dstr = "none",
+     .help = "rollout: attention rollout (Abnar & Zuidema) through the layers, up to \"layer\" "
+             "if given, in place of one layer's heads"},
+};
+#undef KEY
+const struct key_set attn_combine_keys = {"attention rollout", combine_keys,
+                                          sizeof combine_keys / sizeof combine_keys[0], 0};
 
 void attn_source_free(struct attn_source *s)
 {
@@ -201,22 +212,29 @@ static int select_panels(struct spec_node root, const struct attn_keys *k, const
         return diag_at(d, VZ_EINPUT, "layer", "the weights have no layer axis (%s)", axes);
     if (!head_axis && has_head)
         return diag_at(d, VZ_EINPUT, "head", "the weights have no head axis (%s)", axes);
-    if (req->all_heads && has_head)
-        return diag_at(d, VZ_EINPUT, "head", "a grid shows every head; remove \"head\"");
+    bool rollout = k->combine == COMBINE_ROLLOUT;
+    if (rollout && !layer_axis)
+        return diag_at(d, VZ_EINPUT, "combine",
+                       "rollout multiplies layers, and the weights have no layer axis (%s)", axes);
+    if ((req->all_heads || rollout) && has_head)
+        return diag_at(d, VZ_EINPUT, "head", "%s every head; remove \"head\"",
+                       rollout ? "rollout averages" : "a grid shows");
     s->by_layer = by_layer;
-    long layer = 0, head = 0;
+    long layer = rollout ? (long)L - 1 : 0, head = 0;
     int rc;
     if ((has_layer && (rc = axis_index("layer", k->layer, L, &layer, d))) ||
         (has_head && (rc = axis_index("head", k->head, H, &head, d))))
         return rc;
     size_t l0 = (size_t)layer, l1 = l0 + 1, h0 = (size_t)head, h1 = h0 + 1;
-    if (req->all_heads) {
+    if (req->all_heads || rollout) {
         h0 = 0, h1 = H;
-        if (!has_layer)
-            l0 = 0, l1 = L;
+        if (rollout || (!has_layer && !req->one_layer))
+            l0 = 0;
+        if (!rollout && !has_layer && !req->one_layer)
+            l1 = L;
     }
     size_t count = (l1 - l0) * (h1 - h0);
-    if (req->max_panels && count > req->max_panels)
+    if (req->max_panels && !rollout && count > req->max_panels)
         return diag_at(d, VZ_EINPUT, "layout",
                        "a grid of %zu panels does not fit: at most %zu do at this width (pick a "
                        "\"layer\", or raise \"size\")",
@@ -302,6 +320,46 @@ static int reject_keys(struct spec_node root, const char *const *names, const ch
     return VZ_OK;
 }
 
+/* Replaces the panels, every head of layers 0..L, by their rollout: one panel for layer L. The
+ * product of causal layers is causal, and is masked as such unless the spec says otherwise. */
+static int collapse_rollout(const struct attn_keys *k, struct attn_source *s, struct diag *d)
+{
+    size_t layers, heads, n = s->panels[0].a.rows;
+    attn_source_grid(s, &layers, &heads);
+    const struct attn **mats = calloc(s->n_panels, sizeof *mats);
+    double *out = malloc(n * n * sizeof *out);
+    struct attn r = {0};
+    int rc = VZ_OK;
+    if (!mats || !out || attn_init(&r, n, n) != 0) {
+        rc = diag_oom(d);
+        goto done;
+    }
+    for (size_t i = 0; i < s->n_panels; i++)
+        mats[i] = &s->panels[i].a;
+    if (attn_rollout(mats, layers, heads, layers, out) != 0) {
+        rc = diag_oom(d);
+        goto done;
+    }
+    for (size_t i = 0; i < n * n; i++)
+        r.w[i] = (float)out[i];
+    enum attn_mask mask = k->mask != MASK_AUTO  ? (enum attn_mask)(k->mask - 1)
+                          : attn_upper_zero(&r) ? MASK_CAUSAL
+                                                : MASK_NONE;
+    attn_apply_mask(&r, mask);
+    long last = s->panels[s->n_panels - 1].layer;
+    for (size_t i = 0; i < s->n_panels; i++)
+        attn_free(&s->panels[i].a);
+    s->panels[0] = (struct attn_panel){r, last, -1};
+    r = (struct attn){0};
+    s->n_panels = 1;
+    s->rollout = true;
+done:
+    attn_free(&r);
+    free(out);
+    free(mats);
+    return rc;
+}
+
 /* Real weights: masked as given or as they show themselves; rows are checked to be
  * distributions. */
 static int build_real(struct spec_node root, struct attn_keys *k, const struct attn_request *req,
@@ -339,7 +397,7 @@ static int build_real(struct spec_node root, struct attn_keys *k, const struct a
         else
             diag_warn(d, "weights", fmt, bad, sum);
     }
-    return VZ_OK;
+    return k->combine == COMBINE_ROLLOUT ? collapse_rollout(k, s, d) : VZ_OK;
 }
 
 static int build_synthetic(struct spec_node root, const struct attn_keys *k,
@@ -349,7 +407,8 @@ static int build_synthetic(struct spec_node root, const struct attn_keys *k,
         return diag_at(d, VZ_EINPUT, "text",
                        "missing required key (synthetic attention is computed from a text; or "
                        "give \"weights\" or \"npy\")");
-    static const char *const real_only[] = {"normalize", "layer", "head", "leading_axis", NULL};
+    static const char *const real_only[] = {"normalize",    "layer",   "head",
+                                            "leading_axis", "combine", NULL};
     int rc = reject_keys(root, real_only, "real weights (\"weights\" or \"npy\")", d);
     if (rc)
         return rc;
@@ -402,4 +461,27 @@ void attn_source_grid(const struct attn_source *s, size_t *layers, size_t *heads
         h++;
     *heads = h;
     *layers = s->n_panels / h;
+}
+
+const char attn_rollout_note[] =
+    "Attention rollout (Abnar & Zuidema, 2020): each layer's heads averaged, the identity added "
+    "for the residual path and rows renormalised, then the layers multiplied; a cell is how much "
+    "of the query's representation traces back to the key.";
+
+void attn_panel_name(const struct attn_source *s, const struct attn_panel *p, char *buf,
+                     size_t size)
+{
+    if (s->rollout)
+        snprintf(buf, size,
+                 "rollout L0\xE2\x80\x93"
+                 "L%ld",
+                 p->layer);
+    else if (p->layer >= 0 && p->head >= 0)
+        snprintf(buf, size, "L%ld H%ld", p->layer, p->head);
+    else if (p->layer >= 0)
+        snprintf(buf, size, "L%ld", p->layer);
+    else if (p->head >= 0)
+        snprintf(buf, size, "H%ld", p->head);
+    else
+        buf[0] = 0;
 }

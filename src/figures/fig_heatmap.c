@@ -66,6 +66,7 @@ static const struct key keys[] = {
     {"colorbar_label", KEY_STRING, KEY(bar_label), .dstr = "Attention weight",
      .help = "title of the colour bar"},
     {"", KEY_GROUP, KEY(attn), .fields = &attn_source_keys},
+    {"", KEY_GROUP, KEY(attn), .fields = &attn_combine_keys},
 };
 #undef KEY
 static const struct key_set key_set = {"attention-heatmap", keys, sizeof keys / sizeof keys[0], 0};
@@ -103,19 +104,6 @@ static bool format_ok(const char *f)
     return conversions == 1;
 }
 
-/* "L3 H5", "H2", "L0", or "" for a matrix that was the whole array. */
-static void panel_name(const struct attn_panel *pn, char *buf, size_t size)
-{
-    if (pn->layer >= 0 && pn->head >= 0)
-        snprintf(buf, size, "L%ld H%ld", pn->layer, pn->head);
-    else if (pn->layer >= 0)
-        snprintf(buf, size, "L%ld", pn->layer);
-    else if (pn->head >= 0)
-        snprintf(buf, size, "H%ld", pn->head);
-    else
-        buf[0] = 0;
-}
-
 static int heatmap_parse(struct spec_node root, const struct figure_common *common, void *p,
                          struct diag *d)
 {
@@ -130,14 +118,19 @@ static int heatmap_parse(struct spec_node root, const struct figure_common *comm
     size_t max_panels =
         panels_max(common->width - 2 * page_margin(common->width) - GRID_BAR_ROOM - GRID_LEFT_ROOM,
                    PANEL_GAP, MIN_PANEL);
-    struct attn_request req = {h->layout == 1, common->max_cells, h->layout == 1 ? max_panels : 0};
+    struct attn_request req = {.all_heads = h->layout == 1,
+                               .max_cells = common->max_cells,
+                               .max_panels = h->layout == 1 ? max_panels : 0};
     int rc = attn_source_build(root, &h->attn, &req, &h->src, d);
     if (rc)
         return rc;
     /* Real weights are not letter counting: their default title says what they are. */
     char which[48];
-    panel_name(&h->src.panels[0], which, sizeof which);
-    if (h->src.n_panels == 1 && which[0])
+    attn_panel_name(&h->src, &h->src.panels[0], which, sizeof which);
+    if (h->src.rollout)
+        snprintf(h->title, sizeof h->title, "Attention Rollout through Layers 0\xE2\x80\x93%ld",
+                 h->src.panels[0].layer);
+    else if (h->src.n_panels == 1 && which[0])
         snprintf(h->title, sizeof h->title, "Attention Weights, %s", which);
     else
         snprintf(h->title, sizeof h->title, "Attention Weights");
@@ -209,6 +202,11 @@ static double draw_notes(struct canvas *cv, const struct heatmap *h, double side
                  noise);
         y = draw_paragraph(cv, buf, canvas_margin(cv), y, cv->width - 2 * canvas_margin(cv), f,
                            MUTED, "note") +
+            4;
+    }
+    if (h->src.rollout) {
+        y = draw_paragraph(cv, attn_rollout_note, canvas_margin(cv), y,
+                           cv->width - 2 * canvas_margin(cv), f, MUTED, "note") +
             4;
     }
     double pool = matrix_pooling(cv, a, side);
@@ -369,7 +367,7 @@ static int render_grid(const struct heatmap *h, const struct figure_common *fc, 
         const struct attn_panel *pn = &src->panels[p];
         struct box c = panels_cell(&g, p);
         char head[48];
-        panel_name(pn, head, sizeof head);
+        attn_panel_name(src, pn, head, sizeof head);
         draw_text(cv, head, c.x - null_room, c.y - 6, hf, ALIGN_LEFT, ALIGN_BOTTOM, INK,
                   "panel-header", (long)p);
         int rc = matrix_draw(cv, &pn->a, &st, c.x, c.y, c.w, null_w, d);

@@ -92,7 +92,7 @@ static int summary_parse(struct spec_node root, const struct figure_common *comm
                          struct diag *d)
 {
     struct summary *s = p;
-    struct attn_request req = {true, common->max_cells, 0};
+    struct attn_request req = {.all_heads = true, .max_cells = common->max_cells};
     int rc = attn_source_build(root, &s->attn, &req, &s->src, d);
     if (rc || (rc = pick_stats(root, s, d)))
         return rc;

@@ -1,6 +1,7 @@
 /* attention-summary render tests: heads whose statistics are known by construction, each cell's
  * value and colour, undefined cells hatched, `vizgen stats` agreeing with the figure and its
- * rollout with the closed form, and text that never overlaps, up to a 12 x 12 model. */
+ * rollout with the closed form (and as the heatmap's source), and text that never overlaps, up to a
+ * 12 x 12 model. */
 #include "check.h"
 #include "probe.h"
 
@@ -61,6 +62,30 @@ static double expected(int kind, const char *stat)
         if (strcmp(stat, names[k]) == 0)
             return table[kind][k];
     return NAN;
+}
+
+/* Rollout of write_heads' first `layers` layers in closed form. Every layer averages the same
+ * three heads: A = (P + F + U) / 3, A' = (A + I) / 2, and the rollout is A' to that power. */
+static void closed_rollout(int layers, double r[N][N])
+{
+    double a[N][N] = {{0}}, t[N][N];
+    for (int i = 0; i < N; i++) {
+        a[i][i ? i - 1 : 0] += 0.5 / 3;
+        a[i][0] += 0.5 / 3;
+        for (int j = 0; j <= i; j++)
+            a[i][j] += 0.5 / 3 / (i + 1);
+        a[i][i] += 0.5;
+    }
+    memcpy(r, a, sizeof a);
+    for (int l = 1; l < layers; l++) {
+        for (int i = 0; i < N; i++)
+            for (int j = 0; j < N; j++) {
+                t[i][j] = 0;
+                for (int k = 0; k < N; k++)
+                    t[i][j] += r[i][k] * a[k][j];
+            }
+        memcpy(r, t, sizeof t);
+    }
 }
 
 static void cells_hold_their_heads_statistics(void)
@@ -130,22 +155,8 @@ static void cells_hold_their_heads_statistics(void)
             for (int s = 0; s < 6; s++)
                 CHECK_NEAR(probe_num(cJSON_GetArrayItem(heads, p), stats[s]),
                            probe_num(cJSON_GetArrayItem(cells, p), stats[s]), 1e-5);
-        /* Every layer averages the same three heads: A = (P + F + U) / 3, A' = (A + I) / 2. */
-        double a[N][N] = {{0}}, r[N][N], t[N][N];
-        for (int i = 0; i < N; i++) {
-            a[i][i ? i - 1 : 0] += 0.5 / 3;
-            a[i][0] += 0.5 / 3;
-            for (int j = 0; j <= i; j++)
-                a[i][j] += 0.5 / 3 / (i + 1);
-            a[i][i] += 0.5;
-        }
-        for (int i = 0; i < N; i++)
-            for (int j = 0; j < N; j++) {
-                t[i][j] = 0;
-                for (int k = 0; k < N; k++)
-                    t[i][j] += a[i][k] * a[k][j];
-            }
-        memcpy(r, t, sizeof r);
+        double r[N][N];
+        closed_rollout(2, r);
         const cJSON *ro = cJSON_GetObjectItem(st, "rollout");
         CHECK(probe_num(ro, "layers") == 2);
         const cJSON *wts = cJSON_GetObjectItem(ro, "weights");
@@ -159,6 +170,47 @@ static void cells_hold_their_heads_statistics(void)
     cJSON_Delete(data);
     cJSON_Delete(l);
     probe_png_free(&img);
+}
+
+/* "combine": "rollout" makes the heatmap show the rollout: through every layer, or up to the
+ * one given, causal cells masked, and a title and note that say so. */
+static void rollout_is_a_heatmap_source(void)
+{
+    for (int layers = 1; layers <= L; layers++) {
+        char spec[512];
+        snprintf(spec, sizeof spec,
+                 "{\"figure\": \"attention-heatmap\", \"npy\": \"%s\", \"combine\": "
+                 "\"rollout\"%s}",
+                 npy, layers == L ? "" : ", \"layer\": 0");
+        struct png_image img;
+        cJSON *l, *data;
+        if (!CHECK(probe_render_data(&pf, spec, "", &img, &l, &data) == 0))
+            return;
+        double r[N][N];
+        closed_rollout(layers, r);
+        const cJSON *m = cJSON_GetArrayItem(cJSON_GetObjectItem(data, "matrices"), 0);
+        const cJSON *w = cJSON_GetObjectItem(m, "weights");
+        CHECK(probe_num(m, "rows") == N && cJSON_GetArraySize(w) == N * N);
+        for (int i = 0; i < N; i++)
+            for (int j = 0; j < N; j++) {
+                const cJSON *v = cJSON_GetArrayItem(w, i * N + j);
+                if (j > i)
+                    CHECK(cJSON_IsString(v) && strcmp(v->valuestring, "NaN") ==
+                                                   0); /* masked: causal layers multiplied */
+                else
+                    CHECK_NEAR(v->valuedouble, r[i][j], 1e-6);
+            }
+        char want[64];
+        snprintf(want, sizeof want, "Attention Rollout through Layers 0\xE2\x80\x93%d", layers - 1);
+        CHECK(strcmp(cJSON_GetObjectItem(probe_mark(l, "title", 0), "text")->valuestring, want) ==
+              0);
+        CHECK(strstr(cJSON_GetObjectItem(probe_mark(l, "note", 0), "text")->valuestring,
+                     "rollout") != NULL);
+        CHECK(probe_text_ok(l));
+        cJSON_Delete(data);
+        cJSON_Delete(l);
+        probe_png_free(&img);
+    }
 }
 
 /* A statistic no query defines (no character repeats) is hatched, not drawn as 0. */
@@ -222,6 +274,7 @@ int main(int argc, char **argv)
         return 2;
     write_heads();
     RUN(cells_hold_their_heads_statistics);
+    RUN(rollout_is_a_heatmap_source);
     RUN(undefined_cells_are_hatched);
     RUN(a_twelve_by_twelve_model_fits);
     unlink(npy);
