@@ -71,6 +71,18 @@ void canvas_note_missing(struct canvas *cv, uint32_t cp);
 /* Records a mark drawn by other means (paths, images). */
 void canvas_record(struct canvas *cv, const struct mark *m);
 
+/* Marks drawn between canvas_layer_begin and canvas_layer_end: when the canvas makes pixels,
+ * they go into one image of the box's device pixels, which is then placed once, so thousands
+ * of strokes are drawn once rather than again for every strip the figure is drawn in. Vector
+ * output, and a box too big to hold as an image, get the marks drawn as they are. */
+struct canvas_layer {
+    cairo_t *saved; /* the canvas's own context while the layer is open; NULL: no image */
+    cairo_surface_t *img;
+    double x, y; /* the image's top left, on the device pixel grid */
+};
+void canvas_layer_begin(struct canvas *cv, struct box b, struct canvas_layer *l);
+void canvas_layer_end(struct canvas *cv, struct canvas_layer *l);
+
 /* The treatment of a cell or point that has no value: the page's colour crossed by thin
  * diagonal lines, which no colour of any colormap can be taken for, in colour or in greyscale.
  * A pattern in logical units (crisp at any scale, and a pattern in PDF and SVG), made once

@@ -95,6 +95,7 @@ struct label_column {
     double max_len; /* the longest a label may be along its reading direction; longer ones end
                      * in an ellipsis */
     int lines;      /* y axis: lines a label may wrap onto before it is shortened (0: 1) */
+    bool right;     /* y axis: the column reads rightwards from its axis, facing one on the left */
 };
 
 enum label_mode {
@@ -119,9 +120,10 @@ struct label_plan {
 
 void labels_plan(struct canvas *cv, const struct label_column *c, double slot, bool x_axis,
                  struct label_plan *p);
-/* Draws the column: left of `at` (y axis), slot i centred at start + (i + 0.5) * slot; or below
- * `at` (x axis). Labels are recorded as `role`, indices and positions as `index_role`. Returns
- * the far edge of what was drawn (smallest x, or largest y). */
+/* Draws the column: left of `at` (y axis; right of it when c->right), slot i centred at
+ * start + (i + 0.5) * slot; or below `at` (x axis). Labels are recorded as `role`, indices and
+ * positions as `index_role`. Returns the far edge of what was drawn (smallest x, largest x when
+ * right, or largest y). */
 double labels_draw(struct canvas *cv, const struct label_column *c, const struct label_plan *p,
                    double start, double slot, double at, bool x_axis, unsigned rgb,
                    const char *role, const char *index_role);

@@ -26,6 +26,7 @@ struct mark {
     unsigned rgb;     /* fill or ink colour as 0xRRGGBB */
     char *text;       /* for text marks, owned copy; else NULL */
     double font;      /* for text marks, the font size in layout units; else 0 */
+    double alpha;     /* the opacity it was drawn with; 0 (unset) and 1 are opaque */
 };
 
 struct layout {

@@ -18,6 +18,20 @@ void draw_masked(struct canvas *cv, struct box b, const char *role, long index);
 void draw_line(struct canvas *cv, double x0, double y0, double x1, double y1, double width,
                unsigned rgb, bool dashed, const char *role);
 
+/* One straight line of a bundle, with what it stands for. */
+struct segment {
+    double x0, y0, x1, y1;
+    long index;
+    double value;
+};
+struct stroke;
+/* Lines of one colour, width and opacity, each stroked on its own (where they cross, their
+ * opacities add up, as overlapping strokes do everywhere); each is recorded as a line mark
+ * `role` with its index, value and opacity. One path per line: a path of many crossing lines
+ * at one opacity takes a renderer seconds to fill. */
+void draw_segments(struct canvas *cv, const struct segment *seg, size_t n, const struct stroke *st,
+                   const char *role);
+
 /* An arc from (x0, y) to (x1, y) bulging `height` upwards, with an arrowhead at the end(s) asked
  * for; recorded as a path mark `role` with index `from` and value `to`. */
 struct arc_style {

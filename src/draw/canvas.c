@@ -390,6 +390,48 @@ void draw_image(struct canvas *cv, struct image *img, double x, double y, double
     if (img->any_masked)
         hatch_masked(cv, img, x, y, pw, ph);
     struct box b = {x, y, w, h};
-    struct mark mk = {MARK_IMAGE, b, role, -1, NAN, rows, cols, 0, NULL, 0};
+    struct mark mk = {MARK_IMAGE, b, role, -1, NAN, rows, cols, 0, NULL, 0, 0};
     canvas_record(cv, &mk);
+}
+
+/* The largest layer image: beyond it, the marks are drawn as they are. */
+enum { MAX_LAYER_BYTES = 256 << 20 };
+
+void canvas_layer_begin(struct canvas *cv, struct box b, struct canvas_layer *l)
+{
+    *l = (struct canvas_layer){NULL, NULL, 0, 0};
+    if (cv->vector)
+        return;
+    double x0 = floor(b.x * cv->scale), y0 = floor(b.y * cv->scale);
+    double pw = ceil((b.x + b.w) * cv->scale) - x0, ph = ceil((b.y + b.h) * cv->scale) - y0;
+    if (pw < 1 || ph < 1 || pw * ph * 4 > MAX_LAYER_BYTES)
+        return;
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)pw, (int)ph);
+    cairo_t *cr = cairo_create(img);
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+        cairo_destroy(cr);
+        cairo_surface_destroy(img);
+        return;
+    }
+    cairo_translate(cr, -x0, -y0);
+    cairo_scale(cr, cv->scale, cv->scale);
+    *l = (struct canvas_layer){cv->cr, img, x0 / cv->scale, y0 / cv->scale};
+    cv->cr = cr;
+}
+
+void canvas_layer_end(struct canvas *cv, struct canvas_layer *l)
+{
+    if (!l->saved)
+        return;
+    cairo_destroy(cv->cr);
+    cv->cr = l->saved;
+    cairo_save(cv->cr);
+    cairo_translate(cv->cr, l->x, l->y);
+    cairo_scale(cv->cr, 1 / cv->scale, 1 / cv->scale);
+    cairo_set_source_surface(cv->cr, l->img, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cv->cr), CAIRO_FILTER_NEAREST);
+    cairo_paint(cv->cr);
+    cairo_restore(cv->cr);
+    cairo_surface_destroy(l->img);
+    *l = (struct canvas_layer){NULL, NULL, 0, 0};
 }

@@ -155,7 +155,7 @@ void labels_plan(struct canvas *cv, const struct label_column *c, double slot, b
 
 /* Numbers at round positions, each with a short mark on the axis. */
 static double draw_positions(struct canvas *cv, const struct label_plan *p, double start,
-                             double slot, double at, bool x_axis, const char *role)
+                             double slot, double at, bool x_axis, bool right, const char *role)
 {
     char buf[32];
     double far = at;
@@ -169,10 +169,11 @@ static double draw_positions(struct canvas *cv, const struct label_plan *p, doub
                           MUTED, role, (long)v);
             far = fmax(far, b.y + b.h);
         } else {
-            draw_line(cv, at - TICK_LEN, c, at, c, 1, FAINT, false, NULL);
-            b = draw_text(cv, buf, at - p->gap - TICK_LEN, c, index_font, ALIGN_RIGHT, ALIGN_MIDDLE,
-                          MUTED, role, (long)v);
-            far = fmin(far, b.x);
+            double out = right ? 1 : -1, tip = at + out * (p->gap + TICK_LEN);
+            draw_line(cv, at + out * TICK_LEN, c, at, c, 1, FAINT, false, NULL);
+            b = draw_text(cv, buf, tip, c, index_font, right ? ALIGN_LEFT : ALIGN_RIGHT,
+                          ALIGN_MIDDLE, MUTED, role, (long)v);
+            far = right ? fmax(far, b.x + b.w) : fmin(far, b.x);
         }
     }
     return far;
@@ -183,7 +184,7 @@ double labels_draw(struct canvas *cv, const struct label_column *c, const struct
                    const char *role, const char *index_role)
 {
     if (p->mode == LABELS_TICKS)
-        return draw_positions(cv, p, start, slot, at, x_axis, index_role);
+        return draw_positions(cv, p, start, slot, at, x_axis, c->right, index_role);
     double far = at, line = text_line_height(cv, c->font);
     char num[32];
     for (size_t i = 0; i < c->n; i += p->step) {
@@ -197,20 +198,22 @@ double labels_draw(struct canvas *cv, const struct label_column *c, const struct
         snprintf(num, sizeof num, "%zu", i);
         struct box b;
         if (!x_axis) {
-            /* Index against the axis, label left of it: a table's two columns. */
-            double label_right = at - p->gap;
+            /* Index against the axis, label beyond it: a table's two columns, read outwards
+             * from the axis on either side. */
+            double out = c->right ? 1 : -1, edge = at + out * p->gap;
+            enum halign side = c->right ? ALIGN_LEFT : ALIGN_RIGHT;
             if (c->indices) {
                 if (index)
-                    draw_text(cv, num, label_right, mid, index_font, ALIGN_RIGHT, ALIGN_MIDDLE,
-                              MUTED, index_role, (long)i);
-                label_right -= p->index_w + INDEX_GAP;
+                    draw_text(cv, num, edge, mid, index_font, side, ALIGN_MIDDLE, MUTED, index_role,
+                              (long)i);
+                edge += out * (p->index_w + INDEX_GAP);
             }
             b = wraps(c, x_axis)
-                    ? draw_block(cv, c->labels[i], label_right, mid, c->font, ALIGN_RIGHT,
-                                 ALIGN_MIDDLE, c->max_len, c->lines, rgb, role, (long)i)
-                    : draw_text(cv, shown, label_right, mid, c->font, ALIGN_RIGHT, ALIGN_MIDDLE,
-                                rgb, role, (long)i);
-            far = fmin(far, b.x);
+                    ? draw_block(cv, c->labels[i], edge, mid, c->font, side, ALIGN_MIDDLE,
+                                 c->max_len, c->lines, rgb, role, (long)i)
+                    : draw_text(cv, shown, edge, mid, c->font, side, ALIGN_MIDDLE, rgb, role,
+                                (long)i);
+            far = c->right ? fmax(far, b.x + b.w) : fmin(far, b.x);
         } else {
             double below = at + p->gap;
             if (!p->rotated) {

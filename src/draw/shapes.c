@@ -4,6 +4,18 @@
 #include <math.h>
 #include <stdlib.h>
 
+/* A stroke's alpha as drawn: 0 and 1 and anything outside are opaque. */
+static double see_through(double alpha)
+{
+    return alpha > 0 && alpha < 1 ? alpha : 1;
+}
+
+static void set_color_alpha(struct canvas *cv, unsigned rgb, double alpha)
+{
+    struct rgb c = canvas_rgb(cv, rgb);
+    cairo_set_source_rgba(cv->cr, c.r, c.g, c.b, see_through(alpha));
+}
+
 void draw_rect(struct canvas *cv, struct box b, unsigned rgb, const char *role, long index,
                double value)
 {
@@ -11,7 +23,8 @@ void draw_rect(struct canvas *cv, struct box b, unsigned rgb, const char *role, 
     cairo_rectangle(cv->cr, b.x, b.y, b.w, b.h);
     cairo_fill(cv->cr);
     if (role) {
-        struct mark mk = {MARK_RECT, b, role, index, value, 0, 0, canvas_color(cv, rgb), NULL, 0};
+        struct mark mk = {MARK_RECT, b, role, index, value, 0, 0, canvas_color(cv, rgb),
+                          NULL,      0, 0};
         canvas_record(cv, &mk);
     }
 }
@@ -25,7 +38,8 @@ void draw_masked(struct canvas *cv, struct box b, const char *role, long index)
     cairo_fill(cv->cr);
     cairo_restore(cv->cr);
     if (role) {
-        struct mark mk = {MARK_RECT, b, role, index, NAN, 0, 0, canvas_color(cv, MASKED), NULL, 0};
+        struct mark mk = {MARK_RECT, b, role, index, NAN, 0, 0, canvas_color(cv, MASKED),
+                          NULL,      0, 0};
         canvas_record(cv, &mk);
     }
 }
@@ -38,7 +52,8 @@ void draw_rect_outline(struct canvas *cv, struct box b, double width, unsigned r
     cairo_rectangle(cv->cr, b.x + width / 2, b.y + width / 2, b.w - width, b.h - width);
     cairo_stroke(cv->cr);
     if (role) {
-        struct mark mk = {MARK_RECT, b, role, index, width, 0, 0, canvas_color(cv, rgb), NULL, 0};
+        struct mark mk = {MARK_RECT, b, role, index, width, 0, 0, canvas_color(cv, rgb),
+                          NULL,      0, 0};
         canvas_record(cv, &mk);
     }
 }
@@ -60,7 +75,32 @@ void draw_line(struct canvas *cv, double x0, double y0, double x1, double y1, do
     if (role) {
         struct box b = {fmin(x0, x1) - width / 2, fmin(y0, y1) - width / 2, fabs(x1 - x0) + width,
                         fabs(y1 - y0) + width};
-        struct mark mk = {MARK_LINE, b, role, -1, NAN, 0, 0, canvas_color(cv, rgb), NULL, 0};
+        struct mark mk = {MARK_LINE, b, role, -1, NAN, 0, 0, canvas_color(cv, rgb), NULL, 0, 0};
+        canvas_record(cv, &mk);
+    }
+}
+
+void draw_segments(struct canvas *cv, const struct segment *seg, size_t n, const struct stroke *st,
+                   const char *role)
+{
+    if (!n)
+        return;
+    cairo_save(cv->cr);
+    set_color_alpha(cv, st->rgb, st->alpha);
+    cairo_set_line_width(cv->cr, st->width);
+    for (size_t i = 0; i < n; i++) {
+        cairo_move_to(cv->cr, seg[i].x0, seg[i].y0);
+        cairo_line_to(cv->cr, seg[i].x1, seg[i].y1);
+        cairo_stroke(cv->cr);
+    }
+    cairo_restore(cv->cr);
+    unsigned rgb = canvas_color(cv, st->rgb);
+    for (size_t i = 0; i < n && role; i++) {
+        const struct segment *g = &seg[i];
+        struct box b = {fmin(g->x0, g->x1), fmin(g->y0, g->y1), fabs(g->x1 - g->x0),
+                        fabs(g->y1 - g->y0)};
+        struct mark mk = {
+            MARK_LINE, b, role, g->index, g->value, 0, 0, rgb, NULL, 0, see_through(st->alpha)};
         canvas_record(cv, &mk);
     }
 }
@@ -100,7 +140,7 @@ void draw_arc(struct canvas *cv, double x0, double x1, double y, double height,
     struct box b = {fmin(x0, x1) - head / 2, y - height - st->width / 2, fabs(x1 - x0) + head,
                     height + st->width / 2};
     struct mark mk = {MARK_PATH, b, st->role, from, (double)to, 0, 0, canvas_color(cv, st->rgb),
-                      NULL,      0};
+                      NULL,      0, 0};
     canvas_record(cv, &mk);
 }
 
@@ -117,12 +157,6 @@ static struct box points_box(const double *x, const double *y, size_t n)
     if (x0 > x1)
         return (struct box){0, 0, 0, 0};
     return (struct box){x0, y0, x1 - x0, y1 - y0};
-}
-
-static void set_color_alpha(struct canvas *cv, unsigned rgb, double alpha)
-{
-    struct rgb c = canvas_rgb(cv, rgb);
-    cairo_set_source_rgba(cv->cr, c.r, c.g, c.b, alpha > 0 && alpha < 1 ? alpha : 1);
 }
 
 void draw_polyline(struct canvas *cv, const double *x, const double *y, size_t n,
@@ -168,8 +202,9 @@ void draw_polyline(struct canvas *cv, const double *x, const double *y, size_t n
     }
     cairo_restore(cr);
     if (role) {
-        struct mark mk = {MARK_PATH, points_box(x, y, n),      role, index, NAN, 0,
-                          0,         canvas_color(cv, s->rgb), NULL, 0};
+        struct mark mk = {
+            MARK_PATH, points_box(x, y, n),  role, index, NAN, 0, 0, canvas_color(cv, s->rgb), NULL,
+            0,         see_through(s->alpha)};
         canvas_record(cv, &mk);
     }
 }
@@ -204,8 +239,9 @@ void draw_band(struct canvas *cv, const double *x, const double *lo, const doubl
     if (role) {
         struct box a = points_box(x, lo, n), b = points_box(x, hi, n);
         double y0 = fmin(a.y, b.y), y1 = fmax(a.y + a.h, b.y + b.h);
-        struct mark mk = {MARK_PATH, {a.x, y0, a.w, y1 - y0}, role, index, NAN, 0,
-                          0,         canvas_color(cv, rgb),   NULL, 0};
+        struct mark mk = {
+            MARK_PATH, {a.x, y0, a.w, y1 - y0}, role, index, NAN, 0, 0, canvas_color(cv, rgb), NULL,
+            0,         see_through(alpha)};
         canvas_record(cv, &mk);
     }
 }

@@ -353,8 +353,8 @@ static void show(struct canvas *cv, PangoLayout *l, struct font f, double x, dou
 static void record(struct canvas *cv, struct box b, const char *text, struct font f, unsigned rgb,
                    const char *role, long index)
 {
-    struct mark mk = {MARK_TEXT,    b,     role, index, NAN, 0, 0, canvas_color(cv, rgb),
-                      (char *)text, f.size};
+    struct mark mk = {MARK_TEXT,    b,      role, index, NAN, 0, 0, canvas_color(cv, rgb),
+                      (char *)text, f.size, 0};
     canvas_record(cv, &mk);
 }
 

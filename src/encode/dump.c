@@ -46,6 +46,8 @@ void dump_layout(const struct layout *l, FILE *f)
         fprintf(f, ",\"rgb\":%u", m->rgb);
         if (isfinite(m->value))
             field(f, "value", m->value, 17);
+        if (m->alpha > 0 && m->alpha < 1)
+            field(f, "alpha", m->alpha, 17);
         if (m->rows)
             fprintf(f, ",\"rows\":%ld,\"cols\":%ld", m->rows, m->cols);
         if (m->text) {

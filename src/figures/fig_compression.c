@@ -451,7 +451,8 @@ static int compression_render(const void *p, const struct figure_common *fc, str
             draw_block(cv, labels[i], pl.x0, top + (double)i * pl.pitch, label_f, ALIGN_LEFT,
                        ALIGN_TOP, plot.w, LABEL_LINES, INK, "bar-label", (long)i);
     } else {
-        struct label_column col = {labels, c->n, label_f, false, cv->width * 0.38, LABEL_LINES};
+        struct label_column col = {labels,           c->n,        label_f, false,
+                                   cv->width * 0.38, LABEL_LINES, false};
         struct label_plan lp;
         labels_plan(cv, &col, pl.pitch, false, &lp);
         lp.gap = LABEL_GAP;

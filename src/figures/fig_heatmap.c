@@ -150,8 +150,8 @@ static struct label_column label_column(const struct heatmap *h)
     const struct attn_source *s = &h->src;
     struct font f =
         s->chars.ids ? (struct font){FONT_LABEL, true} : (struct font){FONT_TICK, false};
-    return (struct label_column){
-        s->labels, s->n_labels, f, s->chars.ids || h->attn.n_tokens, MAX_LABEL_W, 1};
+    return (struct label_column){s->labels,   s->n_labels, f,    s->chars.ids || h->attn.n_tokens,
+                                 MAX_LABEL_W, 1,           false};
 }
 
 /* An axis title that says which side attends to which, unless the spec gives one. */

@@ -94,7 +94,8 @@ static double right_column(struct canvas *cv, const struct pb_fig *f)
 static void plan_frame(struct canvas *cv, const struct pb_fig *f, char **labels, struct frame *fr)
 {
     fr->margin = canvas_margin(cv);
-    fr->col = (struct label_column){labels, f->n, label_f, false, cv->width * 0.3, LABEL_LINES};
+    fr->col =
+        (struct label_column){labels, f->n, label_f, false, cv->width * 0.3, LABEL_LINES, false};
     labels_plan(cv, &fr->col, ROW_PITCH, false, &fr->lp);
     fr->right_w = right_column(cv, f);
     fr->x0 = canvas_snap(cv, fr->margin + fr->lp.extent + fr->lp.gap);
@@ -296,7 +297,7 @@ static int draw_layers(struct canvas *cv, const struct pb_fig *f, double margin,
             at += (double)blocks[b][k];
         }
     }
-    struct label_column col = {names, n, small_f, false, 60, 1};
+    struct label_column col = {names, n, small_f, false, 60, 1, false};
     struct label_plan lp;
     labels_plan(cv, &col, slot, true, &lp);
     double y = labels_draw(cv, &col, &lp, plot.x, slot, plot.y + plot.h, true, MUTED, "layer-label",

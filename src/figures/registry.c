@@ -15,6 +15,7 @@ extern const struct figure_kind fig_letters_kind;
 extern const struct figure_kind fig_training_kind;
 extern const struct figure_kind fig_params_kind;
 extern const struct figure_kind fig_summary_kind;
+extern const struct figure_kind fig_lines_kind;
 
 const struct figure_kind *const figure_kinds[] = {
     &fig_compression_kind,
@@ -23,6 +24,7 @@ const struct figure_kind *const figure_kinds[] = {
     &fig_training_kind,
     &fig_params_kind,
     &fig_summary_kind,
+    &fig_lines_kind,
     NULL,
 };
 

@@ -426,38 +426,79 @@ static void checkpoint_rows(char *vizgen, int runs)
     unlink("/tmp/vizgen-bench.index.json");
 }
 
-/* A 12-layer, 12-head model's attention on 128 tokens (9 MiB): the attention-summary figure
- * and `vizgen stats`, which adds rollout, each a whole process. */
-static void summary_rows(char *vizgen, int runs)
+/* Random causal attention of `layers` x `heads` heads on n tokens, as a [layer][head][q][k] .npy
+ * (a [head][q][k] one when layers is 0). */
+static void write_heads_npy(const char *path, size_t layers, size_t heads, size_t n)
 {
-    const char *npy = "/tmp/vizgen-bench-heads.npy", *spec = "/tmp/vizgen-bench-heads.json";
-    enum { LAYERS = 12, HEADS = 12, N = 128 };
-    FILE *f = fopen(npy, "wb");
-    size_t shape[4] = {LAYERS, HEADS, N, N};
-    npy_header_write(f, shape, 4);
-    float row[N];
+    FILE *f = fopen(path, "wb");
+    size_t shape[4] = {layers, heads, n, n};
+    int rank = layers ? 4 : 3;
+    npy_header_write(f, layers ? shape : shape + 1, rank);
+    float *row = malloc(n * sizeof *row);
     uint64_t s = 7;
-    for (int m = 0; m < LAYERS * HEADS * N; m++) {
-        int i = m % N;
+    for (size_t m = 0; m < (layers ? layers : 1) * heads * n; m++) {
+        size_t i = m % n;
         double sum = 0;
-        for (int j = 0; j < N; j++) {
+        for (size_t j = 0; j < n; j++) {
             s = s * 6364136223846793005ull + 1442695040888963407ull;
-            row[j] = j <= i ? (float)((s >> 40) + 1) : 0;
+            /* Peaked like trained heads: most of a row's mass on a few keys. */
+            double u = (double)(s >> 11) / 9007199254740992.0;
+            row[j] = j <= i ? (float)(u * u * u * u * u * u) : 0;
             sum += row[j];
         }
-        for (int j = 0; j <= i; j++)
-            row[j] = (float)(row[j] / sum);
-        fwrite(row, sizeof *row, N, f);
+        for (size_t j = 0; j <= i; j++)
+            row[j] = sum > 0 ? (float)(row[j] / sum) : j == i;
+        fwrite(row, sizeof *row, n, f);
     }
+    free(row);
     fclose(f);
-    f = fopen(spec, "w");
+}
+
+/* A 12-layer, 12-head model's attention on 128 tokens (9 MiB): the attention-summary figure,
+ * the heatmap of its rollout and `vizgen stats`, which adds rollout, each a whole process. */
+static void summary_rows(char *vizgen, int runs)
+{
+    const char *npy = "/tmp/vizgen-bench-heads.npy", *spec = "/tmp/vizgen-bench-heads.json",
+               *roll = "/tmp/vizgen-bench-rollout.json";
+    write_heads_npy(npy, 12, 12, 128);
+    FILE *f = fopen(spec, "w");
     fprintf(f, "{\"figure\": \"attention-summary\", \"npy\": \"%s\"}\n", npy);
+    fclose(f);
+    f = fopen(roll, "w");
+    fprintf(f, "{\"figure\": \"attention-heatmap\", \"npy\": \"%s\", \"combine\": \"rollout\"}\n",
+            npy);
     fclose(f);
     char *fig[] = {vizgen, "render", (char *)spec, "-o", "/tmp/vizgen-bench.png", NULL};
     whole_process("attention-summary of 12x12 heads, 128 tokens", fig, runs,
                   "/tmp/vizgen-bench.png");
+    char *heat[] = {vizgen, "render", (char *)roll, "-o", "/tmp/vizgen-bench.png", NULL};
+    whole_process("heatmap of the same's rollout", heat, runs, "/tmp/vizgen-bench.png");
     char *stats[] = {vizgen, "stats", (char *)spec, "--json", NULL};
     whole_process("stats --json of the same, with rollout", stats, runs, NULL);
+    unlink(npy);
+    unlink(spec);
+    unlink(roll);
+}
+
+/* The head view of a layer's 12 heads on 128 and 512 tokens, as PNG and as SVG. */
+static void lines_rows(char *vizgen, int runs)
+{
+    const char *npy = "/tmp/vizgen-bench-layer.npy", *spec = "/tmp/vizgen-bench-lines.json";
+    FILE *f = fopen(spec, "w");
+    fprintf(f, "{\"figure\": \"attention-lines\", \"npy\": \"%s\"}\n", npy);
+    fclose(f);
+    for (size_t n = 128; n <= 512; n *= 4) {
+        write_heads_npy(npy, 0, 12, n);
+        char what[96];
+        const char *outs[] = {"/tmp/vizgen-bench.png", "/tmp/vizgen-bench.svg"};
+        for (int o = 0; o < 2; o++) {
+            snprintf(what, sizeof what, "lines: 12 heads, %zu tokens, %s", n,
+                     o ? "SVG" : "PNG");
+            char *av[] = {vizgen, "render", (char *)spec, "-o", (char *)outs[o], NULL};
+            whole_process(what, av, runs, outs[o]);
+        }
+    }
+    unlink("/tmp/vizgen-bench.svg");
     unlink(npy);
     unlink(spec);
 }
@@ -493,7 +534,8 @@ int main(int argc, char **argv)
     const char *names[] = {"compression.json", "attention.json", "letter-counting.json"};
     const char *specs[] = {"data/compression.json",     "data/attention.json",
                            "data/letter-counting.json", "data/training.json",
-                           "data/params.json",          "data/attention-summary.json"};
+                           "data/params.json",          "data/attention-summary.json",
+                           "data/attention-lines.json"};
     const char *out = "/tmp/vizgen-bench.png";
     printf("%-38s %-10s %12s  %7s  %11s  %s\n", "what", "phase", "median", "spread", "peak RSS",
            "PNG");
@@ -550,6 +592,7 @@ int main(int argc, char **argv)
     bounded_work(vizgen, runs);
     training_rows(vizgen, python, runs);
     summary_rows(vizgen, runs);
+    lines_rows(vizgen, runs);
     checkpoint_rows(vizgen, runs);
     for (int i = 0; i < 4; i++)
         in_process(specs[i], runs);

@@ -26,6 +26,8 @@ npy rank1 '<f4' '(2,)' "$one$zero"
 npy big_panel '<f4' '(11, 11)' "$(for _ in $(seq 121); do printf '%s' "$zero"; done)"
 npy four_d '<f4' '(2, 2, 1, 1)' "$one$one$one$one"
 npy three_d '<f4' '(2, 1, 1)' "$one$one"
+half='\x00\x00\x00\x3f'
+npy two_heads '<f4' '(2, 2, 2)' "$one$zero$half$half$one$zero$half$half"
 npy above_one '<f4' '(2, 2)' "$one$zero$zero"'\x00\x00\x00\x40'
 npy beyond_float '<f8' '(2, 2)' '\x00\x00\x00\x00\x00\x00\xf0\x3f\x9c\x75\x00\x88\x3c\xe4\x37\x7e\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xf0\x3f'
 echo "just text" > not_npy.npy

@@ -96,7 +96,7 @@ static void label_columns_change_only_when_labels_do_not_fit(void)
         words[i] = "token";
     }
     struct label_plan p;
-    struct label_column chars = {one, 20, bold, true, 100, 1};
+    struct label_column chars = {one, 20, bold, true, 100, 1, false};
     labels_plan(&cv, &chars, 30, true, &p);
     CHECK(p.mode == LABELS_EVERY && p.step == 1 && p.index_step == 1 && !p.rotated);
     /* Characters at 18 px (40 in a 720 px heatmap) all stay, upright; indices thin to a
@@ -113,7 +113,7 @@ static void label_columns_change_only_when_labels_do_not_fit(void)
         CHECK(p.ticks.t[i].v >= 0 && p.ticks.t[i].v <= 199 &&
               fmod(p.ticks.t[i].v, p.ticks.step) == 0);
     CHECK(round_step(p.ticks.step));
-    struct label_column toks = {words, 200, f, false, 100, 1};
+    struct label_column toks = {words, 200, f, false, 100, 1, false};
     labels_plan(&cv, &toks, 5, true, &p);
     double line = text_line_height(&cv, f);
     CHECK(p.mode == LABELS_EVERY && p.rotated && p.step * 5 >= line);
@@ -123,7 +123,7 @@ static void label_columns_change_only_when_labels_do_not_fit(void)
     labels_plan(&cv, &toks, 2.5, false, &p);
     CHECK(p.mode == LABELS_TICKS && round_step(p.ticks.step));
     char *longest[] = {"an extremely long token that needs shortening", "b"};
-    struct label_column lc = {longest, 2, f, false, 80, 1};
+    struct label_column lc = {longest, 2, f, false, 80, 1, false};
     labels_plan(&cv, &lc, 40, false, &p);
     CHECK(p.extent <= 80 && p.extent > 40);
     /* Drawn, the column's labels and indices never meet, rotated or not. */
