@@ -6,6 +6,8 @@ Hugging Face run would leave on disk, for vizgen's default figures:
     trainer_state.json   the training log (log_history: train, eval and summary entries)
     config.json          the model's configuration, as GPT2Config writes it
     attention.npy        float32 [layer][head][query][key] for the sample string
+    hidden_states.npy    float32 [layer][token][hidden] for the sample string: the embeddings,
+                         then each layer's output, as output_hidden_states gives them
 
 Needs Debian's python3-torch and libopenblas0-pthread (without OpenBLAS, torch falls back to the
 reference BLAS and takes ten times as long); about a minute on two cores. vizgen's build and
@@ -69,11 +71,13 @@ class Model(nn.Module):
 
     def forward(self, ids):
         x = self.wte(ids) + self.wpe(torch.arange(ids.shape[1]))
-        attention = []
+        attention, hidden = [], [x]
         for block in self.h:
             x, w = block(x)
             attention.append(w)
+            hidden.append(x)
         logits = self.ln_f(x) @ self.wte.weight.T  # tied head, as GPT-2
+        self.hidden_states = torch.stack(hidden, 1)  # as output_hidden_states gives them
         return logits[..., len(CHARS):], torch.stack(attention, 1)  # only the count tokens
 
 
@@ -154,6 +158,7 @@ def main():
     with torch.no_grad():
         _, attention = model(encode([SAMPLE]))
     np.save(os.path.join(out, "attention.npy"), attention[0].numpy().astype(np.float32))
+    np.save(os.path.join(out, "hidden_states.npy"), model.hidden_states[0].numpy().astype(np.float32))
     n = sum(p.numel() for p in model.parameters())
     print(f"{n} parameters; eval accuracy {history[-2]['eval_accuracy']:.4f}; {runtime:.0f} s")
 

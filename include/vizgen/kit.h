@@ -149,6 +149,12 @@ double matrix_pooling(const struct canvas *cv, const struct attn *a, double side
 int matrix_draw(struct canvas *cv, const struct attn *a, const struct matrix_style *st, double x,
                 double y, double side, double null_w, struct diag *d);
 
+/* Any rows x cols grid of values from 0 to 1 (NaN: no value, hatched) over box b, which
+ * should be snapped to device pixels: pooled by st->pool where cells are smaller than pixels,
+ * parted by thin paper lines where they are large; no numbers. Recorded as an image `role`. */
+int matrix_draw_grid(struct canvas *cv, const struct attn *a, const struct matrix_style *st,
+                     struct box b, const char *role, struct diag *d);
+
 /* --- panel grids --- */
 
 /* n square panels in rows of `cols`, each under a header line, `gap` apart. */

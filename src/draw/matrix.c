@@ -120,3 +120,12 @@ int matrix_draw(struct canvas *cv, const struct attn *a, const struct matrix_sty
         annotate(cv, &col, st, nx, y, null_w, cell, "null-annotation");
     return VZ_OK;
 }
+
+int matrix_draw_grid(struct canvas *cv, const struct attn *a, const struct matrix_style *st,
+                     struct box b, const char *role, struct diag *d)
+{
+    int rc = draw_cells(cv, a, st, b.x, b.y, b.w, b.h, role, d);
+    if (rc == VZ_OK)
+        part_cells(cv, a->rows, a->cols, b.x, b.y, b.w / (double)a->cols, b.h / (double)a->rows);
+    return rc;
+}

@@ -286,28 +286,38 @@ static int load_real(struct spec_node root, struct attn_keys *k, const struct at
     return rc;
 }
 
-static int make_labels(const struct attn_keys *k, struct attn_source *s, size_t n, struct diag *d)
+int position_labels(char *const *tokens, size_t n_tokens, const struct graphemes *chars, size_t n,
+                    char ***out, struct diag *d)
 {
-    s->labels = calloc(n, sizeof *s->labels);
-    if (!s->labels)
+    char **labels = calloc(n, sizeof *labels);
+    if (!labels)
         return diag_oom(d);
-    s->n_labels = n;
-    if (k->n_tokens && k->n_tokens != n)
-        return diag_at(d, VZ_EINPUT, "tokens", "%zu tokens but the attention matrix is %zux%zu",
-                       k->n_tokens, n, n);
+    *out = labels;
     for (size_t i = 0; i < n; i++) {
         char buf[64];
         const char *label = buf;
-        if (k->n_tokens)
-            label = k->tokens[i];
-        else if (s->chars.ids)
-            graphemes_visible(&s->chars, i, buf, sizeof buf);
+        if (n_tokens)
+            label = tokens[i];
+        else if (chars && chars->ids)
+            graphemes_visible(chars, i, buf, sizeof buf);
         else
             snprintf(buf, sizeof buf, "%zu", i);
-        if (!(s->labels[i] = strdup(label)))
+        if (!(labels[i] = strdup(label)))
             return diag_oom(d);
     }
     return VZ_OK;
+}
+
+static int attn_labels(const struct attn_keys *k, struct attn_source *s, struct diag *d)
+{
+    size_t n = s->panels[0].a.rows;
+    if (k->n_tokens && k->n_tokens != n)
+        return diag_at(d, VZ_EINPUT, "tokens", "%zu tokens but the attention matrix is %zux%zu",
+                       k->n_tokens, n, n);
+    int rc = position_labels(k->tokens, k->n_tokens, &s->chars, n, &s->labels, d);
+    if (s->labels)
+        s->n_labels = n;
+    return rc;
 }
 
 /* Keys that are valid but mean nothing for this kind of attention are errors, not ignored. */
@@ -446,7 +456,7 @@ int attn_source_build(struct spec_node root, struct attn_keys *k, const struct a
     }
     bool real = k->weights.data || k->npy;
     if ((rc = real ? build_real(root, k, req, s, d) : build_synthetic(root, k, req, s, d)) ||
-        (rc = make_labels(k, s, s->panels[0].a.rows, d)))
+        (rc = attn_labels(k, s, d)))
         goto fail;
     return VZ_OK;
 fail:

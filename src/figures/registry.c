@@ -16,6 +16,7 @@ extern const struct figure_kind fig_training_kind;
 extern const struct figure_kind fig_params_kind;
 extern const struct figure_kind fig_summary_kind;
 extern const struct figure_kind fig_lines_kind;
+extern const struct figure_kind fig_activations_kind;
 
 const struct figure_kind *const figure_kinds[] = {
     &fig_compression_kind,
@@ -25,6 +26,7 @@ const struct figure_kind *const figure_kinds[] = {
     &fig_params_kind,
     &fig_summary_kind,
     &fig_lines_kind,
+    &fig_activations_kind,
     NULL,
 };
 

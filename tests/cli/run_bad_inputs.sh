@@ -28,6 +28,7 @@ npy four_d '<f4' '(2, 2, 1, 1)' "$one$one$one$one"
 npy three_d '<f4' '(2, 1, 1)' "$one$one"
 half='\x00\x00\x00\x3f'
 npy two_heads '<f4' '(2, 2, 2)' "$one$zero$half$half$one$zero$half$half"
+npy one_layer '<f4' '(1, 1, 2)' "$one$one"
 npy above_one '<f4' '(2, 2)' "$one$zero$zero"'\x00\x00\x00\x40'
 npy beyond_float '<f8' '(2, 2)' '\x00\x00\x00\x00\x00\x00\xf0\x3f\x9c\x75\x00\x88\x3c\xe4\x37\x7e\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xf0\x3f'
 echo "just text" > not_npy.npy
