@@ -8,6 +8,8 @@
 #include "vizgen/colormap.h"
 
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,6 +241,121 @@ static void undefined_cells_are_hatched(void)
     probe_png_free(&img);
 }
 
+/* A 12-layer, 12-head model on 128 tokens with pseudo-random causal rows: `vizgen stats`'s
+ * per-head statistics and rollout against the definitions computed again here, in double, from
+ * the same float32 weights, to the six significant digits stats writes. */
+static void stats_match_an_independent_reference(void)
+{
+    enum { BL = 12, BH = 12, BN = 128 };
+    float *w = malloc(sizeof(float) * BL * BH * BN * BN);
+    char text[BN + 1];
+    uint64_t seed = 99;
+    for (int i = 0; i < BN; i++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        text[i] = (char)('a' + (seed >> 60) % 5);
+    }
+    text[BN] = 0;
+    for (size_t r = 0; r < (size_t)BL * BH * BN; r++) {
+        size_t i = r % BN;
+        float *row = w + r * BN;
+        double sum = 0;
+        for (size_t j = 0; j < BN; j++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            double u = (double)(seed >> 11) / 9007199254740992.0;
+            row[j] = j <= i ? (float)(u * u * u + 1e-3) : 0;
+            sum += row[j];
+        }
+        for (size_t j = 0; j <= i; j++)
+            row[j] = (float)(row[j] / sum);
+    }
+    char big[256], spec[700], out[256], cmd[900];
+    probe_tmp("model.npy", big, sizeof big);
+    const size_t shape[] = {BL, BH, BN, BN};
+    probe_write_npy(big, shape, 4, w);
+    snprintf(spec, sizeof spec,
+             "{\"figure\": \"attention-summary\", \"npy\": \"%s\", \"text\": \"%s\"}", big, text);
+    probe_write(pf.spec, spec);
+    probe_tmp("model-stats.json", out, sizeof out);
+    snprintf(cmd, sizeof cmd, "stats %s --json | tee %s", pf.spec, out);
+    CHECK(probe_run(pf.vizgen, cmd, pf.err) == 0);
+    cJSON *st = probe_json_load(out);
+    const cJSON *heads = st ? cJSON_GetObjectItem(st, "heads") : NULL;
+    if (!CHECK(cJSON_GetArraySize(heads) == BL * BH)) {
+        cJSON_Delete(st);
+        free(w);
+        return;
+    }
+    int bad = 0;
+    for (int p = 0; p < BL * BH; p++) {
+        const float *a = w + (size_t)p * BN * BN;
+        double ent = 0, first = 0, prev = 0, diag = 0, dist = 0, same = 0;
+        int n_same = 0;
+        for (int i = 0; i < BN; i++) {
+            double e = 0, d = 0, m = 0, mass = 0;
+            bool earlier = false;
+            for (int j = 0; j <= i; j++) {
+                double v = a[i * BN + j];
+                e -= v > 0 ? v * log2(v) : 0;
+                d += v * (i - j);
+                m += v;
+                if (j < i && text[j] == text[i])
+                    mass += v, earlier = true;
+            }
+            ent += e / BN;
+            first += a[i * BN] / (double)BN;
+            prev += i ? a[i * BN + i - 1] / (double)(BN - 1) : 0;
+            diag += a[i * BN + i] / (double)BN;
+            dist += d / m / BN;
+            if (earlier)
+                same += mass, n_same++;
+        }
+        const double want[] = {ent, first, prev, diag, dist, same / n_same};
+        const char *names[] = {"entropy",  "first-token", "previous-token",
+                               "diagonal", "distance",    "same-char"};
+        const cJSON *h = cJSON_GetArrayItem(heads, p);
+        for (int k = 0; k < 6; k++)
+            bad += !(fabs(probe_num(h, names[k]) - want[k]) <= 1e-5 * fabs(want[k]) + 1e-9);
+    }
+    CHECK(bad == 0);
+    /* Rollout: R = A'_11 ... A'_1 A'_0, A'_l = (mean of layer l's heads + I) / 2. */
+    double *r = calloc(BN * BN, sizeof *r), *a = malloc(sizeof(double) * BN * BN),
+           *t = malloc(sizeof(double) * BN * BN);
+    for (int l = 0; l < BL; l++) {
+        for (int i = 0; i < BN * BN; i++) {
+            double m = 0;
+            for (int h = 0; h < BH; h++)
+                m += w[((size_t)(l * BH + h) * BN * BN) + (size_t)i];
+            a[i] = (m / BH + (i / BN == i % BN)) / 2;
+        }
+        if (l == 0) {
+            memcpy(r, a, sizeof(double) * BN * BN);
+            continue;
+        }
+        for (int i = 0; i < BN; i++)
+            for (int j = 0; j < BN; j++) {
+                double v = 0;
+                for (int k = 0; k < BN; k++)
+                    v += a[i * BN + k] * r[k * BN + j];
+                t[i * BN + j] = v;
+            }
+        memcpy(r, t, sizeof(double) * BN * BN);
+    }
+    const cJSON *ro = cJSON_GetObjectItem(cJSON_GetObjectItem(st, "rollout"), "weights");
+    bad = 0;
+    for (int i = 0; i < BN; i++)
+        for (int j = 0; j < BN; j++)
+            bad += !(fabs(cJSON_GetArrayItem(cJSON_GetArrayItem(ro, i), j)->valuedouble -
+                          r[i * BN + j]) <= 1e-5 * r[i * BN + j] + 1e-12);
+    CHECK(bad == 0);
+    free(r);
+    free(a);
+    free(t);
+    free(w);
+    cJSON_Delete(st);
+    unlink(out);
+    unlink(big);
+}
+
 /* A 12-layer, 12-head model at a paper's column, at 8in and in the dark theme. */
 static void a_twelve_by_twelve_model_fits(void)
 {
@@ -277,6 +394,7 @@ int main(int argc, char **argv)
     RUN(rollout_is_a_heatmap_source);
     RUN(undefined_cells_are_hatched);
     RUN(a_twelve_by_twelve_model_fits);
+    RUN(stats_match_an_independent_reference);
     unlink(npy);
     probe_cleanup(&pf);
     return check_summary();
