@@ -475,7 +475,7 @@ void attn_source_grid(const struct attn_source *s, size_t *layers, size_t *heads
 
 const char attn_rollout_note[] =
     "Attention rollout (Abnar & Zuidema, 2020): each layer's heads averaged, the identity added "
-    "for the residual path and rows renormalised, then the layers multiplied; a cell is how much "
+    "for the residual path and rows renormalised, then the layers multiplied; a weight is how much "
     "of the query's representation traces back to the key.";
 
 void attn_panel_name(const struct attn_source *s, const struct attn_panel *p, char *buf,
