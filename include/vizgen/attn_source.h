@@ -68,16 +68,22 @@ void attn_source_free(struct attn_source *s);
  * single head where the array had no such axis), so heads is the count sharing the first
  * panel's layer. */
 void attn_source_grid(const struct attn_source *s, size_t *layers, size_t *heads);
-/* What a panel is, for headers and legends: "L3 H5", "H2", "L0", "rollout L0-L3", or ""
- * for a matrix that was the whole array. */
+/* Attention rollout through every layer the panels hold, n x n doubles (malloc'd; the caller
+ * frees), *layers set to their count; NULL when the panels are not whole layers of heads or
+ * memory runs out. */
+double *attn_source_rollout(const struct attn_source *s, size_t *layers);
 /* Display labels of n positions, for every kind that shows positions: the tokens given (the
  * caller checked there are n), else the characters of chars when it has them, else 0, 1, 2...
- * *labels gets n allocated strings, NULL where allocation failed; free each and the array. */
+ * *labels gets n allocated strings, NULL where allocation failed; position_labels_free
+ * releases them. */
 int position_labels(char *const *tokens, size_t n_tokens, const struct graphemes *chars, size_t n,
                     char ***labels, struct diag *d);
+void position_labels_free(char **labels, size_t n); /* NULL is fine */
 
 /* What a rollout panel is, one sentence for a figure's note. */
 extern const char attn_rollout_note[];
+/* What a panel is, for headers and legends: "L3 H5", "H2", "L0", "rollout L0-L3", or ""
+ * for a matrix that was the whole array. */
 void attn_panel_name(const struct attn_source *s, const struct attn_panel *p, char *buf,
                      size_t size);
 

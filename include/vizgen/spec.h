@@ -89,6 +89,9 @@ int spec_string(struct spec_node n, bool allow_empty, char **out, struct diag *d
 int spec_bool(struct spec_node n, bool *out, struct diag *d);
 /* One of `choices` (NULL-terminated); *out is its index. Suggests the nearest on a miss. */
 int spec_choice(struct spec_node n, const char *const *choices, int *out, struct diag *d);
+/* The n items of an array, each one of `choices` and none twice, into out (n ints). */
+int spec_choices(struct spec_node arr, size_t n, const char *const *choices, int *out,
+                 struct diag *d);
 int spec_array(struct spec_node n, size_t min_len, size_t max_len, struct diag *d);
 /* Reads an array of exactly n finite numbers into out, in one pass. */
 int spec_numbers(struct spec_node arr, double *out, size_t n, struct diag *d);

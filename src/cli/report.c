@@ -163,32 +163,13 @@ static void json_heads(const struct attn_source *s, FILE *out)
     fputc(']', out);
 }
 
-/* Attention rollout through every layer the source holds (malloc'd n x n), or NULL when there
- * are fewer than two layers, or the panels are not square or not whole layers of heads. */
-static double *rollout(const struct attn_source *s, size_t *n, size_t *layers)
-{
-    size_t heads;
-    attn_source_grid(s, layers, &heads);
-    *n = s->panels[0].a.rows;
-    const struct attn **m = malloc(s->n_panels * sizeof *m);
-    double *r = malloc(*n * *n * sizeof *r);
-    bool ok = m && r && *layers >= 2 && *layers * heads == s->n_panels;
-    for (size_t p = 0; ok && p < s->n_panels; p++)
-        m[p] = &s->panels[p].a;
-    ok = ok && attn_rollout(m, *layers, heads, *layers, r) == 0;
-    free(m);
-    if (!ok) {
-        free(r);
-        return NULL;
-    }
-    return r;
-}
-
 static void report_rollout(const struct attn_source *s, const struct report_opts *o, size_t *keys,
                            FILE *out)
 {
-    size_t n, layers;
-    double *r = rollout(s, &n, &layers);
+    /* Rollout multiplies layers: one layer has none to follow. */
+    size_t n = s->panels[0].a.rows, layers, heads;
+    attn_source_grid(s, &layers, &heads);
+    double *r = layers >= 2 ? attn_source_rollout(s, &layers) : NULL;
     if (!r)
         return;
     if (o->json) {

@@ -75,9 +75,7 @@ void attn_source_free(struct attn_source *s)
     for (size_t i = 0; i < s->n_panels; i++)
         attn_free(&s->panels[i].a);
     free(s->panels);
-    for (size_t i = 0; i < s->n_labels; i++)
-        free(s->labels[i]);
-    free(s->labels);
+    position_labels_free(s->labels, s->n_labels);
     graphemes_free(&s->chars);
     memset(s, 0, sizeof *s);
 }
@@ -308,6 +306,13 @@ int position_labels(char *const *tokens, size_t n_tokens, const struct graphemes
     return VZ_OK;
 }
 
+void position_labels_free(char **labels, size_t n)
+{
+    for (size_t i = 0; labels && i < n; i++)
+        free(labels[i]);
+    free(labels);
+}
+
 static int attn_labels(const struct attn_keys *k, struct attn_source *s, struct diag *d)
 {
     size_t n = s->panels[0].a.rows;
@@ -330,28 +335,38 @@ static int reject_keys(struct spec_node root, const char *const *names, const ch
     return VZ_OK;
 }
 
+double *attn_source_rollout(const struct attn_source *s, size_t *layers)
+{
+    size_t heads, n = s->panels[0].a.rows;
+    attn_source_grid(s, layers, &heads);
+    const struct attn **mats = malloc(s->n_panels * sizeof *mats);
+    double *out = malloc(n * n * sizeof *out);
+    bool ok = mats && out && *layers * heads == s->n_panels;
+    for (size_t i = 0; ok && i < s->n_panels; i++)
+        mats[i] = &s->panels[i].a;
+    ok = ok && attn_rollout(mats, *layers, heads, *layers, out) == 0;
+    free(mats);
+    if (!ok) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
 /* Replaces the panels, every head of layers 0..L, by their rollout: one panel for layer L. The
  * product of causal layers is causal, and is masked as such unless the spec says otherwise. */
 static int collapse_rollout(const struct attn_keys *k, struct attn_source *s, struct diag *d)
 {
-    size_t layers, heads, n = s->panels[0].a.rows;
-    attn_source_grid(s, &layers, &heads);
-    const struct attn **mats = calloc(s->n_panels, sizeof *mats);
-    double *out = malloc(n * n * sizeof *out);
+    size_t layers, n = s->panels[0].a.rows;
+    double *out = attn_source_rollout(s, &layers);
     struct attn r = {0};
-    int rc = VZ_OK;
-    if (!mats || !out || attn_init(&r, n, n) != 0) {
-        rc = diag_oom(d);
-        goto done;
-    }
-    for (size_t i = 0; i < s->n_panels; i++)
-        mats[i] = &s->panels[i].a;
-    if (attn_rollout(mats, layers, heads, layers, out) != 0) {
-        rc = diag_oom(d);
-        goto done;
+    if (!out || attn_init(&r, n, n) != 0) {
+        free(out);
+        return diag_oom(d);
     }
     for (size_t i = 0; i < n * n; i++)
         r.w[i] = (float)out[i];
+    free(out);
     enum attn_mask mask = k->mask != MASK_AUTO  ? (enum attn_mask)(k->mask - 1)
                           : attn_upper_zero(&r) ? MASK_CAUSAL
                                                 : MASK_NONE;
@@ -360,14 +375,9 @@ static int collapse_rollout(const struct attn_keys *k, struct attn_source *s, st
     for (size_t i = 0; i < s->n_panels; i++)
         attn_free(&s->panels[i].a);
     s->panels[0] = (struct attn_panel){r, last, -1};
-    r = (struct attn){0};
     s->n_panels = 1;
     s->rollout = true;
-done:
-    attn_free(&r);
-    free(out);
-    free(mats);
-    return rc;
+    return VZ_OK;
 }
 
 /* Real weights: masked as given or as they show themselves; rows are checked to be

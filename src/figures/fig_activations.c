@@ -87,19 +87,8 @@ static int pick_stats(struct spec_node root, struct activations *s, struct diag 
             s->stats[s->n_stats++] = k;
         return VZ_OK;
     }
-    struct spec_node list = spec_get(root, "statistics");
-    for (size_t i = 0; i < s->n_stat_keys; i++) {
-        struct spec_node n = spec_at(list, i);
-        int k, rc = spec_choice(n, hidden_stat_names, &k, d);
-        if (rc)
-            return rc;
-        for (size_t j = 0; j < s->n_stats; j++)
-            if (s->stats[j] == k)
-                return diag_at(d, VZ_EINPUT, n.path, "\"%s\" is listed twice",
-                               hidden_stat_names[k]);
-        s->stats[s->n_stats++] = k;
-    }
-    return VZ_OK;
+    s->n_stats = s->n_stat_keys;
+    return spec_choices(spec_get(root, "statistics"), s->n_stats, hidden_stat_names, s->stats, d);
 }
 
 /* Reads the .npy a layer at a time, the last first (every cosine needs it), into the
@@ -208,20 +197,13 @@ static int act_parse(struct spec_node root, const struct figure_common *common, 
     return VZ_OK;
 }
 
-static void free_strings(char **v, size_t n)
-{
-    for (size_t i = 0; v && i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
 static void act_free(void *p)
 {
     struct activations *s = p;
     for (size_t k = 0; k < HIDDEN_STATS; k++)
         free(s->values[k]);
-    free_strings(s->labels, s->positions);
-    free_strings(s->row_names, s->layers);
+    position_labels_free(s->labels, s->positions);
+    position_labels_free(s->row_names, s->layers);
     graphemes_free(&s->chars);
 }
 

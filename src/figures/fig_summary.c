@@ -72,19 +72,14 @@ static int pick_stats(struct spec_node root, struct summary *s, struct diag *d)
         return VZ_OK;
     }
     struct spec_node list = spec_get(root, "statistics");
-    for (size_t i = 0; i < s->n_stat_keys; i++) {
-        struct spec_node n = spec_at(list, i);
-        int k, rc = spec_choice(n, head_stat_names, &k, d);
-        if (rc)
-            return rc;
-        if (k == HEAD_SAME_CHAR && !chars)
-            return diag_at(d, VZ_EINPUT, n.path,
+    int rc = spec_choices(list, s->n_stat_keys, head_stat_names, s->stats, d);
+    if (rc)
+        return rc;
+    s->n_stats = s->n_stat_keys;
+    for (size_t i = 0; i < s->n_stats; i++)
+        if (s->stats[i] == HEAD_SAME_CHAR && !chars)
+            return diag_at(d, VZ_EINPUT, spec_at(list, i).path,
                            "same-char needs the positions' characters: give \"text\"");
-        for (size_t j = 0; j < s->n_stats; j++)
-            if (s->stats[j] == k)
-                return diag_at(d, VZ_EINPUT, n.path, "\"%s\" is listed twice", head_stat_names[k]);
-        s->stats[s->n_stats++] = k;
-    }
     return VZ_OK;
 }
 

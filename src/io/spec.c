@@ -448,6 +448,21 @@ int spec_choice(struct spec_node n, const char *const *choices, int *out, struct
     return spec_mismatch(n, want, d);
 }
 
+int spec_choices(struct spec_node arr, size_t n, const char *const *choices, int *out,
+                 struct diag *d)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct spec_node item = spec_at(arr, i);
+        int rc = spec_choice(item, choices, &out[i], d);
+        if (rc)
+            return rc;
+        for (size_t j = 0; j < i; j++)
+            if (out[j] == out[i])
+                return diag_at(d, VZ_EINPUT, item.path, "\"%s\" is listed twice", choices[out[i]]);
+    }
+    return VZ_OK;
+}
+
 int spec_array(struct spec_node n, size_t min_len, size_t max_len, struct diag *d)
 {
     if (!cJSON_IsArray(J(n)))

@@ -492,8 +492,7 @@ static void lines_rows(char *vizgen, int runs)
         char what[96];
         const char *outs[] = {"/tmp/vizgen-bench.png", "/tmp/vizgen-bench.svg"};
         for (int o = 0; o < 2; o++) {
-            snprintf(what, sizeof what, "lines: 12 heads, %zu tokens, %s", n,
-                     o ? "SVG" : "PNG");
+            snprintf(what, sizeof what, "lines: 12 heads, %zu tokens, %s", n, o ? "SVG" : "PNG");
             char *av[] = {vizgen, "render", (char *)spec, "-o", (char *)outs[o], NULL};
             whole_process(what, av, runs, outs[o]);
         }
@@ -535,7 +534,7 @@ int main(int argc, char **argv)
     const char *specs[] = {"data/compression.json",     "data/attention.json",
                            "data/letter-counting.json", "data/training.json",
                            "data/params.json",          "data/attention-summary.json",
-                           "data/attention-lines.json"};
+                           "data/attention-lines.json", "data/activations.json"};
     const char *out = "/tmp/vizgen-bench.png";
     printf("%-38s %-10s %12s  %7s  %11s  %s\n", "what", "phase", "median", "spread", "peak RSS",
            "PNG");
