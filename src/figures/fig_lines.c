@@ -137,6 +137,7 @@ static enum fate line_fate(const struct lines *s, const struct attn *a, size_t q
                            float *w)
 {
     bool null_key = k == a->cols;
+    *w = 0;
     if (null_key ? s->pair != PAIR_ALL : k < s->k0 || k >= s->k1)
         return LINE_NONE;
     *w = null_key ? a->sink[q] : a->w[q * a->cols + k];
