@@ -31,4 +31,12 @@ void series_moving_average(const double *y, size_t n, size_t window, double *out
 size_t series_reduce(const double *x, const double *y, size_t n, double x0, double x1, int columns,
                      size_t *keep);
 
+/* The pixel columns a line through (x[i], y[i]) covers when stroked `half` to either side: x
+ * ascending, the line broken at non-finite points, a lone point a dot. Column c spans
+ * [(first + c) / scale, (first + c + 1) / scale); lo[c] and hi[c] get the least and the greatest
+ * y covered there (lo[c] > hi[c]: none). Returns the y distance the line travels along its
+ * segments, which is far more than the columns' heights when it doubles back within them. */
+double series_envelope(const double *x, const double *y, size_t n, double scale, double half,
+                       long first, size_t columns, double *lo, double *hi);
+
 #endif

@@ -9,6 +9,7 @@
 #include "vizgen/series.h"
 #include "vizgen/trainlog.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -101,8 +102,12 @@ void tc_scratch_free(struct tc_scratch *s);
 
 /* A line's name in legends and notes: the metric, or "run · metric" when there are runs. */
 void tc_line_name(const struct training *t, const struct tc_line *l, char *buf, size_t size);
-/* Whether v can be drawn on a y axis of that scale (0 linear, 1 log). */
-bool tc_on_axis(int y_scale, double v);
+/* Whether v can be drawn on a y axis of that scale (0 linear, 1 log); inline, as it is asked of
+ * every point of a million-step series. */
+static inline bool tc_on_axis(int y_scale, double v)
+{
+    return isfinite(v) && (y_scale == 0 || v > 0);
+}
 /* The index of the point a line's best is, or -1 (no best, or nothing the axis shows). */
 long tc_best_point(const struct training *t, const struct tc_line *l);
 /* "best eval_loss 0.42 at step 1.2K". */

@@ -44,17 +44,21 @@ static void y_range(const struct training *t, size_t p, double *lo, double *hi)
         if (l->panel != p)
             continue;
         const double *shown = tc_shown_y(l);
+        double a = *lo, b = *hi;
         for (size_t k = 0; k < l->raw.n; k++) {
+            /* Asked first whether it widens the range at all: a million points mostly don't. */
             double v = l->raw.y[k], w = shown[k];
-            if (tc_on_axis(scale, v)) {
-                *lo = v < *lo ? v : *lo;
-                *hi = v > *hi ? v : *hi;
+            if ((v < a || v > b) && tc_on_axis(scale, v)) {
+                a = fmin(a, v);
+                b = fmax(b, v);
             }
-            if (w != v && tc_on_axis(scale, w)) {
-                *lo = w < *lo ? w : *lo;
-                *hi = w > *hi ? w : *hi;
+            if (w != v && (w < a || w > b) && tc_on_axis(scale, w)) {
+                a = fmin(a, w);
+                b = fmax(b, w);
             }
         }
+        *lo = a;
+        *hi = b;
     }
     if (*lo > *hi) { /* nothing to show: an empty axis still reads sensibly */
         *lo = 1;
@@ -89,26 +93,30 @@ static void x_range(const struct training *t, double *lo, double *hi)
 /* The notes of a line: non-finite points (a diverged run), and values a log axis cannot show. */
 static void line_notes(const struct training *t, const struct tc_line *l, struct panel_plan *pp)
 {
-    size_t nan = 0, pinf = 0, ninf = 0, nonpos = 0;
+    size_t nan = 0, pinf = 0, ninf = 0, nonpos = 0, k = 0;
     double first = NAN;
-    for (size_t k = 0; k < l->raw.n; k++) {
+    /* Most series have nothing to note: the points before the first that may are passed by. */
+    int scale = t->panels[l->panel].y_scale;
+    while (k < l->raw.n && tc_on_axis(scale, l->raw.y[k]))
+        k++;
+    for (; k < l->raw.n; k++) {
         double v = l->raw.y[k];
         if (!isfinite(v) && isnan(first))
             first = l->raw.x[k];
         nan += isnan(v);
         pinf += isinf(v) && v > 0;
         ninf += isinf(v) && v < 0;
-        nonpos += isfinite(v) && v <= 0 && t->panels[l->panel].y_scale == 1;
+        nonpos += isfinite(v) && v <= 0 && scale == 1;
     }
     char name[120], at[32], parts[96] = "";
     tc_line_name(t, l, name, sizeof name);
     size_t used = 0;
     const size_t counts[3] = {nan, pinf, ninf};
     const char *what[3] = {"NaN", "+inf", "\xe2\x88\x92inf"};
-    for (int k = 0; k < 3; k++)
-        if (counts[k] && used < sizeof parts)
+    for (int c = 0; c < 3; c++)
+        if (counts[c] && used < sizeof parts)
             used += (size_t)snprintf(parts + used, sizeof parts - used, "%s%zu %s",
-                                     used ? ", " : "", counts[k], what[k]);
+                                     used ? ", " : "", counts[c], what[c]);
     if (used && pp->n_notes < MAX_NOTES) {
         format_trimmed(first, 2, NUM_SUFFIX, at, sizeof at);
         snprintf(pp->notes[pp->n_notes++], sizeof pp->notes[0],

@@ -26,11 +26,6 @@ void tc_line_name(const struct training *t, const struct tc_line *l, char *buf, 
         snprintf(buf, size, "%s", l->name);
 }
 
-bool tc_on_axis(int y_scale, double v)
-{
-    return isfinite(v) && (y_scale == 0 || v > 0);
-}
-
 int tc_scratch_init(struct tc_scratch *s, const struct training *t, struct diag *d)
 {
     memset(s, 0, sizeof *s);

@@ -76,22 +76,96 @@ size_t series_reduce(const double *x, const double *y, size_t n, double x0, doub
     double span = x1 - x0;
     size_t i = 0;
     while (i < n) {
-        /* The run of points in i's column. */
+        /* The run of points in i's column: up to the column's right edge by one comparison a
+         * point, then settled by column_of itself, so that rounding in the edge cannot move a
+         * point to another column than column_of gives it. */
         long col = column_of(x[i], x0, span, columns);
         size_t end = i + 1, lo = SIZE_MAX, hi = SIZE_MAX;
+        if (span > 0 && col < columns - 1) {
+            double edge = x0 + (double)(col + 1) / columns * span;
+            while (end < n && x[end] < edge)
+                end++;
+            while (end > i + 1 && column_of(x[end - 1], x0, span, columns) != col)
+                end--;
+        }
         while (end < n && column_of(x[end], x0, span, columns) == col)
             end++;
-        for (size_t j = i; j < end; j++)
-            if (isfinite(y[j])) {
-                if (lo == SIZE_MAX || y[j] < y[lo])
-                    lo = j;
-                if (hi == SIZE_MAX || y[j] > y[hi])
-                    hi = j;
+        /* The first lowest and first highest finite y; one pass, as it meets every point. */
+        double ylo = INFINITY, yhi = -INFINITY;
+        size_t nonfinite = 0;
+        for (size_t j = i; j < end; j++) {
+            double v = y[j];
+            if (v < ylo && v != -INFINITY) {
+                ylo = v;
+                lo = j;
             }
-        for (size_t j = i; j < end; j++)
-            if (j == i || j == end - 1 || j == lo || j == hi || !isfinite(y[j]))
-                keep[kept++] = j;
+            if (v > yhi && v != INFINITY) {
+                yhi = v;
+                hi = j;
+            }
+            nonfinite += !(v - v == 0); /* NaN and infinities */
+        }
+        if (nonfinite == 0) { /* the four in order, each once */
+            size_t pick[4] = {i, lo < hi ? lo : hi, lo < hi ? hi : lo, end - 1};
+            for (int k = 0; k < 4; k++)
+                if (pick[k] != SIZE_MAX && (kept == 0 || keep[kept - 1] < pick[k]))
+                    keep[kept++] = pick[k];
+        } else {
+            for (size_t j = i; j < end; j++)
+                if (j == i || j == end - 1 || j == lo || j == hi || !isfinite(y[j]))
+                    keep[kept++] = j;
+        }
         i = end;
     }
     return kept;
+}
+
+/* Widens [*lo, *hi] to the y of the segment (x0, y0)-(x1, y1) between x = a and x = b. */
+static void cover(double x0, double y0, double x1, double y1, double a, double b, double *lo,
+                  double *hi)
+{
+    double ya = y0, yb = y1;
+    if (x1 > x0) {
+        double t0 = fmax(0, (a - x0) / (x1 - x0)), t1 = fmin(1, (b - x0) / (x1 - x0));
+        if (t0 > t1)
+            return;
+        ya = y0 + (y1 - y0) * t0;
+        yb = y0 + (y1 - y0) * t1;
+    }
+    *lo = fmin(*lo, fmin(ya, yb));
+    *hi = fmax(*hi, fmax(ya, yb));
+}
+
+double series_envelope(const double *x, const double *y, size_t n, double scale, double half,
+                       long first, size_t columns, double *lo, double *hi)
+{
+    for (size_t c = 0; c < columns; c++) {
+        lo[c] = INFINITY;
+        hi[c] = -INFINITY;
+    }
+    double travel = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(x[i]) || !isfinite(y[i]))
+            continue;
+        /* The segment to the next point, or the point alone where the line breaks. */
+        size_t j = i + 1 < n && isfinite(x[i + 1]) && isfinite(y[i + 1]) ? i + 1 : i;
+        if (j == i && i > 0 && isfinite(x[i - 1]) && isfinite(y[i - 1]))
+            continue; /* the end of a run, covered by the segment that reaches it */
+        travel += fabs(y[j] - y[i]);
+        /* The stroke reaches `half` beyond the segment: columns whose window, so widened, meets
+         * it. */
+        long c0 = (long)floor((x[i] - half) * scale) - first,
+             c1 = (long)floor((x[j] + half) * scale) - first;
+        for (long c = c0 < 0 ? 0 : c0; c <= c1 && c < (long)columns; c++) {
+            double a = (double)(first + c) / scale - half,
+                   b = (double)(first + c + 1) / scale + half;
+            cover(x[i], y[i], x[j], y[j], a, b, &lo[c], &hi[c]);
+        }
+    }
+    for (size_t c = 0; c < columns; c++)
+        if (lo[c] <= hi[c]) {
+            lo[c] -= half;
+            hi[c] += half;
+        }
+    return travel;
 }

@@ -1,6 +1,7 @@
 /* Unit tests of series: TensorBoard's smoothing equals its closed form (a weighted mean of the
  * finite values so far), non-finite points pass through, the moving average equals a naive one
- * over a long series, and reduction keeps every column's extremes and every NaN. */
+ * over a long series, reduction keeps every column's extremes, ends and every NaN, and a line's
+ * envelope holds its stroke, column by column. */
 #include "check.h"
 
 #include "vizgen/series.h"
@@ -127,9 +128,86 @@ static void reduction_keeps_extremes_ends_and_divergence(void)
     CHECK(wrong == 0);
     /* Fewer points than columns: every one is kept. */
     CHECK(series_reduce(x, y, 10, 0, 9, COLS, keep) == 10);
+    /* And each column's first and last point, on x spaced unevenly (runs of repeated steps,
+     * gaps), where the column edges fall between points in every way. */
+    bool *kept = calloc(N, sizeof *kept);
+    for (int i = 0; i < N; i++)
+        x[i] = floor(pow(i / 1000.0, 1.5)) + (i % 7 == 0 ? 0.5 : 0);
+    for (int i = 1; i < N; i++)
+        x[i] = fmax(x[i], x[i - 1]);
+    k = series_reduce(x, y, N, x[0], x[N - 1], COLS, keep);
+    for (size_t i = 0; kept && i < k; i++)
+        kept[keep[i]] = true;
+    int missed = 0, prev = -1;
+    for (int i = 0; kept && i < N; i++) {
+        int c = (int)floor((x[i] - x[0]) / (x[N - 1] - x[0]) * COLS);
+        c = c >= COLS ? COLS - 1 : c;
+        if (c != prev) /* i is its column's first, i - 1 the last of the one before */
+            missed += !kept[i] + (i > 0 && !kept[i - 1]);
+        prev = c;
+    }
+    CHECK(kept && missed == 0 && kept[N - 1]);
+    free(kept);
     free(x);
     free(y);
     free(keep);
+}
+
+/* The envelope of a line holds every point of its stroke, column by column, and no more than
+ * half the stroke's width beyond them: checked against the line walked in small steps. */
+static void envelope_covers_the_stroke_column_by_column(void)
+{
+    enum { N = 4000, COLS = 400 };
+    const double scale = 2, half = 0.75; /* device pixels of half a logical pixel */
+    double x[N], y[N];
+    uint64_t s = 11;
+    for (int i = 0; i < N; i++) {
+        x[i] = 10 + i * 0.05 + (i % 3) * 0.01;
+        y[i] = 100 + 40 * sin(i / 300.0) + 30 * noise(&s);
+    }
+    y[1500] = NAN;           /* a break */
+    y[2600] = y[2602] = NAN; /* with a lone point between */
+    for (int i = 3000; i < 3200; i++)
+        y[i] = NAN; /* a gap of whole columns */
+    long first = (long)floor((x[0] - half) * scale);
+    double lo[COLS], hi[COLS], wlo[COLS], whi[COLS], travel = 0;
+    for (int c = 0; c < COLS; c++)
+        wlo[c] = INFINITY, whi[c] = -INFINITY;
+    for (int i = 0; i < N; i++) {
+        if (!isfinite(y[i]))
+            continue;
+        int j = i + 1 < N && isfinite(y[i + 1]) ? i + 1 : i;
+        if (j == i && i > 0 && isfinite(y[i - 1]))
+            continue;
+        travel += fabs(y[j] - y[i]);
+        /* The segment in steps of 0.00005 in x, each widened by half the width in steps
+         * shorter than a segment (so the widened steps leave no hole), in y by half. */
+        for (int t = 0; t <= 1000; t++) {
+            double px = x[i] + (x[j] - x[i]) * t / 1000, py = y[i] + (y[j] - y[i]) * t / 1000;
+            for (double dx = -half; dx <= half; dx += half / 16) {
+                long c = (long)floor((px + dx) * scale) - first;
+                if (c >= 0 && c < COLS)
+                    wlo[c] = fmin(wlo[c], py - half), whi[c] = fmax(whi[c], py + half);
+            }
+        }
+    }
+    double got = series_envelope(x, y, N, scale, half, first, COLS, lo, hi);
+    CHECK(fabs(got - travel) < 1e-6 * travel);
+    int outside = 0, loose = 0, empty = 0;
+    for (int c = 0; c < COLS; c++) {
+        if (!(wlo[c] <= whi[c])) {
+            empty += !(lo[c] > hi[c]);
+            continue;
+        }
+        /* Every walked point inside; the bounds within a step's rise (the steepest segment
+         * rises 30 in 0.05, so 0.03 in a step) of the walked ones. */
+        outside += lo[c] > wlo[c] + 1e-9 || hi[c] < whi[c] - 1e-9;
+        loose += lo[c] < wlo[c] - 0.05 || hi[c] > whi[c] + 0.05;
+    }
+    CHECK(outside == 0 && loose == 0 && empty == 0);
+    /* The gap's columns are empty. */
+    long gap = (long)floor((x[3100]) * scale) - first;
+    CHECK(lo[gap] > hi[gap]);
 }
 
 int main(void)
@@ -137,5 +215,6 @@ int main(void)
     RUN(ema_is_the_debiased_weighted_mean);
     RUN(moving_average_matches_the_naive_one);
     RUN(reduction_keeps_extremes_ends_and_divergence);
+    RUN(envelope_covers_the_stroke_column_by_column);
     return check_summary();
 }
