@@ -24,12 +24,6 @@ extern const char *const trainlog_format_names[];
 
 enum { TRAINLOG_MAX_BYTES = 1 << 30, TRAINLOG_MAX_COLUMNS = 4096 };
 
-/* A value of a row. */
-struct trainlog_cell {
-    size_t row;
-    double v;
-};
-
 /* Where a value is that is not a number, kept until the column is asked for: a table may hold
  * text columns nobody plots. */
 struct trainlog_bad {
@@ -40,7 +34,9 @@ struct trainlog_bad {
 
 struct trainlog_column {
     char *name;
-    struct trainlog_cell *cells; /* ascending rows */
+    double *v;   /* the values, in row order */
+    size_t *row; /* the row of each value; NULL while the column has had a value in every row,
+                  * value i being row i's: a plain table's column needs no more */
     size_t n, cap;
     struct trainlog_bad *bad; /* the first value that is not a number, or NULL */
 };
@@ -51,7 +47,9 @@ struct trainlog {
     struct trainlog_column *cols;
     size_t n_cols, cap_cols;
     size_t n_rows, cap_rows;
-    long *row_line; /* the line each row is on (JSON entries: where the entry starts, or 0) */
+    /* The line each row is on (JSON entries: where the entry starts, or 0): row_line[r], or
+     * first_line + r while every row has been on the line after the one before. */
+    long *row_line, first_line;
     size_t skipped; /* trainer_state.json: summary entries (train_runtime...) that are no point */
 };
 

@@ -19,7 +19,8 @@ void trainlog_free(struct trainlog *log)
 {
     for (size_t i = 0; i < log->n_cols; i++) {
         free(log->cols[i].name);
-        free(log->cols[i].cells);
+        free(log->cols[i].v);
+        free(log->cols[i].row);
         free(log->cols[i].bad);
     }
     free(log->cols);
@@ -58,17 +59,40 @@ struct trainlog_column *tl_column(struct trainlog *log, const char *name, size_t
     return c;
 }
 
+/* The capacity an array of `cap` elements grows to so as to hold `need`: doubled, from 64. */
+static size_t grown(size_t cap, size_t need)
+{
+    size_t to = cap ? cap : 64;
+    while (to < need)
+        to *= 2;
+    return to;
+}
+
 int tl_put(struct trainlog_column *c, size_t row, double v, struct diag *d)
 {
     if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 64;
-        struct trainlog_cell *cells = realloc(c->cells, cap * sizeof *cells);
-        if (!cells)
+        size_t cap = grown(c->cap, c->n + 1);
+        double *nv = realloc(c->v, cap * sizeof *nv);
+        if (!nv)
             return diag_oom(d);
-        c->cells = cells;
+        c->v = nv;
+        if (c->row) {
+            size_t *nr = realloc(c->row, cap * sizeof *nr);
+            if (!nr)
+                return diag_oom(d);
+            c->row = nr;
+        }
         c->cap = cap;
     }
-    c->cells[c->n++] = (struct trainlog_cell){row, v};
+    if (!c->row && row != c->n) { /* the first row without a value: rows are kept from now */
+        if (!(c->row = malloc(c->cap * sizeof *c->row)))
+            return diag_oom(d);
+        for (size_t i = 0; i < c->n; i++)
+            c->row[i] = i;
+    }
+    if (c->row)
+        c->row[c->n] = row;
+    c->v[c->n++] = v;
     return VZ_OK;
 }
 
@@ -91,15 +115,76 @@ int tl_bad(struct trainlog_column *c, long line, long col, const char *path, con
 
 int tl_row(struct trainlog *log, long line, struct diag *d)
 {
-    if (log->n_rows == log->cap_rows) {
-        size_t cap = log->cap_rows ? log->cap_rows * 2 : 64;
+    if (log->n_rows == 0)
+        log->first_line = line;
+    bool follows = line == log->first_line + (long)log->n_rows;
+    if ((log->row_line && log->n_rows == log->cap_rows) || (!log->row_line && !follows)) {
+        size_t cap = grown(log->cap_rows, log->n_rows + 1);
         long *l = realloc(log->row_line, cap * sizeof *l);
         if (!l)
             return diag_oom(d);
+        if (!log->row_line) /* the first row off the pattern: lines are kept from now */
+            for (size_t r = 0; r < log->n_rows; r++)
+                l[r] = log->first_line + (long)r;
         log->row_line = l;
         log->cap_rows = cap;
     }
-    log->row_line[log->n_rows++] = line;
+    if (log->row_line)
+        log->row_line[log->n_rows] = line;
+    log->n_rows++;
+    return VZ_OK;
+}
+
+static size_t column_row(const struct trainlog_column *c, size_t i)
+{
+    return c->row ? c->row[i] : i;
+}
+
+static long row_line(const struct trainlog *log, size_t row)
+{
+    return log->row_line ? log->row_line[row] : log->first_line + (long)row;
+}
+
+int tl_append(struct trainlog *log, struct trainlog *tail, long lines, struct diag *d)
+{
+    size_t rows = log->n_rows;
+    if (rows && !log->row_line && !tail->row_line &&
+        tail->first_line + lines == log->first_line + (long)rows) {
+        log->n_rows += tail->n_rows; /* the lines still follow one another */
+    } else {
+        for (size_t r = 0; r < tail->n_rows; r++) {
+            int rc = tl_row(log, row_line(tail, r) + lines, d);
+            if (rc)
+                return rc;
+        }
+    }
+    for (size_t k = 0; k < log->n_cols; k++) {
+        struct trainlog_column *c = &log->cols[k], *t = &tail->cols[k];
+        if (!c->bad && t->bad) {
+            c->bad = t->bad;
+            c->bad->line += lines;
+            t->bad = NULL;
+        }
+        if (!c->row && !t->row && c->n == rows) { /* both a value in every row: one copy */
+            if (c->cap < c->n + t->n) {
+                size_t cap = grown(c->cap, c->n + t->n);
+                double *nv = realloc(c->v, cap * sizeof *nv);
+                if (!nv)
+                    return diag_oom(d);
+                c->v = nv;
+                c->cap = cap;
+            }
+            if (t->n)
+                memcpy(c->v + c->n, t->v, t->n * sizeof *t->v);
+            c->n += t->n;
+            continue;
+        }
+        for (size_t i = 0; i < t->n; i++) {
+            int rc = tl_put(c, rows + column_row(t, i), t->v[i], d);
+            if (rc)
+                return rc;
+        }
+    }
     return VZ_OK;
 }
 
@@ -158,52 +243,60 @@ static bool word_is(const char *s, size_t n, const char *w)
  * most 15 significant digits the digits are a double as they are, and scaling by a power of ten
  * up to 1e22 (itself exact) rounds once, correctly (Clinger's fast path). Anything else is
  * left to strtod. A million-row log is mostly such numbers. */
-static bool fast_decimal(const char *s, size_t n, double *out)
+size_t tl_number_at(const char *s, size_t n, double *out)
 {
     static const double pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     size_t i = 0;
-    bool neg = i < n && s[i] == '-', any = false;
+    bool neg = i < n && s[i] == '-';
     i += i < n && (s[i] == '-' || s[i] == '+');
+    /* The digits, each one step (a 16th significant digit makes no difference until the end:
+     * by then the number is refused). */
     uint64_t m = 0;
-    int significant = 0, exp10 = 0;
-    for (int part = 0; part < 2; part++) { /* the whole digits, then the fraction's */
-        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
-            any = true;
+    size_t whole = i;
+    for (; i < n && (unsigned)(s[i] - '0') < 10; i++)
+        m = m * 10 + (uint64_t)(s[i] - '0');
+    size_t digits = i - whole, fraction = 0;
+    if (i < n && s[i] == '.') {
+        size_t start = ++i;
+        for (; i < n && (unsigned)(s[i] - '0') < 10; i++)
             m = m * 10 + (uint64_t)(s[i] - '0');
-            if (m && ++significant > 15)
-                return false;
-            exp10 -= part;
-        }
-        if (part == 0 && !(i < n && s[i] == '.'))
-            break;
-        i += part == 0;
+        fraction = i - start;
+        digits += fraction;
     }
-    if (!any)
-        return false;
+    if (digits == 0)
+        return 0;
+    if (digits > 15) { /* leading zeros are no significant digits: "0.0000000000012345" */
+        size_t zeros = 0;
+        for (size_t k = whole; k < i && (s[k] == '0' || s[k] == '.'); k++)
+            zeros += s[k] == '0';
+        if (digits - zeros > 15)
+            return 0;
+    }
+    int exp10 = -(int)(fraction < 100 ? fraction : 100);
     if (i < n && (s[i] == 'e' || s[i] == 'E')) {
         i++;
         bool eneg = i < n && s[i] == '-';
         i += i < n && (s[i] == '-' || s[i] == '+');
-        int e = 0, digits = 0;
-        for (; i < n && s[i] >= '0' && s[i] <= '9' && digits < 4; i++, digits++)
+        int e = 0, edigits = 0;
+        for (; i < n && (unsigned)(s[i] - '0') < 10 && edigits < 4; i++, edigits++)
             e = e * 10 + (s[i] - '0');
-        if (digits == 0)
-            return false;
+        if (edigits == 0)
+            return 0;
         exp10 += eneg ? -e : e;
     }
-    if (i != n || exp10 < -22 || exp10 > 22)
-        return false;
+    if (exp10 < -22 || exp10 > 22)
+        return 0;
     double v = (double)m;
     v = exp10 < 0 ? v / pow10[-exp10] : v * pow10[exp10];
     *out = neg ? -v : v;
-    return true;
+    return i;
 }
 
 enum tl_value tl_value(const char *s, size_t n, double *out)
 {
-    if (fast_decimal(s, n, out)) /* most cells: no spaces, no words */
+    if (n && tl_number_at(s, n, out) == n) /* most cells: no spaces, no words */
         return TL_NUMBER;
     while (n && (*s == ' ' || *s == '\t')) {
         s++;
@@ -438,21 +531,32 @@ int trainlog_curve(const struct trainlog *log, const char *x, const char *y, con
         curve_free(out);
         return diag_oom(d);
     }
-    bool sorted = true;
-    size_t k = 0; /* walks x's cells, which are in row order like y's */
-    for (size_t i = 0; i < cy->n; i++) {
-        size_t row = cy->cells[i].row;
-        while (k < cx->n && cx->cells[k].row < row)
-            k++;
-        if (k == cx->n || cx->cells[k].row != row || !isfinite(cx->cells[k].v)) {
-            bool none = k == cx->n || cx->cells[k].row != row;
-            curve_free(out);
-            return diag_pos(d, VZ_EINPUT, log->file, log->row_line[row], 0,
-                            "\"%s\" has a value but \"%s\" %s", y, x,
-                            none ? "has none" : "is not a finite number");
+    if (!cx->row && !cy->row && cy->n <= cx->n) { /* x and y in every row y reaches */
+        memcpy(out->x, cx->v, cy->n * sizeof *out->x);
+        memcpy(out->y, cy->v, cy->n * sizeof *out->y);
+    } else {
+        size_t k = 0; /* walks x's values, which are in row order like y's */
+        for (size_t i = 0; i < cy->n; i++) {
+            size_t row = column_row(cy, i);
+            while (k < cx->n && column_row(cx, k) < row)
+                k++;
+            if (k == cx->n || column_row(cx, k) != row) {
+                curve_free(out);
+                return diag_pos(d, VZ_EINPUT, log->file, row_line(log, row), 0,
+                                "\"%s\" has a value but \"%s\" has none", y, x);
+            }
+            out->x[i] = cx->v[k];
+            out->y[i] = cy->v[i];
         }
-        out->x[i] = cx->cells[k].v;
-        out->y[i] = cy->cells[i].v;
+    }
+    bool sorted = true;
+    for (size_t i = 0; i < cy->n; i++) {
+        if (!isfinite(out->x[i])) {
+            long line = row_line(log, column_row(cy, i));
+            curve_free(out);
+            return diag_pos(d, VZ_EINPUT, log->file, line, 0,
+                            "\"%s\" has a value but \"%s\" is not a finite number", y, x);
+        }
         sorted = sorted && (i == 0 || out->x[i] >= out->x[i - 1]);
     }
     out->n = cy->n;

@@ -16,6 +16,13 @@ int tl_bad(struct trainlog_column *c, long line, long col, const char *path, con
            size_t len, struct diag *d);
 /* Starts a row on `line`. */
 int tl_row(struct trainlog *log, long line, struct diag *d);
+/* Appends the rows of tail, a log of the same columns read from a later part of the same file,
+ * whose lines are numbered `lines` short; takes tail's bad values. */
+int tl_append(struct trainlog *log, struct trainlog *tail, long lines, struct diag *d);
+
+/* The plain decimal number s starts with ("0.4821", "-3e-05"), when it converts exactly the
+ * fast way: its length in bytes, the number in *out; else 0, and tl_value decides. */
+size_t tl_number_at(const char *s, size_t n, double *out);
 
 enum tl_value { TL_NUMBER, TL_MISSING, TL_BAD };
 /* A cell's text: a decimal number, NaN or an infinity as Python, NumPy and R write them, a

@@ -275,6 +275,99 @@ static void expect_error(const char *name, const char *text, enum trainlog_forma
         fprintf(stderr, "    got      %s\n    expected %s\n", diag_text(&d), line);
 }
 
+/* A table over a megabyte, its rows read in two halves at once: of 120000 rows with a blank
+ * line every 5000 (so rows and lines part), "lr" only in even rows and NA in every seventh, and
+ * at row `at` a defect: 0 none, 1 "abc" for acc, 2 a row too long, 3 no step. The defect's line
+ * and column (of its last field) go to *line and *col. */
+enum { LONG_ROWS = 120000 };
+static char *long_table(int defect, int at, long *line, int *col)
+{
+    char *text = malloc((size_t)LONG_ROWS * 64), *w = text;
+    w += sprintf(w, "step,loss,lr,acc\n");
+    long l = 1;
+    for (int i = 0; i < LONG_ROWS; i++) {
+        if (i % 5000 == 2500) {
+            w += sprintf(w, "\n");
+            l++;
+        }
+        l++;
+        if (i == at)
+            *line = l;
+        char lr[32] = "";
+        if (i % 7 == 0)
+            strcpy(lr, "NA");
+        else if (i % 2 == 0)
+            snprintf(lr, sizeof lr, "%.4g", 1e-3 * (1 + i % 100));
+        char *row = w;
+        if (i == at && defect == 3)
+            w += sprintf(w, ",%.5g,%s,0.5\n", 3.0 / (1 + i), lr);
+        else
+            w +=
+                sprintf(w, "%d,%.5g,%s,%s%s\n", i, 3.0 / (1 + i), lr,
+                        i == at && defect == 1 ? "abc" : "0.5", i == at && defect == 2 ? ",9" : "");
+        if (i == at)
+            *col = (int)(strrchr(row, ',') - row) + 2;
+    }
+    return text;
+}
+
+static void test_long_table_halves(void)
+{
+    long line = 0;
+    int col = 0;
+    char *text = long_table(0, -1, &line, &col);
+    struct trainlog log;
+    struct diag d;
+    if (CHECK(parse("big.csv", text, TRAINLOG_CSV, &log, &d) == VZ_OK)) {
+        CHECK(log.n_rows == LONG_ROWS);
+        struct curve c;
+        curve(&log, "step", "loss", &c);
+        int wrong = 0;
+        for (size_t i = 0; i < c.n; i++) {
+            char num[32];
+            snprintf(num, sizeof num, "%.5g", 3.0 / (1 + (double)i));
+            wrong += c.x[i] != (double)i || c.y[i] != strtod(num, NULL);
+        }
+        CHECK(c.n == LONG_ROWS && wrong == 0);
+        curve_free(&c);
+        curve(&log, "step", "lr", &c);
+        size_t n = 0;
+        wrong = 0;
+        for (int i = 0; i < LONG_ROWS; i++)
+            if (i % 2 == 0 && i % 7 != 0) {
+                char num[32];
+                snprintf(num, sizeof num, "%.4g", 1e-3 * (1 + i % 100));
+                wrong += n >= c.n || c.x[n] != i || c.y[n] != strtod(num, NULL);
+                n++;
+            }
+        CHECK(c.n == n && wrong == 0);
+        curve_free(&c);
+        trainlog_free(&log);
+    }
+    free(text);
+    /* Each defect, in the first half and in the second: the line one reading would name. */
+    const int rows[2] = {LONG_ROWS / 4, LONG_ROWS * 3 / 4};
+    for (int half = 0; half < 2; half++) {
+        char want[160];
+        text = long_table(1, rows[half], &line, &col);
+        snprintf(want, sizeof want,
+                 "big.csv:%ld:%d: error: column \"acc\": expected a number, got \"abc\"", line,
+                 col);
+        expect_error("big.csv", text, TRAINLOG_CSV, "acc", want);
+        free(text);
+        text = long_table(2, rows[half], &line, &col);
+        snprintf(want, sizeof want,
+                 "big.csv:%ld:%d: error: this row has more than the header's 4 fields", line, col);
+        expect_error("big.csv", text, TRAINLOG_CSV, "loss", want);
+        free(text);
+        text = long_table(3, rows[half], &line, &col);
+        snprintf(want, sizeof want,
+                 "big.csv:%ld: error: \"loss\" has a value but \"step\" has none", line);
+        expect_error("big.csv", text, TRAINLOG_CSV, "loss", want);
+        free(text);
+    }
+}
+
 static void test_bad_logs(void)
 {
     expect_error("m.csv", "step,loss\n1,0.5\n2,0.4,9\n", TRAINLOG_AUTO, "loss",
@@ -341,6 +434,7 @@ int main(void)
     RUN(test_jsonl);
     RUN(test_numbers_exact);
     RUN(test_blank_lines);
+    RUN(test_long_table_halves);
     RUN(test_bad_logs);
     RUN(test_specs_refuse_nan);
     return check_summary();
