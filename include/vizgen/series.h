@@ -31,6 +31,12 @@ void series_moving_average(const double *y, size_t n, size_t window, double *out
 size_t series_reduce(const double *x, const double *y, size_t n, double x0, double x1, int columns,
                      size_t *keep);
 
+/* The points a line needs at a tolerance of `tol`: each run of finite points keeps its ends and
+ * the points where it turns, dropping those that lie within tol of the straight line drawn
+ * instead (matplotlib simplifies its paths so). Non-finite points are all kept: they break the
+ * line. Writes their indices, ascending, to keep (room for n) and returns how many. */
+size_t series_simplify(const double *x, const double *y, size_t n, double tol, size_t *keep);
+
 /* The pixel columns a line through (x[i], y[i]) covers when stroked `half` to either side: x
  * ascending, the line broken at non-finite points, a lone point a dot. Column c spans
  * [(first + c) / scale, (first + c + 1) / scale); lo[c] and hi[c] get the least and the greatest

@@ -7,6 +7,9 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+/* How far, in device pixels, a line's points may be from the line stroked past them. */
+static const double SIMPLIFY_PX = 0.1;
+
 /* A stroke's alpha as drawn: 0 and 1 and anything outside are opaque. */
 static double see_through(double alpha)
 {
@@ -221,6 +224,29 @@ static bool fill_envelope(struct canvas *cv, const double *x, const double *y, s
     return dense;
 }
 
+/* The path through points keep[0..m) of (x, y), or the first m when keep is NULL, broken where
+ * a coordinate is not finite. */
+static void line_path(cairo_t *cr, const double *x, const double *y, const size_t *keep, size_t m)
+{
+    bool open = false;
+    for (size_t k = 0; k < m; k++) {
+        size_t i = keep ? keep[k] : k;
+        if (!isfinite(x[i]) || !isfinite(y[i])) {
+            open = false; /* a missing value breaks the line: nothing is joined across it */
+            continue;
+        }
+        if (open)
+            cairo_line_to(cr, x[i], y[i]);
+        else
+            cairo_move_to(cr, x[i], y[i]);
+        /* A lone point between gaps is still drawn, as a dot the width of the line. */
+        size_t next = keep && k + 1 < m ? keep[k + 1] : k + 1;
+        if (!open && (k + 1 == m || !isfinite(x[next]) || !isfinite(y[next])))
+            cairo_line_to(cr, x[i], y[i]);
+        open = true;
+    }
+}
+
 void draw_polyline(struct canvas *cv, const double *x, const double *y, size_t n,
                    const struct stroke *s, struct box clip, const char *role, long index)
 {
@@ -236,24 +262,15 @@ void draw_polyline(struct canvas *cv, const double *x, const double *y, size_t n
         const double dash[] = {6, 4};
         cairo_set_dash(cr, dash, 2, 0);
     }
-    bool filled = fill_envelope(cv, x, y, n, s), open = false;
-    for (size_t i = 0; i < n && !filled; i++) {
-        if (!isfinite(x[i]) || !isfinite(y[i])) {
-            open = false; /* a missing value breaks the line: nothing is joined across it */
-            continue;
-        }
-        if (open)
-            cairo_line_to(cr, x[i], y[i]);
-        else
-            cairo_move_to(cr, x[i], y[i]);
-        /* A lone point between gaps is still drawn, as a dot the width of the line. */
-        bool alone = !open && (i + 1 == n || !isfinite(x[i + 1]) || !isfinite(y[i + 1]));
-        if (alone)
-            cairo_line_to(cr, x[i], y[i]);
-        open = true;
-    }
-    if (!filled)
+    if (!fill_envelope(cv, x, y, n, s)) {
+        /* Points within a tenth of a pixel of the line drawn past them change no pixel: a
+         * smooth curve of thousands of points strokes as a few dozen points. */
+        size_t *keep = cv->vector || n < 3 ? NULL : malloc(n * sizeof *keep);
+        size_t m = keep ? series_simplify(x, y, n, SIMPLIFY_PX / cv->scale, keep) : n;
+        line_path(cr, x, y, keep, m);
+        free(keep);
         cairo_stroke(cr);
+    }
     if (s->marker > 0) {
         cairo_set_dash(cr, NULL, 0, 0);
         for (size_t i = 0; i < n; i++)

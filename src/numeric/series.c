@@ -120,6 +120,66 @@ size_t series_reduce(const double *x, const double *y, size_t n, double x0, doub
     return kept;
 }
 
+static bool finite_point(const double *x, const double *y, size_t i)
+{
+    return isfinite(x[i]) && isfinite(y[i]);
+}
+
+/* A straight stretch of a line: from the anchor (the last point kept) along a direction, as far
+ * as `far`, reached at point `last`. */
+struct stretch {
+    size_t anchor, last;
+    double dx, dy, far;
+    bool aimed; /* false while every point since the anchor lies within tol of it */
+};
+
+static void stretch_from(struct stretch *st, const double *x, const double *y, size_t anchor,
+                         size_t i, double tol)
+{
+    double vx = x[i] - x[anchor], vy = y[i] - y[anchor], len = hypot(vx, vy);
+    *st = (struct stretch){anchor, i, 0, 0, len, len > tol};
+    if (st->aimed) {
+        st->dx = vx / len;
+        st->dy = vy / len;
+    }
+}
+
+size_t series_simplify(const double *x, const double *y, size_t n, double tol, size_t *keep)
+{
+    size_t kept = 0, i = 0;
+    while (i < n) {
+        if (!finite_point(x, y, i)) {
+            keep[kept++] = i++;
+            continue;
+        }
+        keep[kept++] = i;
+        struct stretch st = {i, i, 0, 0, 0, false};
+        for (i++; i < n && finite_point(x, y, i); i++) {
+            if (!st.aimed) {
+                stretch_from(&st, x, y, st.anchor, i, tol);
+                continue;
+            }
+            double vx = x[i] - x[st.anchor], vy = y[i] - y[st.anchor];
+            double along = vx * st.dx + vy * st.dy, across = fabs(vx * st.dy - vy * st.dx);
+            if (across <= tol && along >= st.far - tol) { /* still on the stretch */
+                if (along > st.far) {
+                    st.far = along;
+                    st.last = i;
+                }
+                continue;
+            }
+            /* The line turns: its furthest point is a corner, and i starts the next stretch. */
+            keep[kept++] = st.last;
+            stretch_from(&st, x, y, st.last, i, tol);
+        }
+        if (st.last != keep[kept - 1])
+            keep[kept++] = st.last;
+        if (i - 1 != keep[kept - 1]) /* the run's end, where it is not the furthest */
+            keep[kept++] = i - 1;
+    }
+    return kept;
+}
+
 /* Widens [*lo, *hi] to the y of the segment (x0, y0)-(x1, y1) between x = a and x = b. */
 static void cover(double x0, double y0, double x1, double y1, double a, double b, double *lo,
                   double *hi)

@@ -1,7 +1,7 @@
 /* Unit tests of series: TensorBoard's smoothing equals its closed form (a weighted mean of the
  * finite values so far), non-finite points pass through, the moving average equals a naive one
- * over a long series, reduction keeps every column's extremes, ends and every NaN, and a line's
- * envelope holds its stroke, column by column. */
+ * over a long series, reduction keeps every column's extremes, ends and every NaN, a line's
+ * envelope holds its stroke, column by column, and simplification drops only what cannot show. */
 #include "check.h"
 
 #include "vizgen/series.h"
@@ -210,11 +210,72 @@ static void envelope_covers_the_stroke_column_by_column(void)
     CHECK(lo[gap] > hi[gap]);
 }
 
+/* The distance from (px, py) to the segment (ax, ay)-(bx, by). */
+static double to_segment(double px, double py, double ax, double ay, double bx, double by)
+{
+    double vx = bx - ax, vy = by - ay, l2 = vx * vx + vy * vy;
+    double t = l2 > 0 ? fmax(0, fmin(1, ((px - ax) * vx + (py - ay) * vy) / l2)) : 0;
+    return hypot(px - ax - t * vx, py - ay - t * vy);
+}
+
+/* Simplification drops only points the line drawn through the kept ones passes within twice
+ * the tolerance of, keeps every run's ends, every break and a sharp corner, and makes a smooth
+ * curve of thousands of points under a hundred. */
+static void simplify_keeps_what_shows(void)
+{
+    enum { N = 3000 };
+    static double x[N], y[N];
+    static size_t keep[N];
+    const double tol = 0.1;
+    uint64_t s = 5;
+    for (int shape = 0; shape < 3; shape++) {
+        for (int i = 0; i < N; i++) {
+            x[i] = 40 + i * 0.36;
+            if (shape == 0) /* a cosine schedule, in pixels */
+                y[i] = 300 - 250 * 0.5 * (1 + cos(3.14159265358979 * i / N));
+            else if (shape == 1) /* a noisy loss */
+                y[i] = 300 - 200 * exp(-i / 700.0) + 6 * noise(&s);
+            else /* a corner, and breaks */
+                y[i] = i < N / 2 ? 100 : 100 + (i - N / 2) * 0.5;
+        }
+        if (shape == 2)
+            y[100] = y[2000] = y[2001] = NAN, y[2003] = INFINITY;
+        size_t k = series_simplify(x, y, N, tol, keep);
+        int far = 0, order = 0, ends = 0;
+        for (size_t j = 1; j < k; j++)
+            order += keep[j] <= keep[j - 1];
+        for (int i = 0; i < N; i++) { /* the kept points around i, and i's distance to them */
+            bool finite = isfinite(y[i]);
+            bool starts = finite && (i == 0 || !isfinite(y[i - 1]));
+            bool stops = finite && (i == N - 1 || !isfinite(y[i + 1]));
+            size_t j = 0;
+            while (j < k && keep[j] < (size_t)i)
+                j++;
+            bool kept = j < k && keep[j] == (size_t)i;
+            ends += (starts || stops || !finite) && !kept;
+            if (!finite || kept || j == 0 || j == k)
+                continue;
+            size_t a = keep[j - 1], b = keep[j];
+            far += to_segment(x[i], y[i], x[a], y[a], x[b], y[b]) > 2 * tol;
+        }
+        CHECK(far == 0 && order == 0 && ends == 0);
+        if (shape == 0)
+            CHECK(k < 100);
+        if (shape == 2) { /* the corner, where the flat half meets the rising one */
+            bool corner = false;
+            for (size_t j = 0; j < k; j++)
+                corner |= keep[j] >= N / 2 - 1 && keep[j] <= N / 2;
+            CHECK(corner && k < 20);
+        }
+    }
+}
+
 int main(void)
 {
     RUN(ema_is_the_debiased_weighted_mean);
     RUN(moving_average_matches_the_naive_one);
     RUN(reduction_keeps_extremes_ends_and_divergence);
     RUN(envelope_covers_the_stroke_column_by_column);
+    RUN(simplify_keeps_what_shows);
     return check_summary();
 }
