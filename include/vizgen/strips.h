@@ -1,6 +1,6 @@
 /* strips: a figure's pixel rows drawn a strip at a time on a second thread, ahead of the
  * encoder that asks for them, so that drawing and compressing share the machine's cores and
- * memory stays at two strips whatever the figure's size. */
+ * memory stays at STRIPS_HELD strips whatever the figure's size. */
 #ifndef VIZGEN_STRIPS_H
 #define VIZGEN_STRIPS_H
 
@@ -10,6 +10,10 @@
 #include <stddef.h>
 
 struct strips;
+
+/* The strips in memory at once: the drawing thread runs up to this many strips ahead, so that a
+ * strip slow to draw (one full of text) and one slow to compress need not wait on each other. */
+enum { STRIPS_HELD = 4 };
 
 /* Work on each strip once it is drawn, on the drawing thread, before its rows are handed out:
  * the n rows from pixel row y0 at data, stride bytes apart. prev is the row above y0 as this

@@ -1,6 +1,7 @@
-/* strips: two strip buffers handed between a drawing thread and the encoder. The drawing thread
- * fills strip k + 1 while the encoder reads strip k; it waits when it is two strips ahead, the
- * encoder waits when it catches up. Only the drawing thread touches Cairo until the end. */
+/* strips: STRIPS_HELD strip buffers handed between a drawing thread and the encoder. The drawing
+ * thread fills the strips after k while the encoder reads strip k; it waits when it is
+ * STRIPS_HELD strips ahead, the encoder waits when it catches up. Only the drawing thread
+ * touches Cairo until the end. */
 #include "vizgen/strips.h"
 
 #include <pthread.h>
@@ -9,8 +10,8 @@
 
 struct strips {
     struct canvas *cv;
-    cairo_surface_t *buf[2];
-    unsigned char *data[2];
+    cairo_surface_t *buf[STRIPS_HELD];
+    unsigned char *data[STRIPS_HELD];
     size_t stride;
     int rows, height, n_strips;
     struct strip_hook hook;
@@ -28,13 +29,13 @@ struct strips {
 
 static int draw_strip(struct strips *s, int k)
 {
-    int y0 = k * s->rows, rc = canvas_rasterize_rows(s->cv, s->buf[k % 2], y0, &s->err);
+    int y0 = k * s->rows, rc = canvas_rasterize_rows(s->cv, s->buf[k % STRIPS_HELD], y0, &s->err);
     if (rc == VZ_OK && s->hook.fn) {
         /* Strip k - 1 is still whole in the other buffer: only strip k + 1 overwrites it. */
         const unsigned char *prev =
-            k > 0 ? s->data[(k + 1) % 2] + (size_t)(s->rows - 1) * s->stride : NULL;
+            k > 0 ? s->data[(k - 1) % STRIPS_HELD] + (size_t)(s->rows - 1) * s->stride : NULL;
         int n = s->height - y0 < s->rows ? s->height - y0 : s->rows;
-        s->hook.fn(s->hook.ctx, s->data[k % 2], s->stride, y0, n, prev);
+        s->hook.fn(s->hook.ctx, s->data[k % STRIPS_HELD], s->stride, y0, n, prev);
     }
     return rc;
 }
@@ -44,7 +45,7 @@ static void *draw_ahead(void *arg)
     struct strips *s = arg;
     for (int k = 0; k < s->n_strips; k++) {
         pthread_mutex_lock(&s->lock);
-        while (!s->cancel && k - s->released >= 2)
+        while (!s->cancel && k - s->released >= STRIPS_HELD)
             pthread_cond_wait(&s->changed, &s->lock);
         bool stop = s->cancel;
         pthread_mutex_unlock(&s->lock);
@@ -80,10 +81,11 @@ int strips_start(struct strips **out, struct canvas *cv, int rows, struct strip_
                          .hook = hook,
                          .current = -1};
     diag_init(&s->err);
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < STRIPS_HELD; i++) {
         s->buf[i] = canvas_strip_create(cv, rows);
         if (!s->buf[i]) {
-            cairo_surface_destroy(s->buf[0]);
+            while (i-- > 0)
+                cairo_surface_destroy(s->buf[i]);
             free(s);
             return diag_oom(d);
         }
@@ -122,7 +124,7 @@ const unsigned char *strips_row(struct strips *s, int y)
             return NULL;
         s->current = k;
     }
-    return s->data[k % 2] + (size_t)(y - k * s->rows) * s->stride;
+    return s->data[k % STRIPS_HELD] + (size_t)(y - k * s->rows) * s->stride;
 }
 
 int strips_finish(struct strips *s, struct diag *d)
@@ -141,7 +143,7 @@ int strips_finish(struct strips *s, struct diag *d)
     }
     pthread_cond_destroy(&s->changed);
     pthread_mutex_destroy(&s->lock);
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < STRIPS_HELD; i++)
         cairo_surface_destroy(s->buf[i]);
     free(s);
     return rc;
