@@ -218,9 +218,9 @@ static size_t split_at(const char *buf, size_t from, size_t len)
     return nl && (size_t)(nl + 1 - buf) < len ? (size_t)(nl + 1 - buf) : 0;
 }
 
-/* The rows from c on, in two halves at once when the table is long: a million-step log is read
- * in half the time on two cores. What the halves make is the same as one reading makes, and a
- * second half that fails is read again after the first, for its message's line. */
+/* The rows from c on, in two halves at once when the table is long, so a million-step log's
+ * numbers are parsed on two cores. What the halves make is the same as one reading makes, and
+ * a second half that fails is read again after the first, for its message's line. */
 static int read_rows_split(struct cursor *c, char sep, struct trainlog *log, struct diag *d)
 {
     size_t split = split_at(c->s, c->i, c->len);
