@@ -532,8 +532,10 @@ int trainlog_curve(const struct trainlog *log, const char *x, const char *y, con
         return diag_oom(d);
     }
     if (!cx->row && !cy->row && cy->n <= cx->n) { /* x and y in every row y reaches */
-        memcpy(out->x, cx->v, cy->n * sizeof *out->x);
-        memcpy(out->y, cy->v, cy->n * sizeof *out->y);
+        if (cy->n) { /* a column of no values has no array */
+            memcpy(out->x, cx->v, cy->n * sizeof *out->x);
+            memcpy(out->y, cy->v, cy->n * sizeof *out->y);
+        }
     } else {
         size_t k = 0; /* walks x's values, which are in row order like y's */
         for (size_t i = 0; i < cy->n; i++) {

@@ -204,7 +204,7 @@ static void test_jsonl(void)
 }
 
 /* Lines of nothing but spaces are skipped wherever they are (the fuzzer found a reader that
- * waited on one forever). */
+ * waited on one forever), and empty columns are kept. */
 static void test_blank_lines(void)
 {
     struct trainlog log;
@@ -213,6 +213,16 @@ static void test_blank_lines(void)
                VZ_OK))
         return;
     CHECK(log.n_rows == 2 && log.n_cols == 2);
+    trainlog_free(&log);
+    /* A column with no value at all is a curve of no points (the fuzzer's find: its values
+     * array is NULL). */
+    if (!CHECK(parse("e.csv", "step,loss,acc\n1,0.5,\n2,0.4,\n", TRAINLOG_AUTO, &log, &d) ==
+               VZ_OK))
+        return;
+    struct curve c;
+    curve(&log, "step", "acc", &c);
+    CHECK(c.n == 0);
+    curve_free(&c);
     trainlog_free(&log);
 }
 
