@@ -5,12 +5,16 @@
 #ifndef VIZGEN_SERIES_H
 #define VIZGEN_SERIES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-/* A series of points, x ascending. Ownership: whoever fills it frees it with curve_free. */
+/* A series of points, x ascending. Ownership: whoever fills it frees it with curve_free, which
+ * leaves arrays the curve only borrows (a log's columns: copying a million-point column into
+ * fresh memory took longer than reading it). */
 struct curve {
     double *x, *y;
     size_t n;
+    bool borrowed; /* x and y belong to another, who outlives the curve */
 };
 void curve_free(struct curve *c);
 

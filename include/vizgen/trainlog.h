@@ -70,7 +70,8 @@ const char *trainlog_default_x(const struct trainlog *log);
 /* Column `y` against column `x`: one point per row that has a y, sorted by x (stably: a
  * resumed run's repeated steps keep their order). Fails, naming what is wrong, on a column that
  * does not exist (with the nearest name), a value that is not a number, or a y whose row has no
- * x. `path` is the spec key that named them, for that message. Free *out with curve_free. */
+ * x. `path` is the spec key that named them, for that message. Free *out with curve_free; it
+ * may borrow the log's columns, so the log must outlive it. */
 int trainlog_curve(const struct trainlog *log, const char *x, const char *y, const char *path,
                    struct curve *out, struct diag *d);
 

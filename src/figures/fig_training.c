@@ -423,6 +423,10 @@ static void training_free(void *p)
     free(t->lines);
     t->lines = NULL;
     t->n_lines = 0;
+    for (size_t i = 0; t->logs && i < t->n_runs; i++)
+        trainlog_free(&t->logs[i]);
+    free(t->logs);
+    t->logs = NULL;
 }
 
 static int training_parse(struct spec_node root, const struct figure_common *common, void *p,
@@ -434,7 +438,7 @@ static int training_parse(struct spec_node root, const struct figure_common *com
     int rc = check_runs(t, d);
     if (rc)
         return rc;
-    struct trainlog *logs = calloc(t->n_runs ? t->n_runs : 1, sizeof *logs);
+    struct trainlog *logs = t->logs = calloc(t->n_runs ? t->n_runs : 1, sizeof *logs);
     if (!logs)
         return diag_oom(d);
     for (size_t i = 0; !rc && i < t->n_runs; i++) {
@@ -449,9 +453,6 @@ static int training_parse(struct spec_node root, const struct figure_common *com
         rc = choose_x(t, logs, d);
     for (size_t i = 0; !rc && i < t->n_panels; i++)
         rc = panel_lines(t, i, logs, d);
-    for (size_t i = 0; i < t->n_runs; i++)
-        trainlog_free(&logs[i]);
-    free(logs);
     if (rc)
         training_free(t);
     return rc;

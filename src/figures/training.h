@@ -70,7 +70,8 @@ struct training {
     int smoothing_method;
     long window;
     /* derived */
-    const char *x_name; /* the column along x */
+    const char *x_name;    /* the column along x */
+    struct trainlog *logs; /* one per run (zeroed for inline series); lines borrow columns */
     struct tc_line *lines;
     size_t n_lines;
     size_t n_entries_skipped; /* summary entries of trainer_state.json logs */

@@ -264,7 +264,7 @@ static void lines_pass(struct canvas *cv, const struct training *t, size_t p, co
                 if (draw)
                     draw_polyline(cv, s->px, s->py, n_raw, &faint, plot, "raw-line", (long)i);
             }
-            struct curve shown = {l->raw.x, (double *)tc_shown_y(l), l->raw.n}; /* a view */
+            struct curve shown = {l->raw.x, (double *)tc_shown_y(l), l->raw.n, true};
             size_t n = reduce_map(&shown, xa, ya, columns, s->keep, s->px + n_raw, s->py + n_raw,
                                   s->kx + n_raw, s->ky + n_raw);
             struct stroke line = {rgb, LINE_W, l->validation, 1, l->raw.n == 1 ? BEST_R - 1 : 0};

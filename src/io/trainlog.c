@@ -492,16 +492,20 @@ static int by_x(const void *a, const void *b)
     return p->seq < q->seq ? -1 : p->seq > q->seq;
 }
 
-/* Sorts a curve by x, stably. */
+/* Sorts a curve by x, stably, in arrays of its own. */
 static int sort_curve(struct curve *c, struct diag *d)
 {
-    struct point *p = malloc(c->n * sizeof *p);
-    if (!p) {
+    size_t n = c->n;
+    struct point *p = malloc(n * sizeof *p);
+    for (size_t i = 0; p && i < n; i++)
+        p[i] = (struct point){c->x[i], c->y[i], i};
+    if (p && c->borrowed)
+        *c = (struct curve){malloc(n * sizeof *c->x), malloc(n * sizeof *c->y), n, false};
+    if (!p || !c->x || !c->y) {
+        free(p);
         curve_free(c);
         return diag_oom(d);
     }
-    for (size_t i = 0; i < c->n; i++)
-        p[i] = (struct point){c->x[i], c->y[i], i};
     qsort(p, c->n, sizeof *p, by_x);
     for (size_t i = 0; i < c->n; i++) {
         c->x[i] = p[i].x;
@@ -524,19 +528,17 @@ int trainlog_curve(const struct trainlog *log, const char *x, const char *y, con
         return bad_value(log, cy, d);
     if (cx->bad)
         return bad_value(log, cx, d);
-    size_t n = cy->n ? cy->n : 1;
-    out->x = malloc(n * sizeof *out->x);
-    out->y = malloc(n * sizeof *out->y);
-    if (!out->x || !out->y) {
-        curve_free(out);
-        return diag_oom(d);
-    }
-    if (!cx->row && !cy->row && cy->n <= cx->n) { /* x and y in every row y reaches */
-        if (cy->n) { /* a column of no values has no array */
-            memcpy(out->x, cx->v, cy->n * sizeof *out->x);
-            memcpy(out->y, cy->v, cy->n * sizeof *out->y);
-        }
+    if (!cx->row && !cy->row && cy->n && cy->n <= cx->n) {
+        /* x and y in every row y reaches: the columns themselves */
+        *out = (struct curve){cx->v, cy->v, cy->n, true};
     } else {
+        size_t n = cy->n ? cy->n : 1; /* a column of no values is an empty curve, not none */
+        out->x = malloc(n * sizeof *out->x);
+        out->y = malloc(n * sizeof *out->y);
+        if (!out->x || !out->y) {
+            curve_free(out);
+            return diag_oom(d);
+        }
         size_t k = 0; /* walks x's values, which are in row order like y's */
         for (size_t i = 0; i < cy->n; i++) {
             size_t row = column_row(cy, i);

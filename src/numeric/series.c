@@ -5,13 +5,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 void curve_free(struct curve *c)
 {
-    free(c->x);
-    free(c->y);
-    c->x = c->y = NULL;
-    c->n = 0;
+    if (!c->borrowed) {
+        free(c->x);
+        free(c->y);
+    }
+    memset(c, 0, sizeof *c);
 }
 
 void series_ema(const double *y, size_t n, double weight, double *out)

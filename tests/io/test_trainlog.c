@@ -131,6 +131,11 @@ static void test_keras(void)
     curve(&log, "epoch", "val_loss", &c);
     CHECK(c.n == 2 && c.x[0] == 1 && c.y[0] == 0.85 && c.y[1] == 0.79);
     curve_free(&c);
+    /* A column with a value in every row is drawn from where it is, not copied. */
+    curve(&log, "epoch", "loss", &c);
+    CHECK(c.n == 3 && c.borrowed && c.x == trainlog_find(&log, "epoch")->v &&
+          c.y == trainlog_find(&log, "loss")->v);
+    curve_free(&c);
     trainlog_free(&log);
 }
 
@@ -152,6 +157,9 @@ static void test_tsv(void)
     curve(&log, "step", "loss, smoothed", &c);
     CHECK(c.n == 4 && c.x[0] == 1 && c.x[1] == 2 && c.x[2] == 3 && c.x[3] == 3);
     CHECK(c.y[2] == 0.3 && c.y[3] == 0.25);
+    /* Sorted in arrays of its own: the log keeps the order it was written in. */
+    const struct trainlog_column *step = trainlog_find(&log, "step");
+    CHECK(!c.borrowed && c.x != step->v && step->v[0] == 3 && step->v[1] == 1);
     curve_free(&c);
     /* The text column is an error only when it is drawn, and then at its first bad cell. */
     diag_init(&d);
@@ -216,8 +224,7 @@ static void test_blank_lines(void)
     trainlog_free(&log);
     /* A column with no value at all is a curve of no points (the fuzzer's find: its values
      * array is NULL). */
-    if (!CHECK(parse("e.csv", "step,loss,acc\n1,0.5,\n2,0.4,\n", TRAINLOG_AUTO, &log, &d) ==
-               VZ_OK))
+    if (!CHECK(parse("e.csv", "step,loss,acc\n1,0.5,\n2,0.4,\n", TRAINLOG_AUTO, &log, &d) == VZ_OK))
         return;
     struct curve c;
     curve(&log, "step", "acc", &c);
