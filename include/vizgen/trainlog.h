@@ -10,6 +10,7 @@
 #include "vizgen/diag.h"
 #include "vizgen/series.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum trainlog_format {
@@ -38,6 +39,9 @@ struct trainlog_column {
     size_t *row; /* the row of each value; NULL while the column has had a value in every row,
                   * value i being row i's: a plain table's column needs no more */
     size_t n, cap;
+    /* Some value is not finite, or less than the one before: false for a column that can be x
+     * as it stands, known without another pass over a million values. */
+    bool unordered;
     struct trainlog_bad *bad; /* the first value that is not a number, or NULL */
 };
 

@@ -92,6 +92,7 @@ int tl_put(struct trainlog_column *c, size_t row, double v, struct diag *d)
     }
     if (c->row)
         c->row[c->n] = row;
+    c->unordered |= !isfinite(v) || (c->n && v < c->v[c->n - 1]);
     c->v[c->n++] = v;
     return VZ_OK;
 }
@@ -160,6 +161,7 @@ int tl_append(struct trainlog *log, struct trainlog *tail, long lines, struct di
     }
     for (size_t k = 0; k < log->n_cols; k++) {
         struct trainlog_column *c = &log->cols[k], *t = &tail->cols[k];
+        c->unordered |= t->unordered || (c->n && t->n && t->v[0] < c->v[c->n - 1]);
         if (!c->bad && t->bad) {
             c->bad = t->bad;
             c->bad->line += lines;
@@ -552,6 +554,10 @@ int trainlog_curve(const struct trainlog *log, const char *x, const char *y, con
             out->x[i] = cx->v[k];
             out->y[i] = cy->v[i];
         }
+    }
+    if (out->borrowed && !cx->unordered) { /* x's first values, which are in order */
+        out->n = cy->n;
+        return VZ_OK;
     }
     bool sorted = true;
     for (size_t i = 0; i < cy->n; i++) {

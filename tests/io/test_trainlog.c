@@ -385,6 +385,35 @@ static void test_long_table_halves(void)
     }
 }
 
+/* Whether x is in order is known from reading, without a pass over the curve: a step that goes
+ * back (a resumed run) wherever it is, at the seam of the two halves too, has the curve sorted.
+ * Rows are all as long, so the seam is near row LONG_ROWS / 2, whichever the rule. */
+static void test_order_across_halves(void)
+{
+    char *text = malloc((size_t)LONG_ROWS * 32);
+    int unsorted = 0, failed = 0;
+    for (int back = LONG_ROWS / 2 - 5; back <= LONG_ROWS / 2 + 5; back++) {
+        char *w = text + sprintf(text, "step,loss\n");
+        for (int i = 0; i < LONG_ROWS; i++)
+            w += sprintf(w, "%07d,%d\n", i == back ? 2 * i - 3 : 2 * i, i % 10);
+        struct trainlog log;
+        struct diag d;
+        if (parse("big.csv", text, TRAINLOG_CSV, &log, &d) != VZ_OK) {
+            failed++;
+            continue;
+        }
+        struct curve c;
+        curve(&log, "step", "loss", &c);
+        for (size_t i = 1; i < c.n; i++)
+            unsorted += c.x[i] < c.x[i - 1];
+        failed += c.n != LONG_ROWS || c.borrowed;
+        curve_free(&c);
+        trainlog_free(&log);
+    }
+    CHECK(failed == 0 && unsorted == 0);
+    free(text);
+}
+
 static void test_bad_logs(void)
 {
     expect_error("m.csv", "step,loss\n1,0.5\n2,0.4,9\n", TRAINLOG_AUTO, "loss",
@@ -393,6 +422,8 @@ static void test_bad_logs(void)
                  "m.csv:3:6: error: this row has 2 fields, the header 3");
     expect_error("m.csv", "step,loss\n1,0.5\n2,abc\n", TRAINLOG_AUTO, "loss",
                  "m.csv:3:3: error: column \"loss\": expected a number, got \"abc\"");
+    expect_error("m.csv", "step,loss\n1,0.5\nnan,0.4\n", TRAINLOG_AUTO, "loss",
+                 "m.csv:3: error: \"loss\" has a value but \"step\" is not a finite number");
     expect_error("m.csv", "step,loss\n1,0.5\n", TRAINLOG_AUTO, "los",
                  "spec.json: error: panels[0].metrics[0]: \"los\" is not in m.csv (did you mean "
                  "\"loss\"?)");
@@ -452,6 +483,7 @@ int main(void)
     RUN(test_numbers_exact);
     RUN(test_blank_lines);
     RUN(test_long_table_halves);
+    RUN(test_order_across_halves);
     RUN(test_bad_logs);
     RUN(test_specs_refuse_nan);
     return check_summary();
