@@ -164,7 +164,8 @@ static int add_line(struct training *t, const struct tc_line *l, struct diag *d)
     if (!grown)
         return diag_oom(d);
     t->lines = grown;
-    t->lines[t->n_lines++] = *l;
+    t->lines[t->n_lines] = *l;
+    tc_line_facts(t, &t->lines[t->n_lines++]);
     return VZ_OK;
 }
 

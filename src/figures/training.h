@@ -44,6 +44,16 @@ struct tc_panel {
     size_t n_schedules;
 };
 
+/* What the layout asks of a line's values, found in one pass when the line is made: a
+ * million-point line walked once per question took longer than drawing it. */
+struct tc_facts {
+    double lo, hi;          /* of the raw and shown values the panel's axis shows; lo > hi: none */
+    size_t nan, pinf, ninf; /* raw values that are not finite */
+    size_t nonpos;          /* finite raw values a log axis cannot show */
+    double first_nonfinite; /* the x of the first NaN or infinity, else NaN */
+    long best;              /* the index of its best point, or -1 (no best, or none shown) */
+};
+
 /* One line of a panel: a metric of a run, or a computed schedule. */
 struct tc_line {
     size_t panel;
@@ -52,9 +62,10 @@ struct tc_line {
     bool validation;  /* drawn dashed */
     bool best;        /* its best point is marked */
 
-    size_t colour;    /* index into the palette */
-    struct curve raw; /* as logged (or computed) */
-    double *smooth_y; /* raw.n values smoothed, shown over raw drawn faint; NULL: as logged */
+    size_t colour;         /* index into the palette */
+    struct curve raw;      /* as logged (or computed) */
+    double *smooth_y;      /* raw.n values smoothed, shown over raw drawn faint; NULL: as logged */
+    struct tc_facts facts; /* set by tc_line_facts once raw and smooth_y are */
 };
 
 enum { TC_EMA, TC_MOVING_AVERAGE };
@@ -109,8 +120,8 @@ static inline bool tc_on_axis(int y_scale, double v)
 {
     return isfinite(v) && (y_scale == 0 || v > 0);
 }
-/* The index of the point a line's best is, or -1 (no best, or nothing the axis shows). */
-long tc_best_point(const struct training *t, const struct tc_line *l);
+/* Finds l->facts. */
+void tc_line_facts(const struct training *t, struct tc_line *l);
 /* "best eval_loss 0.42 at step 1.2K". */
 void tc_best_text(const struct training *t, const struct tc_line *l, long best, char *buf,
                   size_t size);

@@ -39,27 +39,11 @@ static void y_range(const struct training *t, size_t p, double *lo, double *hi)
     int scale = t->panels[p].y_scale;
     *lo = INFINITY;
     *hi = -INFINITY;
-    for (size_t i = 0; i < t->n_lines; i++) {
-        const struct tc_line *l = &t->lines[i];
-        if (l->panel != p)
-            continue;
-        const double *shown = tc_shown_y(l);
-        double a = *lo, b = *hi;
-        for (size_t k = 0; k < l->raw.n; k++) {
-            /* Asked first whether it widens the range at all: a million points mostly don't. */
-            double v = l->raw.y[k], w = shown[k];
-            if ((v < a || v > b) && tc_on_axis(scale, v)) {
-                a = fmin(a, v);
-                b = fmax(b, v);
-            }
-            if (w != v && (w < a || w > b) && tc_on_axis(scale, w)) {
-                a = fmin(a, w);
-                b = fmax(b, w);
-            }
+    for (size_t i = 0; i < t->n_lines; i++)
+        if (t->lines[i].panel == p) {
+            *lo = fmin(*lo, t->lines[i].facts.lo);
+            *hi = fmax(*hi, t->lines[i].facts.hi);
         }
-        *lo = a;
-        *hi = b;
-    }
     if (*lo > *hi) { /* nothing to show: an empty axis still reads sensibly */
         *lo = 1;
         *hi = 10;
@@ -93,21 +77,8 @@ static void x_range(const struct training *t, double *lo, double *hi)
 /* The notes of a line: non-finite points (a diverged run), and values a log axis cannot show. */
 static void line_notes(const struct training *t, const struct tc_line *l, struct panel_plan *pp)
 {
-    size_t nan = 0, pinf = 0, ninf = 0, nonpos = 0, k = 0;
-    double first = NAN;
-    /* Most series have nothing to note: the points before the first that may are passed by. */
-    int scale = t->panels[l->panel].y_scale;
-    while (k < l->raw.n && tc_on_axis(scale, l->raw.y[k]))
-        k++;
-    for (; k < l->raw.n; k++) {
-        double v = l->raw.y[k];
-        if (!isfinite(v) && isnan(first))
-            first = l->raw.x[k];
-        nan += isnan(v);
-        pinf += isinf(v) && v > 0;
-        ninf += isinf(v) && v < 0;
-        nonpos += isfinite(v) && v <= 0 && scale == 1;
-    }
+    const struct tc_facts *f = &l->facts;
+    size_t nan = f->nan, pinf = f->pinf, ninf = f->ninf, nonpos = f->nonpos;
     char name[120], at[32], parts[96] = "";
     tc_line_name(t, l, name, sizeof name);
     size_t used = 0;
@@ -118,7 +89,7 @@ static void line_notes(const struct training *t, const struct tc_line *l, struct
             used += (size_t)snprintf(parts + used, sizeof parts - used, "%s%zu %s",
                                      used ? ", " : "", counts[c], what[c]);
     if (used && pp->n_notes < MAX_NOTES) {
-        format_trimmed(first, 2, NUM_SUFFIX, at, sizeof at);
+        format_trimmed(f->first_nonfinite, 2, NUM_SUFFIX, at, sizeof at);
         snprintf(pp->notes[pp->n_notes++], sizeof pp->notes[0],
                  "%s: %s, the first at %s %s (dots on the %s edge; the line breaks there)", name,
                  parts, t->x_name, at, nan + pinf ? (ninf ? "top and bottom" : "top") : "bottom");
@@ -275,7 +246,7 @@ static void labels_to_header(struct canvas *cv, const struct training *t, size_t
     bool moved = false;
     for (size_t i = 0; i < t->n_lines; i++) {
         const struct tc_line *l = &t->lines[i];
-        long best = l->panel == p ? tc_best_point(t, l) : -1;
+        long best = l->panel == p ? l->facts.best : -1;
         if (best < 0 || pp->n_notes == MAX_NOTES || tc_best_fits(cv, t, i, xa, &ya, plot, s))
             continue;
         char text[256];

@@ -92,6 +92,8 @@ static size_t reduce_map(const struct curve *c, const struct axis *xa, const str
 static void draw_nonfinite(struct canvas *cv, const struct tc_line *l, const struct axis *xa,
                            struct box plot, double *px, double *py)
 {
+    if (l->facts.nan + l->facts.pinf + l->facts.ninf == 0)
+        return;
     size_t n = 0;
     double last_top = -1, last_bottom = -1;
     for (size_t k = 0; k < l->raw.n; k++) {
@@ -115,10 +117,9 @@ static void draw_nonfinite(struct canvas *cv, const struct tc_line *l, const str
     draw_polyline(cv, px, py, n, &s, clip, "nonfinite", (long)l->panel);
 }
 
-long tc_best_point(const struct training *t, const struct tc_line *l)
+/* The index of the first point with the lowest (or highest) raw value the axis shows, or -1. */
+static long best_point(const struct training *t, const struct tc_line *l)
 {
-    if (!l->best)
-        return -1;
     const struct tc_panel *pn = &t->panels[l->panel];
     long best = -1;
     for (size_t k = 0; k < l->raw.n; k++) {
@@ -128,6 +129,36 @@ long tc_best_point(const struct training *t, const struct tc_line *l)
             best = (long)k;
     }
     return best;
+}
+
+void tc_line_facts(const struct training *t, struct tc_line *l)
+{
+    int scale = t->panels[l->panel].y_scale;
+    struct tc_facts f = {INFINITY, -INFINITY, 0, 0, 0, 0, NAN, -1};
+    for (size_t k = 0; k < l->raw.n; k++) {
+        double v = l->raw.y[k];
+        if (tc_on_axis(scale, v)) { /* the common case, and no branch on which is lower */
+            f.lo = v < f.lo ? v : f.lo;
+            f.hi = v > f.hi ? v : f.hi;
+        } else if (isfinite(v)) {
+            f.nonpos++;
+        } else {
+            if (isnan(f.first_nonfinite))
+                f.first_nonfinite = l->raw.x[k];
+            f.nan += isnan(v);
+            f.pinf += v > 0;
+            f.ninf += v < 0;
+        }
+    }
+    for (size_t k = 0; l->smooth_y && k < l->raw.n; k++) {
+        double w = l->smooth_y[k];
+        if (tc_on_axis(scale, w)) {
+            f.lo = w < f.lo ? w : f.lo;
+            f.hi = w > f.hi ? w : f.hi;
+        }
+    }
+    f.best = l->best ? best_point(t, l) : -1;
+    l->facts = f;
 }
 
 void tc_best_text(const struct training *t, const struct tc_line *l, long best, char *buf,
@@ -275,7 +306,7 @@ static void lines_pass(struct canvas *cv, const struct training *t, size_t p, co
                               l->run < 0 ? "schedule" : "line", (long)i);
             add_obstacles(s, s->px, s->py, n_raw + n);
             if (draw && cv->data)
-                dump_line(cv->data, t, l, s, n_raw, n, tc_best_point(t, l));
+                dump_line(cv->data, t, l, s, n_raw, n, l->facts.best);
         }
 }
 
@@ -283,7 +314,7 @@ bool tc_best_fits(struct canvas *cv, const struct training *t, size_t line, cons
                   const struct axis *ya, struct box plot, struct tc_scratch *s)
 {
     const struct tc_line *l = &t->lines[line];
-    long best = tc_best_point(t, l);
+    long best = l->facts.best;
     if (best < 0)
         return true;
     lines_pass(cv, t, l->panel, xa, ya, plot, s, false);
@@ -297,7 +328,7 @@ void tc_draw_lines(struct canvas *cv, const struct training *t, size_t p, const 
     lines_pass(cv, t, p, xa, ya, plot, s, true);
     for (size_t i = 0; i < t->n_lines; i++) {
         const struct tc_line *l = &t->lines[i];
-        long best = l->panel == p ? tc_best_point(t, l) : -1;
+        long best = l->panel == p ? l->facts.best : -1;
         if (best >= 0)
             draw_best(cv, t, l, best, xa, ya, plot, s, !s->in_header[i]);
     }
