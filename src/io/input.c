@@ -1,5 +1,6 @@
 /* input: open without blocking, check what it is, then read as usual. */
 #include "vizgen/input.h"
+#include "vizgen/pages.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -54,6 +55,7 @@ int input_read(const char *path, const char *what, const char *noun, size_t limi
         fclose(f);
         return diag_oom(d);
     }
+    pages_prefault(buf, cap);
     /* Read to EOF rather than trusting st_size: the file may grow while it is read (a log is
      * often still being written). */
     for (;;) {

@@ -3,6 +3,7 @@
 #include "trainlog_impl.h"
 
 #include "vizgen/input.h"
+#include "vizgen/pages.h"
 #include "vizgen/spec.h"
 
 #include <math.h>
@@ -68,21 +69,31 @@ static size_t grown(size_t cap, size_t need)
     return to;
 }
 
-int tl_put(struct trainlog_column *c, size_t row, double v, struct diag *d)
+/* Column c's values grown to `cap`, the new part prefaulted, as it is about to be filled. */
+static int grow_values(struct trainlog_column *c, size_t cap, struct diag *d)
+{
+    double *nv = realloc(c->v, cap * sizeof *nv);
+    if (!nv)
+        return diag_oom(d);
+    pages_prefault(nv + c->cap, (cap - c->cap) * sizeof *nv);
+    c->v = nv;
+    c->cap = cap;
+    return VZ_OK;
+}
+
+int tl_put_slow(struct trainlog_column *c, size_t row, double v, struct diag *d)
 {
     if (c->n == c->cap) {
         size_t cap = grown(c->cap, c->n + 1);
-        double *nv = realloc(c->v, cap * sizeof *nv);
-        if (!nv)
-            return diag_oom(d);
-        c->v = nv;
         if (c->row) {
             size_t *nr = realloc(c->row, cap * sizeof *nr);
             if (!nr)
                 return diag_oom(d);
             c->row = nr;
         }
-        c->cap = cap;
+        int rc = grow_values(c, cap, d);
+        if (rc)
+            return rc;
     }
     if (!c->row && row != c->n) { /* the first row without a value: rows are kept from now */
         if (!(c->row = malloc(c->cap * sizeof *c->row)))
@@ -92,8 +103,7 @@ int tl_put(struct trainlog_column *c, size_t row, double v, struct diag *d)
     }
     if (c->row)
         c->row[c->n] = row;
-    c->unordered |= !isfinite(v) || (c->n && v < c->v[c->n - 1]);
-    c->v[c->n++] = v;
+    tl_store(c, v);
     return VZ_OK;
 }
 
@@ -114,7 +124,7 @@ int tl_bad(struct trainlog_column *c, long line, long col, const char *path, con
     return VZ_OK;
 }
 
-int tl_row(struct trainlog *log, long line, struct diag *d)
+int tl_row_slow(struct trainlog *log, long line, struct diag *d)
 {
     if (log->n_rows == 0)
         log->first_line = line;
@@ -168,14 +178,9 @@ int tl_append(struct trainlog *log, struct trainlog *tail, long lines, struct di
             t->bad = NULL;
         }
         if (!c->row && !t->row && c->n == rows) { /* both a value in every row: one copy */
-            if (c->cap < c->n + t->n) {
-                size_t cap = grown(c->cap, c->n + t->n);
-                double *nv = realloc(c->v, cap * sizeof *nv);
-                if (!nv)
-                    return diag_oom(d);
-                c->v = nv;
-                c->cap = cap;
-            }
+            int rc = c->cap < c->n + t->n ? grow_values(c, grown(c->cap, c->n + t->n), d) : VZ_OK;
+            if (rc)
+                return rc;
             if (t->n)
                 memcpy(c->v + c->n, t->v, t->n * sizeof *t->v);
             c->n += t->n;
