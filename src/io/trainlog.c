@@ -246,61 +246,6 @@ static bool word_is(const char *s, size_t n, const char *w)
     return strlen(w) == n && strncmp(s, w, n) == 0;
 }
 
-/* A plain decimal number ("0.4821", "-3e-05", "1200") the fast way when it is exact: with at
- * most 15 significant digits the digits are a double as they are, and scaling by a power of ten
- * up to 1e22 (itself exact) rounds once, correctly (Clinger's fast path). Anything else is
- * left to strtod. A million-row log is mostly such numbers. */
-size_t tl_number_at(const char *s, size_t n, double *out)
-{
-    static const double pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    size_t i = 0;
-    bool neg = i < n && s[i] == '-';
-    i += i < n && (s[i] == '-' || s[i] == '+');
-    /* The digits, each one step (a 16th significant digit makes no difference until the end:
-     * by then the number is refused). */
-    uint64_t m = 0;
-    size_t whole = i;
-    for (; i < n && (unsigned)(s[i] - '0') < 10; i++)
-        m = m * 10 + (uint64_t)(s[i] - '0');
-    size_t digits = i - whole, fraction = 0;
-    if (i < n && s[i] == '.') {
-        size_t start = ++i;
-        for (; i < n && (unsigned)(s[i] - '0') < 10; i++)
-            m = m * 10 + (uint64_t)(s[i] - '0');
-        fraction = i - start;
-        digits += fraction;
-    }
-    if (digits == 0)
-        return 0;
-    if (digits > 15) { /* leading zeros are no significant digits: "0.0000000000012345" */
-        size_t zeros = 0;
-        for (size_t k = whole; k < i && (s[k] == '0' || s[k] == '.'); k++)
-            zeros += s[k] == '0';
-        if (digits - zeros > 15)
-            return 0;
-    }
-    int exp10 = -(int)(fraction < 100 ? fraction : 100);
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        bool eneg = i < n && s[i] == '-';
-        i += i < n && (s[i] == '-' || s[i] == '+');
-        int e = 0, edigits = 0;
-        for (; i < n && (unsigned)(s[i] - '0') < 10 && edigits < 4; i++, edigits++)
-            e = e * 10 + (s[i] - '0');
-        if (edigits == 0)
-            return 0;
-        exp10 += eneg ? -e : e;
-    }
-    if (exp10 < -22 || exp10 > 22)
-        return 0;
-    double v = (double)m;
-    v = exp10 < 0 ? v / pow10[-exp10] : v * pow10[exp10];
-    *out = neg ? -v : v;
-    return i;
-}
-
 enum tl_value tl_value(const char *s, size_t n, double *out)
 {
     if (n && tl_number_at(s, n, out) == n) /* most cells: no spaces, no words */
