@@ -156,6 +156,21 @@ static long row_line(const struct trainlog *log, size_t row)
     return log->row_line ? log->row_line[row] : log->first_line + (long)row;
 }
 
+void tl_clear_rows(struct trainlog *log)
+{
+    for (size_t k = 0; k < log->n_cols; k++) {
+        struct trainlog_column *c = &log->cols[k];
+        free(c->v);
+        free(c->row);
+        free(c->bad);
+        *c = (struct trainlog_column){.name = c->name};
+    }
+    free(log->row_line);
+    log->row_line = NULL;
+    log->n_rows = log->cap_rows = 0;
+    log->first_line = 0;
+}
+
 int tl_append(struct trainlog *log, struct trainlog *tail, long lines, struct diag *d)
 {
     size_t rows = log->n_rows;
@@ -325,6 +340,16 @@ static enum trainlog_format detect(const char *buf, size_t len)
     return memchr(buf + i, '\t', end - i) ? TRAINLOG_TSV : TRAINLOG_CSV;
 }
 
+/* What every reading ends with: a log with no entries is an error; a failed one is freed. */
+static int finish(struct trainlog *log, int rc, struct diag *d)
+{
+    if (!rc && (log->n_rows == 0 || log->n_cols == 0)) /* "{}" lines are entries of nothing */
+        rc = diag_in(d, VZ_EINPUT, log->file, "empty log: no entries with values");
+    if (rc)
+        trainlog_free(log);
+    return rc;
+}
+
 int trainlog_parse(const char *name, char *buf, size_t len, enum trainlog_format format,
                    struct trainlog *log, struct diag *d)
 {
@@ -349,20 +374,47 @@ int trainlog_parse(const char *name, char *buf, size_t len, enum trainlog_format
         rc = tl_read_trainer_state(log, buf, len, d);
         break;
     }
-    if (!rc && (log->n_rows == 0 || log->n_cols == 0)) /* "{}" lines are entries of nothing */
-        rc = diag_in(d, VZ_EINPUT, name, "empty log: no entries with values");
-    if (rc)
-        trainlog_free(log);
-    return rc;
+    return finish(log, rc, d);
+}
+
+/* A long table, read from the file a chunk at a time rather than whole: VZ_OK or an error when
+ * it was, *streamed false when the file is no such table (its first line tells). */
+static int stream_table(FILE *f, const char *path, size_t size, enum trainlog_format format,
+                        struct trainlog *log, bool *streamed, struct diag *d)
+{
+    *streamed = false;
+    char first[4096];
+    size_t n = fread(first, 1, sizeof first, f), i = content_start(first, n);
+    if (size < TL_SPLIT_BYTES || size > TRAINLOG_MAX_BYTES || !memchr(first + i, '\n', n - i))
+        return VZ_OK; /* read whole, whose reading says what is wrong */
+    if (format == TRAINLOG_AUTO)
+        format = detect(first, n);
+    if (format != TRAINLOG_CSV && format != TRAINLOG_TSV)
+        return VZ_OK;
+    *streamed = true;
+    if (!(log->file = strdup(path)))
+        return diag_oom(d);
+    log->format = format;
+    int rc = tl_read_table_file(log, fileno(f), size, format == TRAINLOG_TSV ? '\t' : ',', d);
+    return finish(log, rc, d);
 }
 
 int trainlog_load(const char *path, enum trainlog_format format, struct trainlog *log,
                   struct diag *d)
 {
     memset(log, 0, sizeof *log);
+    struct stat st;
+    FILE *f = input_open(path, "a training log", &st, d);
+    if (!f)
+        return d->status;
+    bool streamed;
+    int rc = stream_table(f, path, (size_t)st.st_size, format, log, &streamed, d);
+    fclose(f);
+    if (streamed)
+        return rc;
     char *buf;
     size_t len;
-    int rc = input_read(path, "a training log", "log", TRAINLOG_MAX_BYTES, &buf, &len, d);
+    rc = input_read(path, "a training log", "log", TRAINLOG_MAX_BYTES, &buf, &len, d);
     if (rc)
         return rc;
     rc = trainlog_parse(path, buf, len, format, log, d);

@@ -42,6 +42,8 @@ static inline int tl_row(struct trainlog *log, long line, struct diag *d)
     log->n_rows++;
     return VZ_OK;
 }
+/* Empties log of rows and values, keeping its columns. */
+void tl_clear_rows(struct trainlog *log);
 /* Appends the rows of tail, a log of the same columns read from a later part of the same file,
  * whose lines are numbered `lines` short; takes tail's bad values. */
 int tl_append(struct trainlog *log, struct trainlog *tail, long lines, struct diag *d);
@@ -107,7 +109,12 @@ enum tl_value { TL_NUMBER, TL_MISSING, TL_BAD };
  * duration H:MM:SS as seconds (LLaMA-Factory's elapsed_time), or missing (empty, Keras' NA). */
 enum tl_value tl_value(const char *s, size_t n, double *out);
 
+/* A table's rows past this many bytes are read in two parts at once, and a file this long is
+ * read a chunk at a time. */
+enum { TL_SPLIT_BYTES = 1 << 20 };
 int tl_read_table(struct trainlog *log, char *buf, size_t len, char sep, struct diag *d);
+/* The same from a file of `size` bytes (when opened), read a chunk at a time. */
+int tl_read_table_file(struct trainlog *log, int fd, size_t size, char sep, struct diag *d);
 int tl_read_trainer_state(struct trainlog *log, char *buf, size_t len, struct diag *d);
 int tl_read_jsonl(struct trainlog *log, char *buf, size_t len, struct diag *d);
 

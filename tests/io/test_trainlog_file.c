@@ -1,0 +1,164 @@
+/* Unit tests of reading a long table from its file, a chunk at a time and in two parts at once:
+ * whatever the file holds (quotes, line breaks in quotes, lines longer than a chunk, CRLF,
+ * defects before and after the middle), the log, or the error line, is the one a reading of the
+ * same bytes in memory makes. */
+#include "check.h"
+
+#include "vizgen/trainlog.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { ROWS = 150000, LONG_CELL = 300000 };
+
+/* What a row may hold besides numbers; a test puts one kind at chosen rows. */
+enum odd { PLAIN, BAD_NUMBER, TOO_LONG, NO_STEP, QUOTED, QUOTED_BREAK, HUGE_CELL };
+
+/* A table of ROWS rows under `header` (step, loss, lr, note; blank lines now and then, lr in
+ * some rows and NA in others) with `odd` rows from row `from` to `to`, lines ended by eol.
+ * Caller frees. */
+static char *table(const char *header, enum odd odd, int from, int to, const char *eol)
+{
+    char *text = malloc((size_t)ROWS * 48 + (size_t)(to - from) * (LONG_CELL + 64)), *w = text;
+    w += sprintf(w, "%s%s", header, eol);
+    for (int i = 0; i < ROWS; i++) {
+        if (i % 7000 == 3500)
+            w += sprintf(w, "%s", eol);
+        enum odd o = i >= from && i < to ? odd : PLAIN;
+        char step[16] = "", loss[16] = "abc", lr[16] = "";
+        if (o != NO_STEP)
+            snprintf(step, sizeof step, "%d", i);
+        if (o != BAD_NUMBER)
+            snprintf(loss, sizeof loss, "%.6g", 3.0 / (1 + i));
+        if (i % 11 == 0)
+            strcpy(lr, "NA");
+        else if (i % 3 == 0)
+            snprintf(lr, sizeof lr, "%.4g", 1e-3 * (1 + i % 100));
+        w += sprintf(w, "%s,%s,%s,", step, loss, lr);
+        if (o == QUOTED) {
+            w += sprintf(w, "\"a, \"\"b\"\"\"");
+        } else if (o == QUOTED_BREAK) {
+            w += sprintf(w, "\"two%slines\"", eol);
+        } else if (o == HUGE_CELL) {
+            memset(w, 'x', LONG_CELL);
+            w += LONG_CELL;
+        } else {
+            w += sprintf(w, "ok");
+        }
+        w += sprintf(w, "%s%s", o == TOO_LONG ? ",9" : "", eol);
+    }
+    *w = '\0';
+    return text;
+}
+
+/* The curve of y against step, or its error line, as text. */
+static char *curve_text(const struct trainlog *log, const char *y)
+{
+    struct curve c;
+    struct diag d;
+    diag_init(&d);
+    size_t size = 64;
+    char *out;
+    if (trainlog_curve(log, "step", y, "metrics[0]", &c, &d) != VZ_OK)
+        return strdup(diag_text(&d));
+    size += c.n * 48;
+    char *w = out = malloc(size);
+    w += sprintf(w, "%zu:", c.n);
+    for (size_t i = 0; i < c.n; i++)
+        w += sprintf(w, " %.17g@%.17g", c.y[i], c.x[i]);
+    curve_free(&c);
+    return out;
+}
+
+/* Reads text from a file and from memory and finds the same: the same error line, or the same
+ * rows, lines and curves. */
+static void same_as_memory(const char *what, char *text)
+{
+    char path[] = "/tmp/vizgen-test-log-XXXXXX";
+    int fd = mkstemp(path);
+    size_t len = strlen(text);
+    if (!CHECK(fd >= 0 && write(fd, text, len) == (ssize_t)len)) {
+        free(text);
+        return;
+    }
+    close(fd);
+    struct trainlog mem, file;
+    struct diag dm, df;
+    diag_init(&dm);
+    diag_init(&df);
+    int rm = trainlog_parse(path, text, len, TRAINLOG_AUTO, &mem, &dm);
+    int rf = trainlog_load(path, TRAINLOG_AUTO, &file, &df);
+    unlink(path);
+    free(text);
+    int differ = rm != rf || (rm && strcmp(diag_text(&dm), diag_text(&df)) != 0);
+    if (!rm && !rf) {
+        differ += mem.n_rows != file.n_rows || mem.n_cols != file.n_cols;
+        for (size_t r = 0; !differ && r < mem.n_rows; r++)
+            differ += (mem.row_line ? mem.row_line[r] : mem.first_line + (long)r) !=
+                      (file.row_line ? file.row_line[r] : file.first_line + (long)r);
+        const char *ys[] = {"loss", "lr", "note", "step"};
+        for (size_t k = 0; !differ && k < 4; k++) {
+            char *a = curve_text(&mem, ys[k]), *b = curve_text(&file, ys[k]);
+            differ += strcmp(a, b) != 0;
+            free(a);
+            free(b);
+        }
+    }
+    if (!CHECK(!differ))
+        fprintf(stderr, "    %s: memory \"%s\", file \"%s\"\n", what, rm ? diag_text(&dm) : "ok",
+                rf ? diag_text(&df) : "ok");
+    if (!rm)
+        trainlog_free(&mem);
+    if (!rf)
+        trainlog_free(&file);
+}
+
+static void plain_and_crlf(void)
+{
+    same_as_memory("plain", table("step,loss,lr,note", PLAIN, 0, 0, "\n"));
+    same_as_memory("crlf", table("step,loss,lr,note", PLAIN, 0, 0, "\r\n"));
+    same_as_memory("tsv-less header", table("step,loss,lr,\"note, quoted\"", PLAIN, 0, 0, "\n"));
+}
+
+/* Each defect a quarter in and three quarters in: in each part. */
+static void defects_in_each_part(void)
+{
+    const enum odd defects[] = {BAD_NUMBER, TOO_LONG, NO_STEP};
+    const int rows[] = {ROWS / 4, ROWS * 3 / 4};
+    for (int k = 0; k < 3; k++)
+        for (int r = 0; r < 2; r++)
+            same_as_memory("defect",
+                           table("step,loss,lr,note", defects[k], rows[r], rows[r] + 1, "\n"));
+}
+
+/* Quotes send the reading back to the start; a line break in quotes over the middle would
+ * otherwise cut a row in two. */
+static void quotes_anywhere(void)
+{
+    same_as_memory("quoted late",
+                   table("step,loss,lr,note", QUOTED, ROWS * 3 / 4, ROWS * 3 / 4 + 1, "\n"));
+    same_as_memory("quoted early", table("step,loss,lr,note", QUOTED, 10, 11, "\n"));
+    same_as_memory("break over the middle",
+                   table("step,loss,lr,note", QUOTED_BREAK, ROWS / 2 - 200, ROWS / 2 + 200, "\n"));
+    same_as_memory("break in the header", table("step,\"lo\nss\",lr,note", PLAIN, 0, 0, "\n"));
+}
+
+/* A line longer than the chunk a file is read by, in each part. */
+static void lines_longer_than_a_chunk(void)
+{
+    same_as_memory("huge early",
+                   table("step,loss,lr,note", HUGE_CELL, ROWS / 4, ROWS / 4 + 1, "\n"));
+    same_as_memory("huge late",
+                   table("step,loss,lr,note", HUGE_CELL, ROWS * 3 / 4, ROWS * 3 / 4 + 2, "\n"));
+}
+
+int main(void)
+{
+    RUN(plain_and_crlf);
+    RUN(defects_in_each_part);
+    RUN(quotes_anywhere);
+    RUN(lines_longer_than_a_chunk);
+    return check_summary();
+}
