@@ -156,14 +156,16 @@ static long row_line(const struct trainlog *log, size_t row)
     return log->row_line ? log->row_line[row] : log->first_line + (long)row;
 }
 
-void tl_clear_rows(struct trainlog *log)
+void tl_reset_rows(struct trainlog *log)
 {
     for (size_t k = 0; k < log->n_cols; k++) {
         struct trainlog_column *c = &log->cols[k];
-        free(c->v);
         free(c->row);
         free(c->bad);
-        *c = (struct trainlog_column){.name = c->name};
+        c->row = NULL;
+        c->bad = NULL;
+        c->n = 0;
+        c->unordered = false;
     }
     free(log->row_line);
     log->row_line = NULL;

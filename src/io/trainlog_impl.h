@@ -42,8 +42,8 @@ static inline int tl_row(struct trainlog *log, long line, struct diag *d)
     log->n_rows++;
     return VZ_OK;
 }
-/* Empties log of rows and values, keeping its columns. */
-void tl_clear_rows(struct trainlog *log);
+/* Empties log of rows and values, keeping its columns and the room they have. */
+void tl_reset_rows(struct trainlog *log);
 /* Appends the rows of tail, a log of the same columns read from a later part of the same file,
  * whose lines are numbered `lines` short; takes tail's bad values. */
 int tl_append(struct trainlog *log, struct trainlog *tail, long lines, struct diag *d);
@@ -109,8 +109,8 @@ enum tl_value { TL_NUMBER, TL_MISSING, TL_BAD };
  * duration H:MM:SS as seconds (LLaMA-Factory's elapsed_time), or missing (empty, Keras' NA). */
 enum tl_value tl_value(const char *s, size_t n, double *out);
 
-/* A table's rows past this many bytes are read in two parts at once, and a file this long is
- * read a chunk at a time. */
+/* A table's rows of this many bytes or more are read in chunks by two threads, and a file this
+ * long is never read whole. */
 enum { TL_SPLIT_BYTES = 1 << 20 };
 int tl_read_table(struct trainlog *log, char *buf, size_t len, char sep, struct diag *d);
 /* The same from a file of `size` bytes (when opened), read a chunk at a time. */

@@ -14,8 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-/* A file is read this much at a time: a chunk that stays in the cache as it is parsed. */
-enum { CHUNK_BYTES = 256 << 10 };
+/* A long table is read and parsed this much at a time: a chunk that stays in the cache, with
+ * the values parsed from it, until they are appended. */
+enum { CHUNK_BYTES = 64 << 10 };
 
 struct cursor {
     char *s;
@@ -281,149 +282,240 @@ static int read_rest(const struct feed *f, size_t from, long line, char sep, str
     return rc;
 }
 
-/* A part of a table's rows, [from, to) (to SIZE_MAX: to the end), read by one thread into a log
- * of its own. A part holding a '"' is left (quoted): a quoted field may hold a line end, and
- * only a reading from the start knows which line ends are in one. */
-struct part {
-    const struct feed *feed;
-    size_t from, to;
-    long line; /* the line `from` is on; once read, the line after the part */
+/* A long table's rows are read as chunks of CHUNK_BYTES, taken in turn by two threads. Each is
+ * parsed into a small log of its own, and the chunks are appended to the table's log in order by
+ * whichever thread finds the next one ready. Chunk k holds the lines that start in its bytes
+ * (a line starts at `from` or just past a line end), so the chunks share no line. The columns
+ * are written once, by appending: there are no halves to join, and a thread that finishes
+ * early takes the next chunk.
+ *
+ * What the chunks make is what one reading makes. A chunk holding a '"' stops them all and the
+ * rows are read again as one: a quoted field may hold a line end, and only a reading from the
+ * start knows which line ends are in one. A chunk that failed has the rows from it read again
+ * when its turn comes, so that its message names the right line. */
+enum { SLOTS = 8 }; /* chunks taken and not yet appended */
+enum slot_state { SLOT_FREE, SLOT_BUSY, SLOT_READY };
+
+struct slot {
+    _Alignas(64) struct trainlog log; /* the chunk's rows, its lines numbered from 1 */
+    struct diag d;                    /* its own, as a failed chunk is read again */
+    char *buf;                        /* the chunk read from a file */
+    size_t cap;
+    size_t k, start; /* which chunk, and the offset of its first byte */
+    long lines;      /* the line ends in it */
+    int rc;
+    enum slot_state state;
+};
+
+struct chunks {
+    const struct feed *f;
+    size_t from, n; /* the rows' first byte, and how many chunks */
     char sep;
     struct trainlog *log;
     struct diag *d;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    size_t taken, appended;
+    long line; /* the line the next chunk to append starts on */
+    bool appending, quoted;
+    size_t failed; /* the offset to read from again, or SIZE_MAX */
     int rc;
-    bool quoted;
+    struct slot slot[SLOTS];
 };
 
-/* Whole lines of the part, n bytes at s. */
-static int part_lines(struct part *p, char *s, size_t n)
+/* The offset just past the first line end at or after `at`, searching n bytes at s, which hold
+ * the file from `base`; SIZE_MAX when there is none. */
+static size_t line_after(const char *s, size_t n, size_t base, size_t at)
 {
-    if (memchr(s, '"', n)) {
-        p->quoted = true;
-        return VZ_OK;
-    }
-    struct cursor c = {s, n, 0, 0, p->line};
-    int rc = read_rows(&c, p->sep, p->log, p->d);
-    p->line = c.line;
-    return rc;
+    if (at - base >= n)
+        return SIZE_MAX;
+    const char *nl = memchr(s + (at - base), '\n', n - (at - base));
+    return nl ? base + (size_t)(nl - s) + 1 : SIZE_MAX;
 }
 
-static void *read_part(void *arg)
+/* Chunk s->k's bytes at *out: the lines starting in [b, b + CHUNK_BYTES) for
+ * b = from + k * CHUNK_BYTES, the last chunk's to the end of the file. */
+static int chunk_bytes(const struct chunks *r, struct slot *s, char **out, size_t *n)
 {
-    struct part *p = arg;
-    const struct feed *f = p->feed;
+    const struct feed *f = r->f;
+    size_t b = r->from + s->k * CHUNK_BYTES, end_at = b + CHUNK_BYTES - 1;
+    bool last = s->k + 1 == r->n;
     if (f->fd < 0) {
-        p->rc = part_lines(p, f->mem + p->from, (p->to < f->len ? p->to : f->len) - p->from);
-        return NULL;
+        size_t start = s->k ? line_after(f->mem, f->len, 0, b - 1) : b;
+        size_t end = last ? f->len : line_after(f->mem, f->len, 0, end_at);
+        start = start < f->len ? start : f->len;
+        end = end < f->len ? end : f->len;
+        *out = f->mem + start;
+        *n = end - start;
+        s->start = start;
+        return VZ_OK;
     }
-    /* A chunk at a time, each up to its last line end, the rest carried to the next; a line
-     * longer than the chunk makes it longer. */
-    size_t cap = CHUNK_BYTES, have = 0, at = p->from;
-    char *buf = malloc(cap);
-    if (!buf) {
-        p->rc = diag_oom(p->d);
-        return NULL;
-    }
-    for (;;) {
-        size_t want = p->to - at < cap - have ? p->to - at : cap - have;
-        long got = read_at(f, buf + have, want, at);
-        if (got < 0 || at + (size_t)got > TRAINLOG_MAX_BYTES) {
-            p->rc = read_failed(f, got < 0 ? at : at + (size_t)got, p->d);
+    /* s->buf holds the file from `base`: the byte before b, whose line end starts a line at b. */
+    size_t base = s->k ? b - 1 : b, have = 0, start = s->k ? SIZE_MAX : b, end = SIZE_MAX;
+    for (bool eof = false; end == SIZE_MAX;) {
+        if (eof) {
+            start = start < base + have ? start : base + have;
+            end = base + have;
             break;
         }
-        at += (size_t)got;
+        /* The chunk and, mostly, the end of its last line; more only for a line that long. */
+        size_t want = have ? CHUNK_BYTES : CHUNK_BYTES + CHUNK_BYTES / 8;
+        if (s->cap - have < want) {
+            size_t cap = s->cap * 2 > have + want ? s->cap * 2 : have + want;
+            char *grown = realloc(s->buf, cap);
+            if (!grown)
+                return diag_oom(&s->d);
+            s->buf = grown;
+            s->cap = cap;
+        }
+        long got = read_at(f, s->buf + have, want, base + have);
+        if (got < 0 || base + have + (size_t)got > TRAINLOG_MAX_BYTES)
+            return read_failed(f, got < 0 ? base + have : base + have + (size_t)got, &s->d);
+        eof = (size_t)got < want;
         have += (size_t)got;
-        bool end = at == p->to || (size_t)got < want;
-        size_t lines = have;
-        while (!end && lines > 0 && buf[lines - 1] != '\n')
-            lines--;
-        if (lines == 0 && !end) {
-            char *grown = realloc(buf, cap * 2);
-            if (!grown) {
-                p->rc = diag_oom(p->d);
-                break;
-            }
-            buf = grown;
-            cap *= 2;
-            continue;
-        }
-        if ((p->rc = part_lines(p, buf, lines)) || p->quoted || end)
-            break;
-        memmove(buf, buf + lines, have - lines);
-        have -= lines;
+        if (start == SIZE_MAX)
+            start = line_after(s->buf, have, base, b - 1);
+        if (start != SIZE_MAX && !last)
+            end = line_after(s->buf, have, base, end_at > start ? end_at : start - 1);
     }
-    free(buf);
+    *out = s->buf + (start - base);
+    *n = end - start;
+    s->start = start;
+    return VZ_OK;
+}
+
+/* Reads chunk s->k into s->log; true when it holds a '"'. */
+static bool read_chunk(const struct chunks *r, struct slot *s)
+{
+    tl_reset_rows(&s->log);
+    s->lines = 0;
+    char *bytes = NULL;
+    size_t n = 0;
+    if ((s->rc = chunk_bytes(r, s, &bytes, &n)))
+        return false;
+    if (memchr(bytes, '"', n))
+        return true;
+    struct cursor c = {bytes, n, 0, 0, 1};
+    s->rc = read_rows(&c, r->sep, &s->log, &s->d);
+    s->lines = c.line - 1;
+    return false;
+}
+
+static struct slot *slot_of(struct chunks *r, size_t k, enum slot_state state)
+{
+    for (int i = 0; i < SLOTS; i++)
+        if (r->slot[i].state == state && (state == SLOT_FREE || r->slot[i].k == k))
+            return &r->slot[i];
     return NULL;
 }
 
-/* Where the rows from `from` are cut in two, each part read by a thread: after the first line
- * end past their middle; 0 when they are too few to be worth it, or no line ends there. */
-static size_t split_at(const struct feed *f, size_t from)
+static bool stopped(const struct chunks *r)
 {
-    if (f->len < from || f->len - from < TL_SPLIT_BYTES)
-        return 0;
-    size_t mid = from + (f->len - from) / 2;
-    if (f->fd < 0) {
-        const char *nl = memchr(f->mem + mid, '\n', f->len - mid);
-        return nl && (size_t)(nl + 1 - f->mem) < f->len ? (size_t)(nl + 1 - f->mem) : 0;
-    }
-    char window[4096];
-    for (size_t at = mid; at < f->len; at += sizeof window) {
-        long got = read_at(f, window, sizeof window, at);
-        const char *nl = got > 0 ? memchr(window, '\n', (size_t)got) : NULL;
-        if (nl)
-            return at + (size_t)(nl - window) + 1 < f->len ? at + (size_t)(nl - window) + 1 : 0;
-        if (got < (long)sizeof window)
-            break;
-    }
-    return 0;
+    return r->quoted || r->rc || r->failed != SIZE_MAX;
 }
 
-/* The second part's reading, into a log of its own (the same columns, unnamed) with a diag of
- * its own. */
-struct tail {
-    struct part p;
-    struct trainlog log;
-    struct diag d;
-};
+/* Appends the chunks that are ready, in order, unless another thread is at it (it comes to them
+ * before it stops). Called, and returns, with the lock held. */
+static void append_ready(struct chunks *r)
+{
+    if (r->appending)
+        return;
+    r->appending = true;
+    struct slot *s;
+    while (!stopped(r) && (s = slot_of(r, r->appended, SLOT_READY))) {
+        pthread_mutex_unlock(&r->lock);
+        int rc = s->rc ? VZ_OK : tl_append(r->log, &s->log, r->line - 1, r->d);
+        pthread_mutex_lock(&r->lock);
+        if (s->rc) {
+            r->failed = s->start;
+        } else {
+            r->rc = rc;
+            r->line += s->lines;
+        }
+        r->appended++;
+        s->state = SLOT_FREE;
+        pthread_cond_broadcast(&r->changed);
+    }
+    r->appending = false;
+}
 
-/* The rows of f from `from` (on `line`), in two parts at once when they are long, so a
- * million-step log is read and parsed on two cores. What the parts make is what one reading
- * makes: a part that met a quote has the rows read again as one, and a second part that failed
- * is read again after the first, for its message's line. */
+static void *chunk_worker(void *arg)
+{
+    struct chunks *r = arg;
+    pthread_mutex_lock(&r->lock);
+    while (!stopped(r) && r->taken < r->n) {
+        struct slot *s = slot_of(r, 0, SLOT_FREE);
+        if (!s) {
+            pthread_cond_wait(&r->changed, &r->lock);
+            continue;
+        }
+        s->k = r->taken++;
+        s->state = SLOT_BUSY;
+        pthread_mutex_unlock(&r->lock);
+        bool quoted = read_chunk(r, s);
+        pthread_mutex_lock(&r->lock);
+        s->state = SLOT_READY;
+        r->quoted = r->quoted || quoted;
+        append_ready(r);
+        pthread_cond_broadcast(&r->changed);
+    }
+    pthread_mutex_unlock(&r->lock);
+    return NULL;
+}
+
+/* The rows of f from `from` (on `line`): a long table's in chunks on two threads. */
 static int read_rows_from(const struct feed *f, size_t from, long line, char sep,
                           struct trainlog *log, struct diag *d)
 {
-    size_t split = split_at(f, from);
-    struct part head = {f, from, split ? split : SIZE_MAX, line, sep, log, d, VZ_OK, false};
-    struct tail *t = split ? calloc(1, sizeof *t) : NULL;
-    if (t) {
-        t->log.file = log->file; /* borrowed, for messages */
-        diag_init(&t->d);
-        t->log.cols = calloc(log->n_cols, sizeof *t->log.cols);
-        t->log.n_cols = t->log.cap_cols = log->n_cols;
-        t->p = (struct part){f, split, SIZE_MAX, 1, sep, &t->log, &t->d, VZ_OK, false};
+    if (f->len < from || f->len - from < TL_SPLIT_BYTES)
+        return read_rest(f, from, line, sep, log, d);
+    struct chunks *r = calloc(1, sizeof *r);
+    if (!r)
+        return diag_oom(d);
+    *r = (struct chunks){.f = f,
+                         .from = from,
+                         .n = (f->len - from + CHUNK_BYTES - 1) / CHUNK_BYTES,
+                         .sep = sep,
+                         .log = log,
+                         .d = d,
+                         .line = line,
+                         .failed = SIZE_MAX};
+    int rc = VZ_OK;
+    for (int i = 0; i < SLOTS && !rc; i++) {
+        struct slot *s = &r->slot[i];
+        diag_init(&s->d);
+        s->log.file = log->file; /* borrowed, for messages */
+        size_t bytes = (log->n_cols * sizeof *s->log.cols + 63) / 64 * 64;
+        s->log.cols = aligned_alloc(64, bytes);
+        if (s->log.cols)
+            memset(s->log.cols, 0, bytes);
+        s->log.n_cols = s->log.cap_cols = log->n_cols;
+        rc = s->log.cols ? VZ_OK : diag_oom(d);
     }
-    pthread_t thread;
-    bool threaded = t && t->log.cols && pthread_create(&thread, NULL, read_part, &t->p) == 0;
-    if (!threaded)
-        head.to = SIZE_MAX;
-    read_part(&head);
-    if (threaded)
-        pthread_join(thread, NULL);
-    int rc = head.rc; /* the rows before it hold no quote: one reading fails there too */
-    if (!rc && (head.quoted || (threaded && t->p.quoted))) {
-        tl_clear_rows(log);
-        rc = read_rest(f, from, line, sep, log, d);
-    } else if (!rc && threaded) {
-        rc = t->p.rc ? read_rest(f, split, head.line, sep, log, d)
-                     : tl_append(log, &t->log, head.line - 1, d);
+    if (!rc) {
+        pthread_mutex_init(&r->lock, NULL);
+        pthread_cond_init(&r->changed, NULL);
+        pthread_t thread;
+        bool threaded = pthread_create(&thread, NULL, chunk_worker, r) == 0;
+        chunk_worker(r);
+        if (threaded)
+            pthread_join(thread, NULL);
+        pthread_cond_destroy(&r->changed);
+        pthread_mutex_destroy(&r->lock);
+        rc = r->rc;
+        if (!rc && r->quoted) {
+            tl_reset_rows(log);
+            rc = read_rest(f, from, line, sep, log, d);
+        } else if (!rc && r->failed != SIZE_MAX) {
+            rc = read_rest(f, r->failed, r->line, sep, log, d);
+        }
     }
-    if (t) {
-        t->log.file = NULL;
-        trainlog_free(&t->log);
-        free(t);
+    for (int i = 0; i < SLOTS; i++) {
+        r->slot[i].log.file = NULL;
+        trainlog_free(&r->slot[i].log);
+        free(r->slot[i].buf);
     }
+    free(r);
     return rc;
 }
 

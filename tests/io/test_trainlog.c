@@ -292,7 +292,7 @@ static void expect_error(const char *name, const char *text, enum trainlog_forma
         fprintf(stderr, "    got      %s\n    expected %s\n", diag_text(&d), line);
 }
 
-/* A table over a megabyte, its rows read in two halves at once: of 120000 rows with a blank
+/* A table over a megabyte, its rows read in chunks on two threads: of 120000 rows with a blank
  * line every 5000 (so rows and lines part), "lr" only in even rows and NA in every seventh, and
  * at row `at` a defect: 0 none, 1 "abc" for acc, 2 a row too long, 3 no step. The defect's line
  * and column (of its last field) go to *line and *col. */
@@ -328,7 +328,7 @@ static char *long_table(int defect, int at, long *line, int *col)
     return text;
 }
 
-static void test_long_table_halves(void)
+static void test_long_table_chunks(void)
 {
     long line = 0;
     int col = 0;
@@ -362,22 +362,22 @@ static void test_long_table_halves(void)
         trainlog_free(&log);
     }
     free(text);
-    /* Each defect, in the first half and in the second: the line one reading would name. */
+    /* Each defect, early and late: the line one reading would name. */
     const int rows[2] = {LONG_ROWS / 4, LONG_ROWS * 3 / 4};
-    for (int half = 0; half < 2; half++) {
+    for (int at = 0; at < 2; at++) {
         char want[160];
-        text = long_table(1, rows[half], &line, &col);
+        text = long_table(1, rows[at], &line, &col);
         snprintf(want, sizeof want,
                  "big.csv:%ld:%d: error: column \"acc\": expected a number, got \"abc\"", line,
                  col);
         expect_error("big.csv", text, TRAINLOG_CSV, "acc", want);
         free(text);
-        text = long_table(2, rows[half], &line, &col);
+        text = long_table(2, rows[at], &line, &col);
         snprintf(want, sizeof want,
                  "big.csv:%ld:%d: error: this row has more than the header's 4 fields", line, col);
         expect_error("big.csv", text, TRAINLOG_CSV, "loss", want);
         free(text);
-        text = long_table(3, rows[half], &line, &col);
+        text = long_table(3, rows[at], &line, &col);
         snprintf(want, sizeof want,
                  "big.csv:%ld: error: \"loss\" has a value but \"step\" has none", line);
         expect_error("big.csv", text, TRAINLOG_CSV, "loss", want);
@@ -386,30 +386,33 @@ static void test_long_table_halves(void)
 }
 
 /* Whether x is in order is known from reading, without a pass over the curve: a step that goes
- * back (a resumed run) wherever it is, at the seam of the two halves too, has the curve sorted.
- * Rows are all as long, so the seam is near row LONG_ROWS / 2, whichever the rule. */
-static void test_order_across_halves(void)
+ * back (a resumed run) wherever it is, at the seam of two chunks too, has the curve sorted.
+ * Rows and header are all 10 bytes, so the seams of the 64 KiB chunks fall before rows 6554 and
+ * 13108: the step goes back at each of the rows around them. */
+static void test_order_across_chunks(void)
 {
     char *text = malloc((size_t)LONG_ROWS * 32);
     int unsorted = 0, failed = 0;
-    for (int back = LONG_ROWS / 2 - 5; back <= LONG_ROWS / 2 + 5; back++) {
-        char *w = text + sprintf(text, "step,loss\n");
-        for (int i = 0; i < LONG_ROWS; i++)
-            w += sprintf(w, "%07d,%d\n", i == back ? 2 * i - 3 : 2 * i, i % 10);
-        struct trainlog log;
-        struct diag d;
-        if (parse("big.csv", text, TRAINLOG_CSV, &log, &d) != VZ_OK) {
-            failed++;
-            continue;
+    const int seams[] = {6554, 13108};
+    for (int s = 0; s < 2; s++)
+        for (int back = seams[s] - 5; back <= seams[s] + 5; back++) {
+            char *w = text + sprintf(text, "step,loss\n");
+            for (int i = 0; i < LONG_ROWS; i++)
+                w += sprintf(w, "%07d,%d\n", i == back ? 2 * i - 3 : 2 * i, i % 10);
+            struct trainlog log;
+            struct diag d;
+            if (parse("big.csv", text, TRAINLOG_CSV, &log, &d) != VZ_OK) {
+                failed++;
+                continue;
+            }
+            struct curve c;
+            curve(&log, "step", "loss", &c);
+            for (size_t i = 1; i < c.n; i++)
+                unsorted += c.x[i] < c.x[i - 1];
+            failed += c.n != LONG_ROWS || c.borrowed;
+            curve_free(&c);
+            trainlog_free(&log);
         }
-        struct curve c;
-        curve(&log, "step", "loss", &c);
-        for (size_t i = 1; i < c.n; i++)
-            unsorted += c.x[i] < c.x[i - 1];
-        failed += c.n != LONG_ROWS || c.borrowed;
-        curve_free(&c);
-        trainlog_free(&log);
-    }
     CHECK(failed == 0 && unsorted == 0);
     free(text);
 }
@@ -482,8 +485,8 @@ int main(void)
     RUN(test_jsonl);
     RUN(test_numbers_exact);
     RUN(test_blank_lines);
-    RUN(test_long_table_halves);
-    RUN(test_order_across_halves);
+    RUN(test_long_table_chunks);
+    RUN(test_order_across_chunks);
     RUN(test_bad_logs);
     RUN(test_specs_refuse_nan);
     return check_summary();

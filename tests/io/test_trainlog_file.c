@@ -1,7 +1,7 @@
-/* Unit tests of reading a long table from its file, a chunk at a time and in two parts at once:
- * whatever the file holds (quotes, line breaks in quotes, lines longer than a chunk, CRLF,
- * defects before and after the middle), the log, or the error line, is the one a reading of the
- * same bytes in memory makes. */
+/* Unit tests of reading a long table a chunk at a time on two threads, from its file and from
+ * memory: whatever the file holds (quotes, line breaks in quotes, lines longer than a chunk,
+ * CRLF, defects early and late, chunk seams anywhere in a line), the log, or the error line, is
+ * the one a reading of the same bytes in memory makes, and the rows are the ones written. */
 #include "check.h"
 
 #include "vizgen/trainlog.h"
@@ -122,7 +122,7 @@ static void plain_and_crlf(void)
     same_as_memory("tsv-less header", table("step,loss,lr,\"note, quoted\"", PLAIN, 0, 0, "\n"));
 }
 
-/* Each defect a quarter in and three quarters in: in each part. */
+/* Each defect a quarter in and three quarters in. */
 static void defects_in_each_part(void)
 {
     const enum odd defects[] = {BAD_NUMBER, TOO_LONG, NO_STEP};
@@ -133,7 +133,7 @@ static void defects_in_each_part(void)
                            table("step,loss,lr,note", defects[k], rows[r], rows[r] + 1, "\n"));
 }
 
-/* Quotes send the reading back to the start; a line break in quotes over the middle would
+/* Quotes send the reading back to the start; a line break in quotes over a chunk's seam would
  * otherwise cut a row in two. */
 static void quotes_anywhere(void)
 {
@@ -145,7 +145,7 @@ static void quotes_anywhere(void)
     same_as_memory("break in the header", table("step,\"lo\nss\",lr,note", PLAIN, 0, 0, "\n"));
 }
 
-/* A line longer than the chunk a file is read by, in each part. */
+/* A line longer than a chunk, early and late: the chunks it covers hold no line of their own. */
 static void lines_longer_than_a_chunk(void)
 {
     same_as_memory("huge early",
@@ -154,8 +154,67 @@ static void lines_longer_than_a_chunk(void)
                    table("step,loss,lr,note", HUGE_CELL, ROWS * 3 / 4, ROWS * 3 / 4 + 2, "\n"));
 }
 
+/* Reads `text` from a file and from memory; the readings must have `rows` rows on the lines after
+ * the header, step i and loss i % 1000 / 1000 in row i. */
+static void rows_as_written(const char *what, const char *text, size_t rows)
+{
+    char path[] = "/tmp/vizgen-test-log-XXXXXX";
+    int fd = mkstemp(path);
+    size_t len = strlen(text);
+    if (!CHECK(fd >= 0 && write(fd, text, len) == (ssize_t)len))
+        return;
+    close(fd);
+    char *copy = strdup(text);
+    for (int from_file = 0; from_file < 2; from_file++) {
+        struct trainlog log;
+        struct diag d;
+        diag_init(&d);
+        int rc = from_file ? trainlog_load(path, TRAINLOG_AUTO, &log, &d)
+                           : trainlog_parse(path, copy, len, TRAINLOG_AUTO, &log, &d);
+        if (!CHECK(rc == VZ_OK)) {
+            fprintf(stderr, "    %s: %s\n", what, diag_text(&d));
+            continue;
+        }
+        struct curve c;
+        size_t wrong = 0;
+        if (CHECK(trainlog_curve(&log, "step", "loss", "metrics[0]", &c, &d) == VZ_OK)) {
+            for (size_t i = 0; i < c.n; i++)
+                wrong += c.x[i] != (double)i || c.y[i] != (double)(i % 1000) / 1000;
+            wrong += c.n != rows;
+            curve_free(&c);
+        }
+        wrong += log.n_rows != rows || log.row_line != NULL || log.first_line != 2;
+        if (!CHECK(wrong == 0))
+            fprintf(stderr, "    %s (%s): %zu rows, %zu wrong\n", what,
+                    from_file ? "file" : "memory", log.n_rows, wrong);
+        trainlog_free(&log);
+    }
+    unlink(path);
+    free(copy);
+}
+
+/* Rows all L bytes long, the header too: where L divides the chunk every seam falls at a line's
+ * start, elsewhere at each offset within a line in turn. */
+static void seams_anywhere(void)
+{
+    const int lengths[] = {16, 17, 19, 23, 32, 64};
+    for (size_t k = 0; k < sizeof lengths / sizeof lengths[0]; k++) {
+        int l = lengths[k];
+        size_t rows = (size_t)(3 << 20) / (size_t)l;
+        char *text = malloc((rows + 1) * (size_t)l + 1), *w = text;
+        w += sprintf(w, "%-*s\n", l - 1, "step,loss");
+        for (size_t i = 0; i < rows; i++)
+            w += sprintf(w, "%0*zu,%.3f\n", l - 7, i, (double)(i % 1000) / 1000);
+        char what[32];
+        snprintf(what, sizeof what, "rows of %d bytes", l);
+        rows_as_written(what, text, rows);
+        free(text);
+    }
+}
+
 int main(void)
 {
+    RUN(seams_anywhere);
     RUN(plain_and_crlf);
     RUN(defects_in_each_part);
     RUN(quotes_anywhere);
