@@ -1,7 +1,9 @@
 /* png: PNG encoding and reading through libpng. vizgen's part is choosing each row's filter by
- * its content and setting libpng up so that the same pixels always give the same bytes. */
+ * its content, deflating the image data on two threads with zlib (idat.c), and setting libpng up
+ * so that the same pixels always give the same bytes. */
 #include "vizgen/png.h"
 
+#include "idat.h"
 #include "vizgen/input.h"
 
 #include <errno.h>
@@ -19,8 +21,6 @@
  * but takes 191 M, and level 6 219 M. Z_FILTERED is larger at every level, Z_RLE three times
  * larger, since text rows need real matching. */
 enum { ZLIB_LEVEL = 3, ZLIB_STRATEGY = 0 /* Z_DEFAULT_STRATEGY */, ZLIB_MEM_LEVEL = 6 };
-/* IDAT chunks of 128 KiB rather than libpng's 8 KiB: fewer chunk headers, same image. */
-enum { IDAT_BYTES = 1 << 17 };
 
 /* Cairo's pixels of a row as 8-bit RGB or RGBA samples, in place: sample x is written over
  * bytes a pixel before or at pixel x, which has been read by then. */
@@ -110,6 +110,7 @@ struct writer {
     void *ctx;
     int w, h;
     bool alpha;
+    struct idat *idat;
 };
 
 /* The whole encode; 0 on success. Everything libpng allocates is released by the caller's
@@ -136,39 +137,37 @@ static int encode(png_structp png, png_infop info, FILE *f, const struct writer 
     }
     png_set_text(png, info, t, nt);
     png_set_text_compression_level(png, 9);
-    png_set_compression_level(png, ZLIB_LEVEL);
-    png_set_compression_strategy(png, ZLIB_STRATEGY);
-    png_set_compression_mem_level(png, ZLIB_MEM_LEVEL);
-    png_set_compression_buffer_size(png, IDAT_BYTES);
-    /* Both filters before the first row, so libpng keeps the row above and each row may then
-     * take either (libpng's documented way to switch filters during an image). */
-    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE | PNG_FILTER_UP);
     png_write_info(png, info);
+    /* The image data deflated by idat, on two threads, and written as chunks through libpng. */
     for (int y = 0; y < e->h; y++) {
         struct png_row r = e->row(e->ctx, y);
         if (!r.samples)
             png_error(png, "the image could not be drawn");
-        /* Row 0 goes with both filters still enabled: libpng allocates the row above at the
-         * first row only if Up is enabled then, and refuses it for every later row otherwise. */
-        if (y > 0)
-            png_set_filter(png, PNG_FILTER_TYPE_BASE, r.filter);
-        png_write_row(png, r.samples);
+        idat_row(e->idat, png, y, r.samples, r.filter == PNG_FILTER_UP ? 2 : 0);
     }
-    png_write_end(png, NULL);
+    idat_finish(e->idat, png);
+    png_write_chunk(png, (png_const_bytep) "IEND", NULL, 0);
+    png_write_flush(png);
     return 0;
 }
 
 int png_encode_rows(FILE *f, const char *name, int w, int h, bool alpha, png_row_fn row, void *ctx,
                     double dpi, const struct png_text *texts, int n_texts, struct diag *d)
 {
-    struct writer e = {row, ctx, w, h, alpha};
+    struct writer e = {
+        row,
+        ctx,
+        w,
+        h,
+        alpha,
+        idat_start((size_t)w * (alpha ? 4 : 3), h, ZLIB_LEVEL, ZLIB_MEM_LEVEL, ZLIB_STRATEGY)};
     int rc = VZ_OK;
     char why[ERROR_LEN] = "";
     png_structp png =
         png_create_write_struct(PNG_LIBPNG_VER_STRING, why, on_png_error, on_png_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     errno = 0;
-    if (!png || !info)
+    if (!png || !info || !e.idat)
         rc = diag_oom(d);
     else if (encode(png, info, f, &e, dpi, texts, n_texts) != 0 && ferror(f))
         /* What the disk said (a full disk is ENOSPC), not libpng's "Write Error". */
@@ -176,6 +175,7 @@ int png_encode_rows(FILE *f, const char *name, int w, int h, bool alpha, png_row
     else if (why[0])
         rc = diag_in(d, VZ_EIO, name, "PNG encoding failed: %s", why);
     png_destroy_write_struct(&png, &info);
+    idat_free(e.idat);
     return rc;
 }
 
