@@ -138,11 +138,57 @@ static int header(struct cursor *c, char sep, struct trainlog *log, struct diag 
     return VZ_OK;
 }
 
+/* Plain rows read the short way: the cells of a long log are nearly always numbers, one to a
+ * column, in columns that have a value in every row. */
+enum { PLAIN_COLUMNS = 16 };
+
+/* Reads rows of plain numbers from c, as many as the columns have room for, each cell a number
+ * and its separator, the last one's the line's end: into columns that hold a value in every row
+ * and rows that follow their lines. Stops before a row that is anything else (a blank line, a
+ * quote, an empty cell, a word, CRLF), which the general reading then takes. c must end with a
+ * line end, so that the byte after a number is always there to look at. */
+static void plain_rows(struct cursor *c, char sep, struct trainlog *log)
+{
+    size_t n_cols = log->n_cols, room = SIZE_MAX;
+    if (n_cols > PLAIN_COLUMNS || !n_cols || log->row_line || !log->n_rows ||
+        c->line != log->first_line + (long)log->n_rows)
+        return;
+    for (size_t k = 0; k < n_cols; k++) {
+        const struct trainlog_column *col = &log->cols[k];
+        if (col->row || col->n != log->n_rows)
+            return;
+        room = col->cap - col->n < room ? col->cap - col->n : room;
+    }
+    double v[PLAIN_COLUMNS];
+    for (; room > 0 && c->i < c->len; room--) {
+        const char *p = c->s + c->i;
+        size_t at = 0, left = c->len - c->i;
+        for (size_t k = 0; k < n_cols; k++) {
+            size_t used = tl_number_at(p + at, left - at, &v[k]);
+            if (!used || p[at + used] != (k + 1 < n_cols ? sep : '\n'))
+                return;
+            at += used + 1;
+        }
+        for (size_t k = 0; k < n_cols; k++)
+            tl_store(&log->cols[k], v[k]);
+        log->n_rows++;
+        c->i += at;
+        c->line++;
+        c->line_start = c->i;
+    }
+}
+
 /* The rows from c on, to c->len. */
 static int read_rows(struct cursor *c, char sep, struct trainlog *log, struct diag *d)
 {
     int rc = VZ_OK;
+    bool ended = c->len > c->i && c->s[c->len - 1] == '\n';
     while (!rc && c->i < c->len) {
+        if (ended) {
+            plain_rows(c, sep, log);
+            if (c->i == c->len)
+                break;
+        }
         if (blank_line(c)) {
             next_line(c);
             continue;

@@ -417,6 +417,54 @@ static void test_order_across_chunks(void)
     free(text);
 }
 
+/* Plain rows are read the short way and the others the general way, switching back and forth:
+ * every 7th row has a space before its loss, every 13th ends in CRLF, every 5000th is "NA"
+ * for acc (so acc stops holding a value in every row) and there is a blank line every 9001.
+ * Every row must come out as written, on its line. */
+static void test_plain_and_general_rows_agree(void)
+{
+    char *text = malloc((size_t)LONG_ROWS * 40), *w = text;
+    w += sprintf(w, "step,loss,acc\n");
+    long line = 2, wrong = 0;
+    long *lines = malloc((size_t)LONG_ROWS * sizeof *lines);
+    for (int i = 0; i < LONG_ROWS; i++) {
+        if (i % 9001 == 9000) {
+            w += sprintf(w, "\n");
+            line++;
+        }
+        lines[i] = line++;
+        w += sprintf(w, "%d,%s%.3f,", i, i % 7 == 3 ? " " : "", (i % 1000) / 1000.0);
+        w += i % 5000 == 4999 ? sprintf(w, "NA") : sprintf(w, "%d", i % 11);
+        w += sprintf(w, "%s", i % 13 == 5 ? "\r\n" : "\n");
+    }
+    struct trainlog log;
+    struct diag d;
+    if (CHECK(parse("big.csv", text, TRAINLOG_CSV, &log, &d) == VZ_OK)) {
+        CHECK(log.n_rows == LONG_ROWS);
+        for (size_t r = 0; r < log.n_rows && r < LONG_ROWS; r++)
+            wrong += (log.row_line ? log.row_line[r] : log.first_line + (long)r) != lines[r];
+        struct curve c;
+        curve(&log, "step", "loss", &c);
+        for (size_t i = 0; i < c.n; i++)
+            wrong += c.x[i] != (double)i || c.y[i] != (double)(i % 1000) / 1000;
+        wrong += c.n != LONG_ROWS;
+        curve_free(&c);
+        curve(&log, "step", "acc", &c);
+        size_t n = 0;
+        for (int i = 0; i < LONG_ROWS; i++)
+            if (i % 5000 != 4999) {
+                wrong += n >= c.n || c.x[n] != i || c.y[n] != i % 11;
+                n++;
+            }
+        wrong += c.n != n;
+        curve_free(&c);
+        CHECK(wrong == 0);
+        trainlog_free(&log);
+    }
+    free(lines);
+    free(text);
+}
+
 static void test_bad_logs(void)
 {
     expect_error("m.csv", "step,loss\n1,0.5\n2,0.4,9\n", TRAINLOG_AUTO, "loss",
@@ -487,6 +535,7 @@ int main(void)
     RUN(test_blank_lines);
     RUN(test_long_table_chunks);
     RUN(test_order_across_chunks);
+    RUN(test_plain_and_general_rows_agree);
     RUN(test_bad_logs);
     RUN(test_specs_refuse_nan);
     return check_summary();
