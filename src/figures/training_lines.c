@@ -117,47 +117,49 @@ static void draw_nonfinite(struct canvas *cv, const struct tc_line *l, const str
     draw_polyline(cv, px, py, n, &s, clip, "nonfinite", (long)l->panel);
 }
 
-/* The index of the first point with the lowest (or highest) raw value the axis shows, or -1. */
-static long best_point(const struct training *t, const struct tc_line *l)
+/* Widens [*lo, *hi] to the values of y the axis shows; true when it shows them all. Nearly
+ * always it does, and one vectorised pass finds them. */
+static bool on_axis_span(int scale, const double *y, size_t n, double *lo, double *hi)
 {
-    const struct tc_panel *pn = &t->panels[l->panel];
-    long best = -1;
-    for (size_t k = 0; k < l->raw.n; k++) {
-        double v = l->raw.y[k];
-        if (tc_on_axis(pn->y_scale, v) &&
-            (best < 0 || (pn->best_mode == TC_MIN ? v < l->raw.y[best] : v > l->raw.y[best])))
-            best = (long)k;
+    double a, b;
+    if (series_extremes(y, n, &a, &b) && (scale == 0 || a > 0)) {
+        *lo = a < *lo ? a : *lo;
+        *hi = b > *hi ? b : *hi;
+        return true;
     }
-    return best;
+    for (size_t k = 0; k < n; k++)
+        if (tc_on_axis(scale, y[k])) { /* no branch on which is lower */
+            *lo = y[k] < *lo ? y[k] : *lo;
+            *hi = y[k] > *hi ? y[k] : *hi;
+        }
+    return false;
 }
 
 void tc_line_facts(const struct training *t, struct tc_line *l)
 {
-    int scale = t->panels[l->panel].y_scale;
+    const struct tc_panel *pn = &t->panels[l->panel];
     struct tc_facts f = {INFINITY, -INFINITY, 0, 0, 0, 0, NAN, -1};
-    for (size_t k = 0; k < l->raw.n; k++) {
-        double v = l->raw.y[k];
-        if (tc_on_axis(scale, v)) { /* the common case, and no branch on which is lower */
-            f.lo = v < f.lo ? v : f.lo;
-            f.hi = v > f.hi ? v : f.hi;
-        } else if (isfinite(v)) {
-            f.nonpos++;
-        } else {
+    if (!on_axis_span(pn->y_scale, l->raw.y, l->raw.n, &f.lo, &f.hi))
+        for (size_t k = 0; k < l->raw.n; k++) {
+            double v = l->raw.y[k];
+            if (tc_on_axis(pn->y_scale, v))
+                continue;
+            if (isfinite(v)) {
+                f.nonpos++;
+                continue;
+            }
             if (isnan(f.first_nonfinite))
                 f.first_nonfinite = l->raw.x[k];
             f.nan += isnan(v);
             f.pinf += v > 0;
             f.ninf += v < 0;
         }
-    }
-    for (size_t k = 0; l->smooth_y && k < l->raw.n; k++) {
-        double w = l->smooth_y[k];
-        if (tc_on_axis(scale, w)) {
-            f.lo = w < f.lo ? w : f.lo;
-            f.hi = w > f.hi ? w : f.hi;
-        }
-    }
-    f.best = l->best ? best_point(t, l) : -1;
+    /* The best point: the first raw value that is the lowest (or highest) the axis shows. */
+    if (l->best && f.lo <= f.hi)
+        f.best =
+            (long)series_first_equal(l->raw.y, l->raw.n, pn->best_mode == TC_MIN ? f.lo : f.hi);
+    if (l->smooth_y)
+        on_axis_span(pn->y_scale, l->smooth_y, l->raw.n, &f.lo, &f.hi);
     l->facts = f;
 }
 

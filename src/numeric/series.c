@@ -71,6 +71,104 @@ static long column_of(double x, double x0, double span, int columns)
     return c < 0 ? 0 : c >= columns ? columns - 1 : c;
 }
 
+/* Lanes of the extremes' loop: four independent minima and maxima, which GCC turns into two
+ * vectors of each, where one would wait on the comparison before. */
+enum { LANES = 4 };
+
+bool series_extremes(const double *y, size_t n, double *lo, double *hi)
+{
+    double l[LANES], h[LANES], zero[LANES];
+    for (int k = 0; k < LANES; k++) {
+        l[k] = INFINITY;
+        h[k] = -INFINITY;
+        zero[k] = 0;
+    }
+    size_t j = 0;
+    for (; j + LANES <= n; j += LANES)
+        for (int k = 0; k < LANES; k++) {
+            double v = y[j + k];
+            l[k] = v < l[k] ? v : l[k]; /* a NaN is never less, nor greater */
+            h[k] = v > h[k] ? v : h[k];
+            zero[k] += v - v; /* NaN from a NaN or an infinity on */
+        }
+    for (; j < n; j++) {
+        double v = y[j];
+        l[0] = v < l[0] ? v : l[0];
+        h[0] = v > h[0] ? v : h[0];
+        zero[0] += v - v;
+    }
+    for (int k = 1; k < LANES; k++) {
+        l[0] = l[k] < l[0] ? l[k] : l[0];
+        h[0] = h[k] > h[0] ? h[k] : h[0];
+        zero[0] += zero[k];
+    }
+    *lo = l[0];
+    *hi = h[0];
+    return zero[0] == 0;
+}
+
+size_t series_first_equal(const double *y, size_t n, double v)
+{
+    for (size_t i = 0; i < n; i++)
+        if (y[i] == v)
+            return i;
+    return SIZE_MAX;
+}
+
+/* The first index at or after `from` whose x is at least `edge`, x ascending: galloping, as a
+ * column holds anything from one point to many thousands. */
+static size_t first_at_least(const double *x, size_t from, size_t n, double edge)
+{
+    size_t lo = from, hi = from, step = 1;
+    while (hi < n && x[hi] < edge) {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+    }
+    hi = hi < n ? hi : n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x[mid] < edge)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Runs shorter than this are read in one pass; longer, the extremes' loop finds the values and
+ * a scan each finds where they first are, in half the time. */
+enum { SHORT_RUN = 16 };
+
+/* The first lowest and first highest finite y in [i, end) (SIZE_MAX: none); false when some y
+ * is not finite. */
+static bool run_extremes(const double *y, size_t i, size_t end, size_t *lo, size_t *hi)
+{
+    double ylo, yhi;
+    if (end - i >= SHORT_RUN && series_extremes(y + i, end - i, &ylo, &yhi)) {
+        *lo = i + series_first_equal(y + i, end - i, ylo);
+        *hi = i + series_first_equal(y + i, end - i, yhi);
+        return true;
+    }
+    ylo = INFINITY;
+    yhi = -INFINITY;
+    *lo = *hi = SIZE_MAX;
+    size_t nonfinite = 0;
+    for (size_t j = i; j < end; j++) {
+        double v = y[j];
+        if (v < ylo && v != -INFINITY) {
+            ylo = v;
+            *lo = j;
+        }
+        if (v > yhi && v != INFINITY) {
+            yhi = v;
+            *hi = j;
+        }
+        nonfinite += !(v - v == 0); /* NaN and infinities */
+    }
+    return nonfinite == 0;
+}
+
 size_t series_reduce(const double *x, const double *y, size_t n, double x0, double x1, int columns,
                      size_t *keep)
 {
@@ -78,36 +176,19 @@ size_t series_reduce(const double *x, const double *y, size_t n, double x0, doub
     double span = x1 - x0;
     size_t i = 0;
     while (i < n) {
-        /* The run of points in i's column: up to the column's right edge by one comparison a
-         * point, then settled by column_of itself, so that rounding in the edge cannot move a
-         * point to another column than column_of gives it. */
+        /* The run of points in i's column: up to the column's right edge, then settled by
+         * column_of itself, so that rounding in the edge cannot move a point to another column
+         * than column_of gives it. */
         long col = column_of(x[i], x0, span, columns);
-        size_t end = i + 1, lo = SIZE_MAX, hi = SIZE_MAX;
+        size_t end = i + 1, lo, hi;
         if (span > 0 && col < columns - 1) {
-            double edge = x0 + (double)(col + 1) / columns * span;
-            while (end < n && x[end] < edge)
-                end++;
+            end = first_at_least(x, i + 1, n, x0 + (double)(col + 1) / columns * span);
             while (end > i + 1 && column_of(x[end - 1], x0, span, columns) != col)
                 end--;
         }
         while (end < n && column_of(x[end], x0, span, columns) == col)
             end++;
-        /* The first lowest and first highest finite y; one pass, as it meets every point. */
-        double ylo = INFINITY, yhi = -INFINITY;
-        size_t nonfinite = 0;
-        for (size_t j = i; j < end; j++) {
-            double v = y[j];
-            if (v < ylo && v != -INFINITY) {
-                ylo = v;
-                lo = j;
-            }
-            if (v > yhi && v != INFINITY) {
-                yhi = v;
-                hi = j;
-            }
-            nonfinite += !(v - v == 0); /* NaN and infinities */
-        }
-        if (nonfinite == 0) { /* the four in order, each once */
+        if (run_extremes(y, i, end, &lo, &hi)) { /* the four in order, each once */
             size_t pick[4] = {i, lo < hi ? lo : hi, lo < hi ? hi : lo, end - 1};
             for (int k = 0; k < 4; k++)
                 if (pick[k] != SIZE_MAX && (kept == 0 || keep[kept - 1] < pick[k]))

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 /* A deterministic noisy value in [0, 1). */
@@ -153,6 +154,99 @@ static void reduction_keeps_extremes_ends_and_divergence(void)
     free(keep);
 }
 
+/* The points series_reduce keeps, found the slow way: in each column (by the same formula) its
+ * first and last point, its first lowest and first highest finite y, and every non-finite y. */
+static size_t reduce_by_hand(const double *x, const double *y, size_t n, int cols, size_t *keep)
+{
+    size_t kept = 0, start = 0;
+    double span = x[n - 1] - x[0];
+    for (size_t i = 0; i < n; i++) {
+        long c = (long)floor((x[i] - x[0]) / span * cols);
+        long next = i + 1 < n ? (long)floor((x[i + 1] - x[0]) / span * cols) : -1;
+        c = c >= cols ? cols - 1 : c;
+        next = next >= cols ? cols - 1 : next;
+        if (next == c)
+            continue;
+        size_t lo = SIZE_MAX, hi = SIZE_MAX; /* the column is [start, i] */
+        for (size_t j = start; j <= i; j++)
+            if (isfinite(y[j])) {
+                if (lo == SIZE_MAX || y[j] < y[lo])
+                    lo = j;
+                if (hi == SIZE_MAX || y[j] > y[hi])
+                    hi = j;
+            }
+        for (size_t j = start; j <= i; j++)
+            if (j == start || j == i || j == lo || j == hi || !isfinite(y[j]))
+                keep[kept++] = j;
+        start = i + 1;
+    }
+    return kept;
+}
+
+/* Exactly the points found by hand, on columns of one to thousands of points, with ties (the
+ * first of equal extremes is the one kept), zeros of both signs, and NaN and infinities in long
+ * runs and short ones. */
+static void reduction_keeps_the_first_of_equal_extremes(void)
+{
+    enum { N = 200000 };
+    double *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
+    size_t *keep = malloc(N * sizeof *keep), *want = malloc(N * sizeof *want);
+    if (!CHECK(x && y && keep && want))
+        goto done;
+    uint64_t s = 11;
+    for (int i = 0; i < N; i++) {
+        x[i] = i < N / 2 ? i : N / 2 + (i - N / 2) * 40.0; /* dense, then sparse */
+        y[i] = floor(noise(&s) * 8) - 4;                   /* eight values: ties everywhere */
+        y[i] = y[i] == 0 && i % 2 ? -0.0 : y[i];
+    }
+    const int bad[] = {5, 77, 4000, 4001, 70000, N / 2 + 3, N - 2};
+    const double what[] = {NAN, -INFINITY, INFINITY, NAN, -INFINITY, INFINITY, NAN};
+    for (int b = 0; b < 7; b++)
+        y[bad[b]] = what[b];
+    const int cols[] = {1, 7, 300, 5000, 150000};
+    for (int c = 0; c < 5; c++) {
+        size_t k = series_reduce(x, y, N, x[0], x[N - 1], cols[c], keep);
+        size_t w = reduce_by_hand(x, y, N, cols[c], want);
+        size_t same = 0;
+        while (same < k && same < w && keep[same] == want[same])
+            same++;
+        if (!CHECK(k == w && same == k))
+            fprintf(stderr, "  %d columns: %zu kept, %zu by hand, the same up to %zu\n", cols[c], k,
+                    w, same);
+    }
+done:
+    free(x);
+    free(y);
+    free(keep);
+    free(want);
+}
+
+/* The extremes of every length (each lane and the tail) with a NaN or an infinity anywhere. */
+static void extremes_of_every_length(void)
+{
+    double y[11];
+    int wrong = 0;
+    for (int n = 0; n <= 11; n++)
+        for (int at = -1; at < n; at++)
+            for (int kind = 0; kind < 3; kind++) {
+                for (int i = 0; i < n; i++)
+                    y[i] = (i * 7) % 11 - 5.5;
+                if (at >= 0)
+                    y[at] = kind == 0 ? NAN : kind == 1 ? INFINITY : -INFINITY;
+                double lo = INFINITY, hi = -INFINITY, glo, ghi;
+                bool finite = true;
+                for (int i = 0; i < n; i++) {
+                    finite &= isfinite(y[i]);
+                    if (!isnan(y[i]))
+                        lo = fmin(lo, y[i]), hi = fmax(hi, y[i]);
+                }
+                bool got = series_extremes(y, (size_t)n, &glo, &ghi);
+                wrong += got != finite || glo != lo || ghi != hi;
+            }
+    CHECK(wrong == 0);
+    CHECK(series_first_equal(y, 11, y[10]) == 10 && series_first_equal(y, 11, 99) == SIZE_MAX);
+}
+
 /* The envelope of a line holds every point of its stroke, column by column, and no more than
  * half the stroke's width beyond them: checked against the line walked in small steps. */
 static void envelope_covers_the_stroke_column_by_column(void)
@@ -275,6 +369,8 @@ int main(void)
     RUN(ema_is_the_debiased_weighted_mean);
     RUN(moving_average_matches_the_naive_one);
     RUN(reduction_keeps_extremes_ends_and_divergence);
+    RUN(reduction_keeps_the_first_of_equal_extremes);
+    RUN(extremes_of_every_length);
     RUN(envelope_covers_the_stroke_column_by_column);
     RUN(simplify_keeps_what_shows);
     return check_summary();
