@@ -29,16 +29,18 @@ void series_ema(const double *y, size_t n, double weight, double *out);
 void series_moving_average(const double *y, size_t n, size_t window, double *out);
 
 /* The least and the greatest of y's n values, NaN aside (lo > hi: none); true when every value
- * is finite. A million-point line meets this several times, so it runs four comparisons at once:
- * half the time of a loop that also notes where they are (series_first_equal does, after). */
+ * is finite. A million-point line meets this several times, so it runs four comparisons at once
+ * (half the time of a loop that also notes where they are: series_first_equal does, after), and
+ * a long y's two halves at once. */
 bool series_extremes(const double *y, size_t n, double *lo, double *hi);
-/* The index of y's first value equal to v, or SIZE_MAX. */
+/* The index of y's first value equal to v, or SIZE_MAX; a long y's halves searched at once. */
 size_t series_first_equal(const double *y, size_t n, double v);
 
 /* The points of (x, y) that show on `columns` pixel columns spanning [x0, x1]: in each column
  * the first, the last, the lowest and the highest, and every non-finite y, so that spikes and
  * divergence survive. x must be ascending. Writes their indices, ascending and each once, to
- * keep (room for n) and returns how many. */
+ * keep (room for n) and returns how many. A long series is reduced as two halves at once, cut
+ * where a column starts, so the points are the same. */
 size_t series_reduce(const double *x, const double *y, size_t n, double x0, double x1, int columns,
                      size_t *keep);
 

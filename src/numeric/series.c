@@ -1,6 +1,8 @@
 /* series: smoothing and reduction of training curves. */
 #include "vizgen/series.h"
 
+#include "vizgen/halves.h"
+
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -75,7 +77,7 @@ static long column_of(double x, double x0, double span, int columns)
  * vectors of each, where one would wait on the comparison before. */
 enum { LANES = 4 };
 
-bool series_extremes(const double *y, size_t n, double *lo, double *hi)
+static bool extremes_of(const double *y, size_t n, double *lo, double *hi)
 {
     double l[LANES], h[LANES], zero[LANES];
     for (int k = 0; k < LANES; k++) {
@@ -107,12 +109,60 @@ bool series_extremes(const double *y, size_t n, double *lo, double *hi)
     return zero[0] == 0;
 }
 
-size_t series_first_equal(const double *y, size_t n, double v)
+struct extremes_job {
+    const double *y;
+    size_t n;
+    double lo[2], hi[2];
+    bool finite[2];
+};
+
+static void extremes_half(void *arg, int half)
 {
-    for (size_t i = 0; i < n; i++)
+    struct extremes_job *j = arg;
+    size_t mid = j->n / 2, from = half ? mid : 0, to = half ? j->n : mid;
+    j->finite[half] = extremes_of(j->y + from, to - from, &j->lo[half], &j->hi[half]);
+}
+
+bool series_extremes(const double *y, size_t n, double *lo, double *hi)
+{
+    if (n < HALVES_MIN)
+        return extremes_of(y, n, lo, hi);
+    struct extremes_job j = {y, n, {0, 0}, {0, 0}, {false, false}};
+    halves_run(extremes_half, &j);
+    *lo = j.lo[1] < j.lo[0] ? j.lo[1] : j.lo[0];
+    *hi = j.hi[1] > j.hi[0] ? j.hi[1] : j.hi[0];
+    return j.finite[0] && j.finite[1];
+}
+
+static size_t first_equal(const double *y, size_t from, size_t to, double v)
+{
+    for (size_t i = from; i < to; i++)
         if (y[i] == v)
             return i;
     return SIZE_MAX;
+}
+
+struct find_job {
+    const double *y;
+    size_t n;
+    double v;
+    size_t at[2];
+};
+
+static void find_half(void *arg, int half)
+{
+    struct find_job *j = arg;
+    size_t mid = j->n / 2;
+    j->at[half] = first_equal(j->y, half ? mid : 0, half ? j->n : mid, j->v);
+}
+
+size_t series_first_equal(const double *y, size_t n, double v)
+{
+    if (n < HALVES_MIN)
+        return first_equal(y, 0, n, v);
+    struct find_job j = {y, n, v, {SIZE_MAX, SIZE_MAX}};
+    halves_run(find_half, &j);
+    return j.at[0] != SIZE_MAX ? j.at[0] : j.at[1];
 }
 
 /* The first index at or after `from` whose x is at least `edge`, x ascending: galloping, as a
@@ -141,13 +191,13 @@ static size_t first_at_least(const double *x, size_t from, size_t n, double edge
 enum { SHORT_RUN = 16 };
 
 /* The first lowest and first highest finite y in [i, end) (SIZE_MAX: none); false when some y
- * is not finite. */
+ * is not finite. On this thread: a reduction's halves are already two. */
 static bool run_extremes(const double *y, size_t i, size_t end, size_t *lo, size_t *hi)
 {
     double ylo, yhi;
-    if (end - i >= SHORT_RUN && series_extremes(y + i, end - i, &ylo, &yhi)) {
-        *lo = i + series_first_equal(y + i, end - i, ylo);
-        *hi = i + series_first_equal(y + i, end - i, yhi);
+    if (end - i >= SHORT_RUN && extremes_of(y + i, end - i, &ylo, &yhi)) {
+        *lo = first_equal(y, i, end, ylo);
+        *hi = first_equal(y, i, end, yhi);
         return true;
     }
     ylo = INFINITY;
@@ -169,24 +219,24 @@ static bool run_extremes(const double *y, size_t i, size_t end, size_t *lo, size
     return nonfinite == 0;
 }
 
-size_t series_reduce(const double *x, const double *y, size_t n, double x0, double x1, int columns,
-                     size_t *keep)
+/* series_reduce over the points [from, to), which start a column and end one: their kept
+ * indices to keep, returning how many. */
+static size_t reduce_range(const double *x, const double *y, size_t from, size_t to, double x0,
+                           double span, int columns, size_t *keep)
 {
-    size_t kept = 0;
-    double span = x1 - x0;
-    size_t i = 0;
-    while (i < n) {
+    size_t kept = 0, i = from;
+    while (i < to) {
         /* The run of points in i's column: up to the column's right edge, then settled by
          * column_of itself, so that rounding in the edge cannot move a point to another column
          * than column_of gives it. */
         long col = column_of(x[i], x0, span, columns);
         size_t end = i + 1, lo, hi;
         if (span > 0 && col < columns - 1) {
-            end = first_at_least(x, i + 1, n, x0 + (double)(col + 1) / columns * span);
+            end = first_at_least(x, i + 1, to, x0 + (double)(col + 1) / columns * span);
             while (end > i + 1 && column_of(x[end - 1], x0, span, columns) != col)
                 end--;
         }
-        while (end < n && column_of(x[end], x0, span, columns) == col)
+        while (end < to && column_of(x[end], x0, span, columns) == col)
             end++;
         if (run_extremes(y, i, end, &lo, &hi)) { /* the four in order, each once */
             size_t pick[4] = {i, lo < hi ? lo : hi, lo < hi ? hi : lo, end - 1};
@@ -201,6 +251,46 @@ size_t series_reduce(const double *x, const double *y, size_t n, double x0, doub
         i = end;
     }
     return kept;
+}
+
+/* A long series reduced as two ranges at once, cut where a column starts. */
+struct reduce_job {
+    const double *x, *y;
+    size_t n, cut;
+    double x0, span;
+    int columns;
+    size_t *keep, kept[2];
+};
+
+static void reduce_half(void *arg, int half)
+{
+    struct reduce_job *j = arg;
+    /* The second half's indices go after the cut, where the first half's cannot reach. */
+    j->kept[half] =
+        half ? reduce_range(j->x, j->y, j->cut, j->n, j->x0, j->span, j->columns, j->keep + j->cut)
+             : reduce_range(j->x, j->y, 0, j->cut, j->x0, j->span, j->columns, j->keep);
+}
+
+size_t series_reduce(const double *x, const double *y, size_t n, double x0, double x1, int columns,
+                     size_t *keep)
+{
+    double span = x1 - x0;
+    if (n < HALVES_MIN || !(span > 0))
+        return reduce_range(x, y, 0, n, x0, span, columns, keep);
+    /* The first point of the column that the middle point is in. */
+    long col = column_of(x[n / 2], x0, span, columns);
+    size_t lo = 0, hi = n / 2;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (column_of(x[mid], x0, span, columns) < col)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    struct reduce_job j = {x, y, n, lo, x0, span, columns, keep, {0, 0}};
+    halves_run(reduce_half, &j);
+    memmove(keep + j.kept[0], keep + j.cut, j.kept[1] * sizeof *keep);
+    return j.kept[0] + j.kept[1];
 }
 
 static bool finite_point(const double *x, const double *y, size_t i)

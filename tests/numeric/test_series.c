@@ -4,6 +4,7 @@
  * envelope holds its stroke, column by column, and simplification drops only what cannot show. */
 #include "check.h"
 
+#include "vizgen/halves.h"
 #include "vizgen/series.h"
 
 #include <math.h>
@@ -185,10 +186,10 @@ static size_t reduce_by_hand(const double *x, const double *y, size_t n, int col
 
 /* Exactly the points found by hand, on columns of one to thousands of points, with ties (the
  * first of equal extremes is the one kept), zeros of both signs, and NaN and infinities in long
- * runs and short ones. */
+ * runs and short ones; long enough to be reduced as two halves, cut anywhere. */
 static void reduction_keeps_the_first_of_equal_extremes(void)
 {
-    enum { N = 200000 };
+    enum { N = 3 * HALVES_MIN };
     double *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
     size_t *keep = malloc(N * sizeof *keep), *want = malloc(N * sizeof *want);
     if (!CHECK(x && y && keep && want))
@@ -200,11 +201,13 @@ static void reduction_keeps_the_first_of_equal_extremes(void)
         y[i] = y[i] == 0 && i % 2 ? -0.0 : y[i];
     }
     const int bad[] = {5, 77, 4000, 4001, 70000, N / 2 + 3, N - 2};
+    if (!CHECK(N / 2 + 3 > HALVES_MIN)) /* the second half holds some */
+        goto done;
     const double what[] = {NAN, -INFINITY, INFINITY, NAN, -INFINITY, INFINITY, NAN};
     for (int b = 0; b < 7; b++)
         y[bad[b]] = what[b];
-    const int cols[] = {1, 7, 300, 5000, 150000};
-    for (int c = 0; c < 5; c++) {
+    const int cols[] = {1, 2, 7, 300, 5000, 150000};
+    for (int c = 0; c < 6; c++) {
         size_t k = series_reduce(x, y, N, x[0], x[N - 1], cols[c], keep);
         size_t w = reduce_by_hand(x, y, N, cols[c], want);
         size_t same = 0;
@@ -245,6 +248,23 @@ static void extremes_of_every_length(void)
             }
     CHECK(wrong == 0);
     CHECK(series_first_equal(y, 11, y[10]) == 10 && series_first_equal(y, 11, 99) == SIZE_MAX);
+    /* Long enough for two halves: what either half holds counts, and the first is found. */
+    enum { N = 2 * HALVES_MIN + 3 };
+    double *l = malloc(N * sizeof *l), lo, hi;
+    if (!CHECK(l))
+        return;
+    for (int i = 0; i < N; i++)
+        l[i] = i % 1000;
+    l[N - 1] = -7; /* the second half's */
+    l[10] = 5000;  /* the first half's */
+    CHECK(series_extremes(l, N, &lo, &hi) && lo == -7 && hi == 5000);
+    l[N - 2] = NAN;
+    CHECK(!series_extremes(l, N, &lo, &hi) && lo == -7 && hi == 5000);
+    l[5] = INFINITY;
+    CHECK(!series_extremes(l, N, &lo, &hi) && lo == -7 && hi == INFINITY);
+    CHECK(series_first_equal(l, N, -7) == N - 1 && series_first_equal(l, N, 999) == 999);
+    CHECK(series_first_equal(l, N, 5000) == 10 && series_first_equal(l, N, 0.5) == SIZE_MAX);
+    free(l);
 }
 
 /* The envelope of a line holds every point of its stroke, column by column, and no more than
