@@ -4,9 +4,6 @@
 #ifndef VIZGEN_HALVES_H
 #define VIZGEN_HALVES_H
 
-#include <stdbool.h>
-#include <stddef.h>
-
 /* Arrays shorter than this are walked on one thread: making one costs about 50 us here. */
 enum { HALVES_MIN = 1 << 18 };
 

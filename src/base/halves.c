@@ -2,6 +2,7 @@
 #include "vizgen/halves.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 
 struct second_half {
     void (*fn)(void *ctx, int half);
