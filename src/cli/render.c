@@ -26,8 +26,12 @@ enum { MAX_EMBEDDED_SPEC = 1 << 20 };
  * replay of the figure costs a little, and the encoder waits for the first), or more so that
  * the STRIPS_HELD strips in memory stay within STRIP_BYTES. Sixteen strips, four held, hid the
  * drawing behind the encoding best on the default figures (measured against 8 and 2, 12 and 3,
- * 16 and 3, 24 and 4: the training figure 2-3 ms faster than with 8 and 2, no figure slower). */
-enum { MAX_PIXELS = 32767, STRIP_BYTES = 32 << 20, N_STRIPS = 16 };
+ * 16 and 3, 24 and 4: the training figure 2-3 ms faster than with 8 and 2, no figure slower).
+ * The strips are drawn ahead on a thread of their own only from DRAW_AHEAD_PIXELS on: beside the
+ * encoder and its deflate helper, a third thread on two cores cost every default figure (2
+ * million pixels) 0.6-1.4 ms, and the training figure at --scale 2 (8 million) 1.3 ms, where at
+ * --scale 3 (18 million) it saved 5 ms of 110 and at --size 40in --scale 4 0.8 s of 5.5. */
+enum { MAX_PIXELS = 32767, STRIP_BYTES = 32 << 20, N_STRIPS = 16, DRAW_AHEAD_PIXELS = 12 << 20 };
 
 const char *const render_format_names[] = {"png", "svg", "pdf", NULL};
 
@@ -172,7 +176,7 @@ static char *effective_spec(const struct spec *s, const struct figure_kind *kind
     return spec_compact_with(s, set, n);
 }
 
-/* The figure's rows as the encoder takes them, prepared on the drawing thread. */
+/* The figure's rows as the encoder takes them, prepared by the thread that draws them. */
 struct png_strips {
     struct strips *strips;
     int w;
@@ -217,7 +221,8 @@ static int write_png(struct canvas *cv, const struct figure_common *c, struct ou
     if (!p.filters)
         return diag_oom(d);
     struct strip_hook hook = {prepare_strip, &p};
-    if ((rc = strips_start(&p.strips, cv, (int)rows, hook, d)) == VZ_OK) {
+    if ((rc = strips_start(&p.strips, cv, (int)rows, w * h >= DRAW_AHEAD_PIXELS, hook, d)) ==
+        VZ_OK) {
         rc = png_encode_rows(out->f, out->path, (int)w, (int)h, c->transparent, strip_row, &p,
                              c->png_dpi, texts, n, d);
         /* A drawing error explains an encoding one ("the image could not be drawn"). */

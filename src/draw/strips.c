@@ -1,7 +1,8 @@
-/* strips: STRIPS_HELD strip buffers handed between a drawing thread and the encoder. The drawing
- * thread fills the strips after k while the encoder reads strip k; it waits when it is
- * STRIPS_HELD strips ahead, the encoder waits when it catches up. Only the drawing thread
- * touches Cairo until the end. */
+/* strips: strip buffers handed between the drawing and the encoder. Drawn ahead, a thread fills
+ * the strips after k while the encoder reads strip k; it waits when it is STRIPS_HELD strips
+ * ahead, the encoder waits when it catches up, and only the drawing thread touches Cairo until
+ * the end. Drawn as asked for, strip k is drawn on the encoder's thread when its first row is
+ * asked for, into one of two buffers (the other still holds the row above, for the hook). */
 #include "vizgen/strips.h"
 
 #include <pthread.h>
@@ -14,6 +15,7 @@ struct strips {
     unsigned char *data[STRIPS_HELD];
     size_t stride;
     int rows, height, n_strips;
+    int held; /* buffers in use: STRIPS_HELD drawn ahead, 2 as asked for */
     struct strip_hook hook;
     int current; /* the strip the encoder reads, -1 before the first */
     bool threaded;
@@ -29,13 +31,13 @@ struct strips {
 
 static int draw_strip(struct strips *s, int k)
 {
-    int y0 = k * s->rows, rc = canvas_rasterize_rows(s->cv, s->buf[k % STRIPS_HELD], y0, &s->err);
+    int y0 = k * s->rows, rc = canvas_rasterize_rows(s->cv, s->buf[k % s->held], y0, &s->err);
     if (rc == VZ_OK && s->hook.fn) {
         /* Strip k - 1 is still whole in the other buffer: only strip k + 1 overwrites it. */
         const unsigned char *prev =
-            k > 0 ? s->data[(k - 1) % STRIPS_HELD] + (size_t)(s->rows - 1) * s->stride : NULL;
+            k > 0 ? s->data[(k - 1) % s->held] + (size_t)(s->rows - 1) * s->stride : NULL;
         int n = s->height - y0 < s->rows ? s->height - y0 : s->rows;
-        s->hook.fn(s->hook.ctx, s->data[k % STRIPS_HELD], s->stride, y0, n, prev);
+        s->hook.fn(s->hook.ctx, s->data[k % s->held], s->stride, y0, n, prev);
     }
     return rc;
 }
@@ -45,7 +47,7 @@ static void *draw_ahead(void *arg)
     struct strips *s = arg;
     for (int k = 0; k < s->n_strips; k++) {
         pthread_mutex_lock(&s->lock);
-        while (!s->cancel && k - s->released >= STRIPS_HELD)
+        while (!s->cancel && k - s->released >= s->held)
             pthread_cond_wait(&s->changed, &s->lock);
         bool stop = s->cancel;
         pthread_mutex_unlock(&s->lock);
@@ -65,8 +67,8 @@ static void *draw_ahead(void *arg)
     return NULL;
 }
 
-int strips_start(struct strips **out, struct canvas *cv, int rows, struct strip_hook hook,
-                 struct diag *d)
+int strips_start(struct strips **out, struct canvas *cv, int rows, bool ahead,
+                 struct strip_hook hook, struct diag *d)
 {
     *out = NULL;
     struct strips *s = calloc(1, sizeof *s);
@@ -78,10 +80,11 @@ int strips_start(struct strips **out, struct canvas *cv, int rows, struct strip_
                          .rows = rows,
                          .height = (int)h,
                          .n_strips = (int)((h + rows - 1) / rows),
+                         .held = ahead ? STRIPS_HELD : 2,
                          .hook = hook,
                          .current = -1};
     diag_init(&s->err);
-    for (int i = 0; i < STRIPS_HELD; i++) {
+    for (int i = 0; i < s->held; i++) {
         s->buf[i] = canvas_strip_create(cv, rows);
         if (!s->buf[i]) {
             while (i-- > 0)
@@ -94,7 +97,7 @@ int strips_start(struct strips **out, struct canvas *cv, int rows, struct strip_
     s->stride = (size_t)cairo_image_surface_get_stride(s->buf[0]);
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->changed, NULL);
-    s->threaded = pthread_create(&s->thread, NULL, draw_ahead, s) == 0;
+    s->threaded = ahead && pthread_create(&s->thread, NULL, draw_ahead, s) == 0;
     *out = s;
     return VZ_OK;
 }
@@ -124,7 +127,7 @@ const unsigned char *strips_row(struct strips *s, int y)
             return NULL;
         s->current = k;
     }
-    return s->data[k % STRIPS_HELD] + (size_t)(y - k * s->rows) * s->stride;
+    return s->data[k % s->held] + (size_t)(y - k * s->rows) * s->stride;
 }
 
 int strips_finish(struct strips *s, struct diag *d)
@@ -143,7 +146,7 @@ int strips_finish(struct strips *s, struct diag *d)
     }
     pthread_cond_destroy(&s->changed);
     pthread_mutex_destroy(&s->lock);
-    for (int i = 0; i < STRIPS_HELD; i++)
+    for (int i = 0; i < s->held; i++)
         cairo_surface_destroy(s->buf[i]);
     free(s);
     return rc;

@@ -1,6 +1,6 @@
-/* Unit tests of strips: rows come out in order as drawn and as the hook left them, the hook sees
- * every strip once with the row above it, and a failed drawing or an encoder that stops early
- * ends cleanly. */
+/* Unit tests of strips, drawn ahead on a thread and as asked for: rows come out in order as drawn
+ * and as the hook left them, the hook sees every strip once with the row above it, and a failed
+ * drawing or an encoder that stops early ends cleanly. */
 #include "check.h"
 
 #include "vizgen/kit.h"
@@ -12,6 +12,7 @@
 enum { ROWS = 7, MAX_STRIPS = 64 };
 
 static struct canvas cv;
+static bool ahead; /* the mode the tests run in, set by main */
 
 static void draw_something(double height)
 {
@@ -75,7 +76,8 @@ static void rows_come_in_order_as_drawn_and_prepared(void)
                s.row_bytes);
     }
     struct strips *st;
-    if (!CHECK(strips_start(&st, &cv, ROWS, (struct strip_hook){mark_strip, &s}, &d) == VZ_OK))
+    if (!CHECK(strips_start(&st, &cv, ROWS, ahead, (struct strip_hook){mark_strip, &s}, &d) ==
+               VZ_OK))
         return;
     int wrong = 0;
     for (int y = 0; y < 200; y++) {
@@ -104,7 +106,7 @@ static void an_encoder_may_stop_early(void)
     struct diag d;
     diag_init(&d);
     struct strips *st;
-    if (!CHECK(strips_start(&st, &cv, ROWS, (struct strip_hook){NULL, NULL}, &d) == VZ_OK))
+    if (!CHECK(strips_start(&st, &cv, ROWS, ahead, (struct strip_hook){NULL, NULL}, &d) == VZ_OK))
         return;
     CHECK(strips_row(st, 0) && strips_row(st, 1) && strips_row(st, ROWS));
     CHECK(strips_finish(st, &d) == VZ_OK);
@@ -119,7 +121,7 @@ static void a_failed_drawing_gives_no_rows_and_its_error(void)
     struct diag d;
     diag_init(&d);
     struct strips *st;
-    if (!CHECK(strips_start(&st, &cv, ROWS, (struct strip_hook){NULL, NULL}, &d) == VZ_OK))
+    if (!CHECK(strips_start(&st, &cv, ROWS, ahead, (struct strip_hook){NULL, NULL}, &d) == VZ_OK))
         return;
     CHECK(strips_row(st, 0) == NULL);
     CHECK(strips_finish(st, &d) == VZ_EIO);
@@ -130,8 +132,12 @@ static void a_failed_drawing_gives_no_rows_and_its_error(void)
 
 int main(void)
 {
-    RUN(rows_come_in_order_as_drawn_and_prepared);
-    RUN(an_encoder_may_stop_early);
-    RUN(a_failed_drawing_gives_no_rows_and_its_error);
+    for (int mode = 0; mode < 2; mode++) {
+        ahead = mode == 1;
+        printf("strips drawn %s:\n", ahead ? "ahead on a thread" : "as asked for");
+        RUN(rows_come_in_order_as_drawn_and_prepared);
+        RUN(an_encoder_may_stop_early);
+        RUN(a_failed_drawing_gives_no_rows_and_its_error);
+    }
     return check_summary();
 }
