@@ -6,11 +6,11 @@
  * thread took them, so the same pixels still give the same bytes. */
 #include "idat.h"
 
+#include <libdeflate.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libdeflate.h>
 #include <zlib.h>
 
 /* A segment's size: big enough that cutting the stream costs little (a match reaches back
