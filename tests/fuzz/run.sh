@@ -10,8 +10,10 @@ work=${2:-$root/build-fuzz}
 mkdir -p "$work"
 cd "$work"
 flags="-g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -DVIZGEN_VERSION=\"fuzz\" -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
-# The same modules CMakeLists.txt asks for, so the fuzzers link what the CLI links.
-modules="cairo cairo-ft freetype2 fontconfig pangocairo pangoft2 libutf8proc libpng libcjson zlib"
+# The modules CMakeLists.txt asks pkg-config for, read from it, so the fuzzers link what the CLI
+# links (a list kept here as well once missed a new one).
+modules=$(sed -n '/pkg_check_modules(DEPS/,/)/p' "$root/CMakeLists.txt" | tr -d '()' | tr -s ' \n' ' ' |
+    sed 's/.*IMPORTED_TARGET //; s/ $//')
 # shellcheck disable=SC2086
 cflags="$(pkg-config --cflags $modules)"
 # shellcheck disable=SC2086
