@@ -146,7 +146,7 @@ enum { PLAIN_COLUMNS = 16 };
  * and its separator, the last one's the line's end: into columns that hold a value in every row
  * and rows that follow their lines. Stops before a row that is anything else (a blank line, a
  * quote, an empty cell, a word, CRLF), which the general reading then takes. c must end with a
- * line end, so that the byte after a number is always there to look at. The columns' ends and
+ * line end: every number ends before c does, and is read without bounds. The columns' ends and
  * their last values are kept here, not in the columns, while the rows are read: stored through
  * the columns, each value cost five loads and stores more than the number itself. */
 static void plain_rows(struct cursor *c, char sep, struct trainlog *log)
@@ -170,7 +170,7 @@ static void plain_rows(struct cursor *c, char sep, struct trainlog *log)
     for (double v[PLAIN_COLUMNS]; read < room && i < c->len; read++) {
         size_t at = i;
         for (size_t k = 0; k < n_cols; k++) {
-            size_t used = tl_number_at(s + at, c->len - at, &v[k]);
+            size_t used = tl_number(s + at, 0, false, &v[k]);
             if (!used || s[at + used] != (k + 1 < n_cols ? sep : '\n'))
                 goto stop;
             at += used + 1;
