@@ -15,6 +15,11 @@ struct curve {
     double *x, *y;
     size_t n;
     bool borrowed; /* x and y belong to another, who outlives the curve */
+    /* y's extremes as series_extremes gives them, when they are known without a pass over y (a
+     * log's column keeps them as it is read): its least and greatest value, NaN aside, and
+     * whether every value is finite. */
+    bool y_known, y_finite;
+    double y_lo, y_hi;
 };
 void curve_free(struct curve *c);
 

@@ -42,6 +42,10 @@ struct trainlog_column {
     /* Some value is not finite, or less than the one before: false for a column that can be x
      * as it stands, known without another pass over a million values. */
     bool unordered;
+    /* The least and the greatest value, NaN aside (lo > hi: none), and whether some value is not
+     * finite: a line's range, kept the same way. */
+    double lo, hi;
+    bool nonfinite;
     struct trainlog_bad *bad; /* the first value that is not a number, or NULL */
 };
 

@@ -118,11 +118,21 @@ static void draw_nonfinite(struct canvas *cv, const struct tc_line *l, const str
 }
 
 /* Widens [*lo, *hi] to the values of y the axis shows; true when it shows them all. Nearly
- * always it does, and one vectorised pass finds them. */
-static bool on_axis_span(int scale, const double *y, size_t n, double *lo, double *hi)
+ * always it does, and y's extremes say so: those of `known`, a curve whose y this is, when it
+ * knows them (a log's reading kept them), else from one vectorised pass. */
+static bool on_axis_span(int scale, const double *y, size_t n, const struct curve *known,
+                         double *lo, double *hi)
 {
     double a, b;
-    if (series_extremes(y, n, &a, &b) && (scale == 0 || a > 0)) {
+    bool finite;
+    if (known && known->y_known) {
+        a = known->y_lo;
+        b = known->y_hi;
+        finite = known->y_finite;
+    } else {
+        finite = series_extremes(y, n, &a, &b);
+    }
+    if (finite && (scale == 0 || a > 0)) {
         *lo = a < *lo ? a : *lo;
         *hi = b > *hi ? b : *hi;
         return true;
@@ -139,7 +149,7 @@ void tc_line_facts(const struct training *t, struct tc_line *l)
 {
     const struct tc_panel *pn = &t->panels[l->panel];
     struct tc_facts f = {INFINITY, -INFINITY, 0, 0, 0, 0, NAN, -1};
-    if (!on_axis_span(pn->y_scale, l->raw.y, l->raw.n, &f.lo, &f.hi))
+    if (!on_axis_span(pn->y_scale, l->raw.y, l->raw.n, &l->raw, &f.lo, &f.hi))
         for (size_t k = 0; k < l->raw.n; k++) {
             double v = l->raw.y[k];
             if (tc_on_axis(pn->y_scale, v))
@@ -159,7 +169,7 @@ void tc_line_facts(const struct training *t, struct tc_line *l)
         f.best =
             (long)series_first_equal(l->raw.y, l->raw.n, pn->best_mode == TC_MIN ? f.lo : f.hi);
     if (l->smooth_y)
-        on_axis_span(pn->y_scale, l->smooth_y, l->raw.n, &f.lo, &f.hi);
+        on_axis_span(pn->y_scale, l->smooth_y, l->raw.n, NULL, &f.lo, &f.hi);
     l->facts = f;
 }
 
@@ -297,7 +307,8 @@ static void lines_pass(struct canvas *cv, const struct training *t, size_t p, co
                 if (draw)
                     draw_polyline(cv, s->px, s->py, n_raw, &faint, plot, "raw-line", (long)i);
             }
-            struct curve shown = {l->raw.x, (double *)tc_shown_y(l), l->raw.n, true};
+            struct curve shown = {
+                .x = l->raw.x, .y = (double *)tc_shown_y(l), .n = l->raw.n, .borrowed = true};
             size_t n = reduce_map(&shown, xa, ya, columns, s->keep, s->px + n_raw, s->py + n_raw,
                                   s->kx + n_raw, s->ky + n_raw);
             struct stroke line = {rgb, LINE_W, l->validation, 1, l->raw.n == 1 ? BEST_R - 1 : 0};

@@ -51,7 +51,7 @@ struct trainlog_column *tl_column(struct trainlog *log, const char *name, size_t
         log->cap_cols = cap;
     }
     struct trainlog_column *c = &log->cols[log->n_cols];
-    memset(c, 0, sizeof *c);
+    *c = (struct trainlog_column){.lo = INFINITY, .hi = -INFINITY};
     if (!(c->name = strndup(name, len))) {
         diag_oom(d);
         return NULL;
@@ -165,7 +165,9 @@ void tl_reset_rows(struct trainlog *log)
         c->row = NULL;
         c->bad = NULL;
         c->n = 0;
-        c->unordered = false;
+        c->unordered = c->nonfinite = false;
+        c->lo = INFINITY;
+        c->hi = -INFINITY;
     }
     free(log->row_line);
     log->row_line = NULL;
@@ -189,6 +191,9 @@ int tl_append(struct trainlog *log, struct trainlog *tail, long lines, struct di
     for (size_t k = 0; k < log->n_cols; k++) {
         struct trainlog_column *c = &log->cols[k], *t = &tail->cols[k];
         c->unordered |= t->unordered || (c->n && t->n && t->v[0] < c->v[c->n - 1]);
+        c->nonfinite |= t->nonfinite;
+        c->lo = t->lo < c->lo ? t->lo : c->lo;
+        c->hi = t->hi > c->hi ? t->hi : c->hi;
         if (!c->bad && t->bad) {
             c->bad = t->bad;
             c->bad->line += lines;
@@ -506,7 +511,7 @@ static int sort_curve(struct curve *c, struct diag *d)
     for (size_t i = 0; p && i < n; i++)
         p[i] = (struct point){c->x[i], c->y[i], i};
     if (p && c->borrowed)
-        *c = (struct curve){malloc(n * sizeof *c->x), malloc(n * sizeof *c->y), n, false};
+        *c = (struct curve){.x = malloc(n * sizeof *c->x), .y = malloc(n * sizeof *c->y), .n = n};
     if (!p || !c->x || !c->y) {
         free(p);
         curve_free(c);
@@ -519,6 +524,15 @@ static int sort_curve(struct curve *c, struct diag *d)
     }
     free(p);
     return VZ_OK;
+}
+
+/* c's y holds y's values, in whatever order: its extremes are y's. */
+static void keep_extremes(struct curve *c, const struct trainlog_column *y)
+{
+    c->y_known = true;
+    c->y_finite = !y->nonfinite;
+    c->y_lo = y->lo;
+    c->y_hi = y->hi;
 }
 
 int trainlog_curve(const struct trainlog *log, const char *x, const char *y, const char *path,
@@ -536,7 +550,7 @@ int trainlog_curve(const struct trainlog *log, const char *x, const char *y, con
         return bad_value(log, cx, d);
     if (!cx->row && !cy->row && cy->n && cy->n <= cx->n) {
         /* x and y in every row y reaches: the columns themselves */
-        *out = (struct curve){cx->v, cy->v, cy->n, true};
+        *out = (struct curve){.x = cx->v, .y = cy->v, .n = cy->n, .borrowed = true};
     } else {
         size_t n = cy->n ? cy->n : 1; /* a column of no values is an empty curve, not none */
         out->x = malloc(n * sizeof *out->x);
@@ -561,6 +575,7 @@ int trainlog_curve(const struct trainlog *log, const char *x, const char *y, con
     }
     if (out->borrowed && !cx->unordered) { /* x's first values, which are in order */
         out->n = cy->n;
+        keep_extremes(out, cy);
         return VZ_OK;
     }
     bool sorted = true;
@@ -574,5 +589,8 @@ int trainlog_curve(const struct trainlog *log, const char *x, const char *y, con
         sorted = sorted && (i == 0 || out->x[i] >= out->x[i - 1]);
     }
     out->n = cy->n;
-    return sorted ? VZ_OK : sort_curve(out, d);
+    int rc = sorted ? VZ_OK : sort_curve(out, d);
+    if (!rc)
+        keep_extremes(out, cy);
+    return rc;
 }

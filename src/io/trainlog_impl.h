@@ -15,7 +15,10 @@ struct trainlog_column *tl_column(struct trainlog *log, const char *name, size_t
 /* Appends v to c, which has room. */
 static inline void tl_store(struct trainlog_column *c, double v)
 {
-    c->unordered |= !isfinite(v) || (c->n && v < c->v[c->n - 1]);
+    c->nonfinite |= !isfinite(v);
+    c->unordered |= c->nonfinite || (c->n && v < c->v[c->n - 1]);
+    c->lo = v < c->lo ? v : c->lo; /* a NaN is never less, nor greater */
+    c->hi = v > c->hi ? v : c->hi;
     c->v[c->n++] = v;
 }
 /* tl_put when the column must grow, or keep rows. */

@@ -155,7 +155,7 @@ static void plain_rows(struct cursor *c, char sep, struct trainlog *log)
     if (n_cols > PLAIN_COLUMNS || !n_cols || log->row_line || !rows ||
         c->line != log->first_line + (long)rows)
         return;
-    double *dst[PLAIN_COLUMNS], last[PLAIN_COLUMNS];
+    double *dst[PLAIN_COLUMNS], last[PLAIN_COLUMNS], lo[PLAIN_COLUMNS], hi[PLAIN_COLUMNS];
     for (size_t k = 0; k < n_cols; k++) {
         const struct trainlog_column *col = &log->cols[k];
         if (col->row || col->n != rows)
@@ -163,8 +163,12 @@ static void plain_rows(struct cursor *c, char sep, struct trainlog *log)
         room = col->cap - col->n < room ? col->cap - col->n : room;
         dst[k] = col->v;
         last[k] = col->n ? col->v[col->n - 1] : -INFINITY;
+        lo[k] = col->lo;
+        hi[k] = col->hi;
     }
-    uint32_t unordered = 0; /* bit k: column k went down, or met a value that is not finite */
+    /* Bit k: column k went down. tl_number's numbers are all finite (at most 15 digits, scaled
+     * by at most 1e22). */
+    uint32_t unordered = 0;
     const char *s = c->s;
     size_t i = c->i, read = 0;
     for (double v[PLAIN_COLUMNS]; read < room && i < c->len; read++) {
@@ -176,7 +180,9 @@ static void plain_rows(struct cursor *c, char sep, struct trainlog *log)
             at += used + 1;
         }
         for (size_t k = 0; k < n_cols; k++) {
-            unordered |= (uint32_t)(!(v[k] - v[k] == 0) | (v[k] < last[k])) << k;
+            unordered |= (uint32_t)(v[k] < last[k]) << k;
+            lo[k] = v[k] < lo[k] ? v[k] : lo[k];
+            hi[k] = v[k] > hi[k] ? v[k] : hi[k];
             dst[k][rows + read] = last[k] = v[k];
         }
         i = at;
@@ -185,6 +191,8 @@ stop:
     for (size_t k = 0; k < n_cols; k++) {
         log->cols[k].n += read;
         log->cols[k].unordered |= (unordered >> k) & 1;
+        log->cols[k].lo = lo[k];
+        log->cols[k].hi = hi[k];
     }
     log->n_rows += read;
     c->i = c->line_start = i;

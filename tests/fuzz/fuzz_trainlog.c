@@ -1,7 +1,9 @@
 /* libFuzzer target: any bytes as a training log, in every format, and every column drawn
- * against the default x (or the first column). */
+ * against the default x (or the first column), whose extremes must be a pass's. */
+#include "vizgen/series.h"
 #include "vizgen/trainlog.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +28,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t i = 0; i < log.n_cols && i < 16; i++) {
             struct curve c;
             diag_init(&d);
-            if (trainlog_curve(&log, x, log.cols[i].name, "y", &c, &d) == VZ_OK)
-                curve_free(&c);
+            if (trainlog_curve(&log, x, log.cols[i].name, "y", &c, &d) != VZ_OK)
+                continue;
+            /* The extremes kept while reading are the ones a pass finds. */
+            double lo, hi;
+            bool finite = series_extremes(c.y, c.n, &lo, &hi);
+            if (!c.y_known || c.y_finite != finite || c.y_lo != lo || c.y_hi != hi)
+                abort();
+            curve_free(&c);
         }
         trainlog_free(&log);
     }

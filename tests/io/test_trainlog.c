@@ -2,6 +2,7 @@
  * of the error line each kind of bad log gets. */
 #include "check.h"
 
+#include "vizgen/series.h"
 #include "vizgen/spec.h"
 #include "vizgen/trainlog.h"
 
@@ -20,12 +21,22 @@ static int parse(const char *name, const char *text, enum trainlog_format fmt, s
     return rc;
 }
 
+/* The curve of y against x; its extremes, kept as the log was read, must be the ones a pass
+ * over it finds. */
 static void curve(const struct trainlog *log, const char *x, const char *y, struct curve *c)
 {
     struct diag d;
     diag_init(&d);
-    if (!CHECK(trainlog_curve(log, x, y, "metrics[0]", c, &d) == VZ_OK))
+    if (!CHECK(trainlog_curve(log, x, y, "metrics[0]", c, &d) == VZ_OK)) {
         fprintf(stderr, "    %s\n", diag_text(&d));
+        return;
+    }
+    double lo, hi;
+    bool finite = series_extremes(c->y, c->n, &lo, &hi);
+    if (!CHECK(c->y_known && c->y_finite == finite && c->y_lo == lo && c->y_hi == hi))
+        fprintf(stderr, "    %s: kept %g..%g%s, a pass finds %g..%g%s\n", y, c->y_lo, c->y_hi,
+                c->y_finite ? "" : " with non-finite values", lo, hi,
+                finite ? "" : " with non-finite values");
 }
 
 /* As Trainer writes it with json.dumps(indent=2): a diverging run's bare NaN and Infinity, an
@@ -65,9 +76,11 @@ static void test_trainer_state(void)
         CHECK(c.x[0] == 10 && c.x[1] == 20 && c.x[2] == 30);
         CHECK(c.y[0] == 2.5 && isinf(c.y[1]) && c.y[1] > 0 && c.y[2] == 1.75);
     }
+    CHECK(c.y_lo == 1.75 && c.y_hi == INFINITY && !c.y_finite);
     curve_free(&c);
     curve(&log, "step", "grad_norm", &c);
     CHECK(c.n == 3 && c.y[0] == 1.25 && isnan(c.y[1]) && isinf(c.y[2]) && c.y[2] < 0);
+    CHECK(c.y_lo == -INFINITY && c.y_hi == 1.25 && !c.y_finite);
     curve_free(&c);
     curve(&log, "step", "eval_loss", &c);
     CHECK(c.n == 1 && c.x[0] == 15 && c.y[0] == 2.25);
@@ -465,6 +478,40 @@ static void test_plain_and_general_rows_agree(void)
     free(text);
 }
 
+/* A line's range is kept as the log is read, whichever chunk a value is in and whichever way it
+ * is read: the lowest a plain row in the first third, the greatest a cell read the general way
+ * (a space before it, and past Clinger's exponents) in the middle, then a NaN and an infinity in
+ * the last third. */
+static void test_extremes_kept(void)
+{
+    char *text = malloc((size_t)LONG_ROWS * 32);
+    const char *odd[] = {"-7.25", " 1e30", "nan", "inf"};
+    const int at[] = {LONG_ROWS / 5, LONG_ROWS / 2, LONG_ROWS * 2 / 3, LONG_ROWS * 4 / 5};
+    for (int defects = 2; defects <= 4; defects++) {
+        char *w = text + sprintf(text, "step,loss\n");
+        for (int i = 0; i < LONG_ROWS; i++) {
+            int k = 0;
+            while (k < defects && at[k] != i)
+                k++;
+            if (k < defects)
+                w += sprintf(w, "%d,%s\n", i, odd[k]);
+            else
+                w += sprintf(w, "%d,%.3f\n", i, (i % 1000) / 1000.0);
+        }
+        struct trainlog log;
+        struct diag d;
+        if (!CHECK(parse("big.csv", text, TRAINLOG_CSV, &log, &d) == VZ_OK))
+            continue;
+        struct curve c;
+        curve(&log, "step", "loss", &c);
+        CHECK(c.n == LONG_ROWS && c.y_lo == -7.25);
+        CHECK(c.y_hi == (defects < 4 ? 1e30 : INFINITY) && c.y_finite == (defects == 2));
+        curve_free(&c);
+        trainlog_free(&log);
+    }
+    free(text);
+}
+
 static void test_bad_logs(void)
 {
     expect_error("m.csv", "step,loss\n1,0.5\n2,0.4,9\n", TRAINLOG_AUTO, "loss",
@@ -536,6 +583,7 @@ int main(void)
     RUN(test_long_table_chunks);
     RUN(test_order_across_chunks);
     RUN(test_plain_and_general_rows_agree);
+    RUN(test_extremes_kept);
     RUN(test_bad_logs);
     RUN(test_specs_refuse_nan);
     return check_summary();
