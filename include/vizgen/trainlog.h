@@ -35,10 +35,16 @@ struct trainlog_bad {
 
 struct trainlog_column {
     char *name;
-    double *v;   /* the values, in row order */
+    double *v;   /* the values, in row order; NULL while they are even (below) */
     size_t *row; /* the row of each value; NULL while the column has had a value in every row,
                   * value i being row i's: a plain table's column needs no more */
     size_t n, cap;
+    /* Value i is series_even_at(first, step, i), bit for bit, and is not stored (cap is n): a
+     * long table's step column mostly counts so, and its million values were 2 ms of page
+     * faults. Only a long table's chunks, appended, make a column even; a value off the spacing
+     * makes it an array again. */
+    bool even;
+    double first, step;
     /* Some value is not finite, or less than the one before: false for a column that can be x
      * as it stands, known without another pass over a million values. */
     bool unordered;

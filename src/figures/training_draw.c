@@ -61,8 +61,8 @@ static void x_range(const struct training *t, double *lo, double *hi)
     for (size_t i = 0; i < t->n_lines; i++) {
         const struct curve *c = &t->lines[i].raw;
         if (c->n) {
-            *lo = fmin(*lo, c->x[0]);
-            *hi = fmax(*hi, c->x[c->n - 1]);
+            *lo = fmin(*lo, curve_x(c, 0));
+            *hi = fmax(*hi, curve_x(c, c->n - 1));
         }
     }
     if (*lo > *hi) {

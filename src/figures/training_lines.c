@@ -77,9 +77,9 @@ static void add_obstacles(struct tc_scratch *s, const double *x, const double *y
 static size_t reduce_map(const struct curve *c, const struct axis *xa, const struct axis *ya,
                          int columns, size_t *keep, double *px, double *py, double *kx, double *ky)
 {
-    size_t n = series_reduce(c->x, c->y, c->n, xa->scale.d0, xa->scale.d1, columns, keep);
+    size_t n = series_reduce(c, xa->scale.d0, xa->scale.d1, columns, keep);
     for (size_t i = 0; i < n; i++) {
-        kx[i] = c->x[keep[i]];
+        kx[i] = curve_x(c, keep[i]);
         ky[i] = c->y[keep[i]];
         px[i] = scale_map(&xa->scale, kx[i]);
         py[i] = scale_map(&ya->scale, ky[i]);
@@ -100,7 +100,7 @@ static void draw_nonfinite(struct canvas *cv, const struct tc_line *l, const str
         double v = l->raw.y[k];
         if (isfinite(v))
             continue;
-        double x = floor(scale_map(&xa->scale, l->raw.x[k]) * cv->scale) / cv->scale;
+        double x = floor(scale_map(&xa->scale, curve_x(&l->raw, k)) * cv->scale) / cv->scale;
         bool low = isinf(v) && v < 0;
         double *last = low ? &last_bottom : &last_top;
         if (x == *last)
@@ -159,7 +159,7 @@ void tc_line_facts(const struct training *t, struct tc_line *l)
                 continue;
             }
             if (isnan(f.first_nonfinite))
-                f.first_nonfinite = l->raw.x[k];
+                f.first_nonfinite = curve_x(&l->raw, k);
             f.nan += isnan(v);
             f.pinf += v > 0;
             f.ninf += v < 0;
@@ -176,7 +176,7 @@ void tc_line_facts(const struct training *t, struct tc_line *l)
 void tc_best_text(const struct training *t, const struct tc_line *l, long best, char *buf,
                   size_t size)
 {
-    double bx = l->raw.x[best], by = l->raw.y[best];
+    double bx = curve_x(&l->raw, (size_t)best), by = l->raw.y[best];
     char name[120], value[32], at[32];
     tc_line_name(t, l, name, sizeof name);
     if (by != 0 && fabs(by) < 1e-3)
@@ -207,7 +207,8 @@ static size_t place_best(struct canvas *cv, const struct training *t, const stru
     tc_best_text(t, l, best, label, sizeof label);
     struct text_metrics m;
     draw_measure(cv, label, small_f, &m);
-    double x = scale_map(&xa->scale, l->raw.x[best]), y = scale_map(&ya->scale, l->raw.y[best]);
+    double x = scale_map(&xa->scale, curve_x(&l->raw, (size_t)best)),
+           y = scale_map(&ya->scale, l->raw.y[best]);
     double h = text_line_height(cv, small_f), gap = BEST_R + 4, w = m.width + 4;
     bool min = t->panels[l->panel].best_mode == TC_MIN;
     const double ys[2] = {min ? y + gap : y - gap - h, min ? y - gap - h : y + gap},
@@ -233,7 +234,8 @@ static void draw_best(struct canvas *cv, const struct training *t, const struct 
                       long best, const struct axis *xa, const struct axis *ya, struct box plot,
                       const struct tc_scratch *s, bool label)
 {
-    double x = scale_map(&xa->scale, l->raw.x[best]), y = scale_map(&ya->scale, l->raw.y[best]);
+    double x = scale_map(&xa->scale, curve_x(&l->raw, (size_t)best)),
+           y = scale_map(&ya->scale, l->raw.y[best]);
     struct stroke ring = {PAPER, 0, false, 1, BEST_R + 2},
                   dot = {palette_color(l->colour), 0, false, 1, BEST_R};
     struct box clip = {plot.x - 10, plot.y - 10, plot.w + 20, plot.h + 20};
@@ -279,7 +281,7 @@ static void dump_line(struct jsonw *w, const struct training *t, const struct tc
     jsonw_end_object(w);
     if (best >= 0) {
         jsonw_begin_object(w, "best");
-        jsonw_put_number(w, "x", l->raw.x[best]);
+        jsonw_put_number(w, "x", curve_x(&l->raw, (size_t)best));
         jsonw_put_number(w, "y", l->raw.y[best]);
         jsonw_end_object(w);
     }
@@ -307,8 +309,12 @@ static void lines_pass(struct canvas *cv, const struct training *t, size_t p, co
                 if (draw)
                     draw_polyline(cv, s->px, s->py, n_raw, &faint, plot, "raw-line", (long)i);
             }
-            struct curve shown = {
-                .x = l->raw.x, .y = (double *)tc_shown_y(l), .n = l->raw.n, .borrowed = true};
+            struct curve shown = {.x = l->raw.x,
+                                  .x_first = l->raw.x_first,
+                                  .x_step = l->raw.x_step,
+                                  .y = (double *)tc_shown_y(l),
+                                  .n = l->raw.n,
+                                  .borrowed = true};
             size_t n = reduce_map(&shown, xa, ya, columns, s->keep, s->px + n_raw, s->py + n_raw,
                                   s->kx + n_raw, s->ky + n_raw);
             struct stroke line = {rgb, LINE_W, l->validation, 1, l->raw.n == 1 ? BEST_R - 1 : 0};

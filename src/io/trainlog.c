@@ -69,15 +69,62 @@ static size_t grown(size_t cap, size_t need)
     return to;
 }
 
-/* Column c's values grown to `cap`, the new part prefaulted, as it is about to be filled. */
+/* Column c's values grown to `cap`, the new part prefaulted, as it is about to be filled; an
+ * even column's values stored from now. */
 static int grow_values(struct trainlog_column *c, size_t cap, struct diag *d)
 {
     double *nv = realloc(c->v, cap * sizeof *nv);
     if (!nv)
         return diag_oom(d);
+    if (c->even)
+        for (size_t i = 0; i < c->n; i++)
+            nv[i] = series_even_at(c->first, c->step, i);
+    c->even = false;
     pages_prefault(nv + c->cap, (cap - c->cap) * sizeof *nv);
     c->v = nv;
     c->cap = cap;
+    return VZ_OK;
+}
+
+static double column_at(const struct trainlog_column *c, size_t i)
+{
+    return c->even ? series_even_at(c->first, c->step, i) : c->v[i];
+}
+
+/* Whether values t go on evenly from c's n values, as series_even_at(first, step, c->n + i), bit
+ * for bit (-0 is no 0). One pass with no early way out: a chunk's values are in the cache. */
+static bool goes_on_evenly(const struct trainlog_column *c, const struct trainlog_column *t,
+                           double first, double step)
+{
+    uint64_t off = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        double want = series_even_at(first, step, c->n + i);
+        uint64_t a, b;
+        memcpy(&a, &want, sizeof a);
+        memcpy(&b, &t->v[i], sizeof b);
+        off |= a ^ b;
+    }
+    return off == 0;
+}
+
+/* Appends t's values to c, both with a value in every row: c even while they are, else a copy. */
+static int append_values(struct trainlog_column *c, const struct trainlog_column *t, struct diag *d)
+{
+    bool start = c->cap == 0 && t->n >= 2; /* c has no values, nor room for them */
+    double first = start ? t->v[0] : c->first, step = start ? t->v[1] - t->v[0] : c->step;
+    if ((start || c->even) && goes_on_evenly(c, t, first, step)) {
+        c->even = true;
+        c->first = first;
+        c->step = step;
+        c->n = c->cap = c->n + t->n;
+        return VZ_OK;
+    }
+    int rc = c->cap < c->n + t->n ? grow_values(c, grown(c->cap, c->n + t->n), d) : VZ_OK;
+    if (rc)
+        return rc;
+    if (t->n)
+        memcpy(c->v + c->n, t->v, t->n * sizeof *t->v);
+    c->n += t->n;
     return VZ_OK;
 }
 
@@ -164,8 +211,9 @@ void tl_reset_rows(struct trainlog *log)
         free(c->bad);
         c->row = NULL;
         c->bad = NULL;
+        c->cap = c->even ? 0 : c->cap; /* an even column has no room */
         c->n = 0;
-        c->unordered = c->nonfinite = false;
+        c->unordered = c->nonfinite = c->even = false;
         c->lo = INFINITY;
         c->hi = -INFINITY;
     }
@@ -190,7 +238,7 @@ int tl_append(struct trainlog *log, struct trainlog *tail, long lines, struct di
     }
     for (size_t k = 0; k < log->n_cols; k++) {
         struct trainlog_column *c = &log->cols[k], *t = &tail->cols[k];
-        c->unordered |= t->unordered || (c->n && t->n && t->v[0] < c->v[c->n - 1]);
+        c->unordered |= t->unordered || (c->n && t->n && t->v[0] < column_at(c, c->n - 1));
         c->nonfinite |= t->nonfinite;
         c->lo = t->lo < c->lo ? t->lo : c->lo;
         c->hi = t->hi > c->hi ? t->hi : c->hi;
@@ -199,13 +247,10 @@ int tl_append(struct trainlog *log, struct trainlog *tail, long lines, struct di
             c->bad->line += lines;
             t->bad = NULL;
         }
-        if (!c->row && !t->row && c->n == rows) { /* both a value in every row: one copy */
-            int rc = c->cap < c->n + t->n ? grow_values(c, grown(c->cap, c->n + t->n), d) : VZ_OK;
+        if (!c->row && !t->row && c->n == rows) {
+            int rc = append_values(c, t, d);
             if (rc)
                 return rc;
-            if (t->n)
-                memcpy(c->v + c->n, t->v, t->n * sizeof *t->v);
-            c->n += t->n;
             continue;
         }
         for (size_t i = 0; i < t->n; i++) {
@@ -548,9 +593,15 @@ int trainlog_curve(const struct trainlog *log, const char *x, const char *y, con
         return bad_value(log, cy, d);
     if (cx->bad)
         return bad_value(log, cx, d);
-    if (!cx->row && !cy->row && cy->n && cy->n <= cx->n) {
+    if (!cx->row && !cy->row && cy->n && cy->n <= cx->n && !cy->even &&
+        !(cx->even && cx->unordered)) {
         /* x and y in every row y reaches: the columns themselves */
-        *out = (struct curve){.x = cx->v, .y = cy->v, .n = cy->n, .borrowed = true};
+        *out = (struct curve){.x = cx->v,
+                              .x_first = cx->first,
+                              .x_step = cx->step,
+                              .y = cy->v,
+                              .n = cy->n,
+                              .borrowed = true};
     } else {
         size_t n = cy->n ? cy->n : 1; /* a column of no values is an empty curve, not none */
         out->x = malloc(n * sizeof *out->x);
@@ -569,8 +620,8 @@ int trainlog_curve(const struct trainlog *log, const char *x, const char *y, con
                 return diag_pos(d, VZ_EINPUT, log->file, row_line(log, row), 0,
                                 "\"%s\" has a value but \"%s\" has none", y, x);
             }
-            out->x[i] = cx->v[k];
-            out->y[i] = cy->v[i];
+            out->x[i] = column_at(cx, k);
+            out->y[i] = column_at(cy, i);
         }
     }
     if (out->borrowed && !cx->unordered) { /* x's first values, which are in order */

@@ -158,7 +158,7 @@ static void plain_rows(struct cursor *c, char sep, struct trainlog *log)
     double *dst[PLAIN_COLUMNS], last[PLAIN_COLUMNS], lo[PLAIN_COLUMNS], hi[PLAIN_COLUMNS];
     for (size_t k = 0; k < n_cols; k++) {
         const struct trainlog_column *col = &log->cols[k];
-        if (col->row || col->n != rows)
+        if (col->row || col->n != rows || col->even)
             return;
         room = col->cap - col->n < room ? col->cap - col->n : room;
         dst[k] = col->v;

@@ -167,10 +167,10 @@ size_t series_first_equal(const double *y, size_t n, double v)
 
 /* The first index at or after `from` whose x is at least `edge`, x ascending: galloping, as a
  * column holds anything from one point to many thousands. */
-static size_t first_at_least(const double *x, size_t from, size_t n, double edge)
+static size_t first_at_least(const struct curve *c, size_t from, size_t n, double edge)
 {
     size_t lo = from, hi = from, step = 1;
-    while (hi < n && x[hi] < edge) {
+    while (hi < n && curve_x(c, hi) < edge) {
         lo = hi + 1;
         hi += step;
         step *= 2;
@@ -178,7 +178,7 @@ static size_t first_at_least(const double *x, size_t from, size_t n, double edge
     hi = hi < n ? hi : n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (x[mid] < edge)
+        if (curve_x(c, mid) < edge)
             lo = mid + 1;
         else
             hi = mid;
@@ -221,22 +221,23 @@ static bool run_extremes(const double *y, size_t i, size_t end, size_t *lo, size
 
 /* series_reduce over the points [from, to), which start a column and end one: their kept
  * indices to keep, returning how many. */
-static size_t reduce_range(const double *x, const double *y, size_t from, size_t to, double x0,
-                           double span, int columns, size_t *keep)
+static size_t reduce_range(const struct curve *c, size_t from, size_t to, double x0, double span,
+                           int columns, size_t *keep)
 {
+    const double *y = c->y;
     size_t kept = 0, i = from;
     while (i < to) {
         /* The run of points in i's column: up to the column's right edge, then settled by
          * column_of itself, so that rounding in the edge cannot move a point to another column
          * than column_of gives it. */
-        long col = column_of(x[i], x0, span, columns);
+        long col = column_of(curve_x(c, i), x0, span, columns);
         size_t end = i + 1, lo, hi;
         if (span > 0 && col < columns - 1) {
-            end = first_at_least(x, i + 1, to, x0 + (double)(col + 1) / columns * span);
-            while (end > i + 1 && column_of(x[end - 1], x0, span, columns) != col)
+            end = first_at_least(c, i + 1, to, x0 + (double)(col + 1) / columns * span);
+            while (end > i + 1 && column_of(curve_x(c, end - 1), x0, span, columns) != col)
                 end--;
         }
-        while (end < to && column_of(x[end], x0, span, columns) == col)
+        while (end < to && column_of(curve_x(c, end), x0, span, columns) == col)
             end++;
         if (run_extremes(y, i, end, &lo, &hi)) { /* the four in order, each once */
             size_t pick[4] = {i, lo < hi ? lo : hi, lo < hi ? hi : lo, end - 1};
@@ -255,8 +256,8 @@ static size_t reduce_range(const double *x, const double *y, size_t from, size_t
 
 /* A long series reduced as two ranges at once, cut where a column starts. */
 struct reduce_job {
-    const double *x, *y;
-    size_t n, cut;
+    const struct curve *c;
+    size_t cut;
     double x0, span;
     int columns;
     size_t *keep, kept[2];
@@ -267,27 +268,27 @@ static void reduce_half(void *arg, int half)
     struct reduce_job *j = arg;
     /* The second half's indices go after the cut, where the first half's cannot reach. */
     j->kept[half] =
-        half ? reduce_range(j->x, j->y, j->cut, j->n, j->x0, j->span, j->columns, j->keep + j->cut)
-             : reduce_range(j->x, j->y, 0, j->cut, j->x0, j->span, j->columns, j->keep);
+        half ? reduce_range(j->c, j->cut, j->c->n, j->x0, j->span, j->columns, j->keep + j->cut)
+             : reduce_range(j->c, 0, j->cut, j->x0, j->span, j->columns, j->keep);
 }
 
-size_t series_reduce(const double *x, const double *y, size_t n, double x0, double x1, int columns,
-                     size_t *keep)
+size_t series_reduce(const struct curve *c, double x0, double x1, int columns, size_t *keep)
 {
     double span = x1 - x0;
+    size_t n = c->n;
     if (n < HALVES_MIN || !(span > 0))
-        return reduce_range(x, y, 0, n, x0, span, columns, keep);
+        return reduce_range(c, 0, n, x0, span, columns, keep);
     /* The first point of the column that the middle point is in. */
-    long col = column_of(x[n / 2], x0, span, columns);
+    long col = column_of(curve_x(c, n / 2), x0, span, columns);
     size_t lo = 0, hi = n / 2;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (column_of(x[mid], x0, span, columns) < col)
+        if (column_of(curve_x(c, mid), x0, span, columns) < col)
             lo = mid + 1;
         else
             hi = mid;
     }
-    struct reduce_job j = {x, y, n, lo, x0, span, columns, keep, {0, 0}};
+    struct reduce_job j = {c, lo, x0, span, columns, keep, {0, 0}};
     halves_run(reduce_half, &j);
     memmove(keep + j.kept[0], keep + j.cut, j.kept[1] * sizeof *keep);
     return j.kept[0] + j.kept[1];

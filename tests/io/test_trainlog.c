@@ -73,7 +73,7 @@ static void test_trainer_state(void)
     curve(&log, "step", "loss", &c);
     CHECK(c.n == 3);
     if (c.n == 3) {
-        CHECK(c.x[0] == 10 && c.x[1] == 20 && c.x[2] == 30);
+        CHECK(curve_x(&c, 0) == 10 && curve_x(&c, 1) == 20 && curve_x(&c, 2) == 30);
         CHECK(c.y[0] == 2.5 && isinf(c.y[1]) && c.y[1] > 0 && c.y[2] == 1.75);
     }
     CHECK(c.y_lo == 1.75 && c.y_hi == INFINITY && !c.y_finite);
@@ -83,10 +83,10 @@ static void test_trainer_state(void)
     CHECK(c.y_lo == -INFINITY && c.y_hi == 1.25 && !c.y_finite);
     curve_free(&c);
     curve(&log, "step", "eval_loss", &c);
-    CHECK(c.n == 1 && c.x[0] == 15 && c.y[0] == 2.25);
+    CHECK(c.n == 1 && curve_x(&c, 0) == 15 && c.y[0] == 2.25);
     curve_free(&c);
     curve(&log, "epoch", "learning_rate", &c);
-    CHECK(c.n == 3 && c.x[1] == 0.2 && c.y[1] == 4e-05);
+    CHECK(c.n == 3 && curve_x(&c, 1) == 0.2 && c.y[1] == 4e-05);
     curve_free(&c);
     trainlog_free(&log);
 
@@ -117,13 +117,13 @@ static void test_lightning(void)
     CHECK(log.format == TRAINLOG_CSV && log.n_rows == 7 && log.n_cols == 6);
     struct curve c;
     curve(&log, "step", "train_loss_step", &c);
-    CHECK(c.n == 3 && c.x[0] == 49 && c.y[1] == 0.7311 && isnan(c.y[2]));
+    CHECK(c.n == 3 && curve_x(&c, 0) == 49 && c.y[1] == 0.7311 && isnan(c.y[2]));
     curve_free(&c);
     curve(&log, "step", "lr-Adam", &c);
-    CHECK(c.n == 2 && c.x[1] == 100 && c.y[1] == 0.0005);
+    CHECK(c.n == 2 && curve_x(&c, 1) == 100 && c.y[1] == 0.0005);
     curve_free(&c);
     curve(&log, "step", "val_loss", &c);
-    CHECK(c.n == 1 && c.x[0] == 99 && c.y[0] == 0.6502);
+    CHECK(c.n == 1 && curve_x(&c, 0) == 99 && c.y[0] == 0.6502);
     curve_free(&c);
     trainlog_free(&log);
 }
@@ -142,7 +142,7 @@ static void test_keras(void)
     CHECK(strcmp(trainlog_default_x(&log), "epoch") == 0);
     struct curve c;
     curve(&log, "epoch", "val_loss", &c);
-    CHECK(c.n == 2 && c.x[0] == 1 && c.y[0] == 0.85 && c.y[1] == 0.79);
+    CHECK(c.n == 2 && curve_x(&c, 0) == 1 && c.y[0] == 0.85 && c.y[1] == 0.79);
     curve_free(&c);
     /* A column with a value in every row is drawn from where it is, not copied. */
     curve(&log, "epoch", "loss", &c);
@@ -168,7 +168,8 @@ static void test_tsv(void)
     CHECK(log.format == TRAINLOG_TSV && log.n_rows == 4);
     struct curve c;
     curve(&log, "step", "loss, smoothed", &c);
-    CHECK(c.n == 4 && c.x[0] == 1 && c.x[1] == 2 && c.x[2] == 3 && c.x[3] == 3);
+    CHECK(c.n == 4 && curve_x(&c, 0) == 1 && curve_x(&c, 1) == 2 && curve_x(&c, 2) == 3 &&
+          curve_x(&c, 3) == 3);
     CHECK(c.y[2] == 0.3 && c.y[3] == 0.25);
     /* Sorted in arrays of its own: the log keeps the order it was written in. */
     const struct trainlog_column *step = trainlog_find(&log, "step");
@@ -201,7 +202,7 @@ static void test_jsonl(void)
     CHECK(strcmp(trainlog_default_x(&log), "current_steps") == 0);
     struct curve c;
     curve(&log, "elapsed_time", "loss", &c);
-    CHECK(c.n == 2 && c.x[0] == 5 && c.x[1] == 70.5 && c.y[1] == 1.1);
+    CHECK(c.n == 2 && curve_x(&c, 0) == 5 && curve_x(&c, 1) == 70.5 && c.y[1] == 1.1);
     curve_free(&c);
     trainlog_free(&log);
 
@@ -219,7 +220,7 @@ static void test_jsonl(void)
     CHECK(c.n == 2 && isnan(c.y[1]));
     curve_free(&c);
     curve(&log, "iteration", "bbox/AP", &c);
-    CHECK(c.n == 1 && c.x[0] == 39 && c.y[0] == 12.5);
+    CHECK(c.n == 1 && curve_x(&c, 0) == 39 && c.y[0] == 12.5);
     curve_free(&c);
     trainlog_free(&log);
 }
@@ -356,7 +357,7 @@ static void test_long_table_chunks(void)
         for (size_t i = 0; i < c.n; i++) {
             char num[32];
             snprintf(num, sizeof num, "%.5g", 3.0 / (1 + (double)i));
-            wrong += c.x[i] != (double)i || c.y[i] != strtod(num, NULL);
+            wrong += curve_x(&c, i) != (double)i || c.y[i] != strtod(num, NULL);
         }
         CHECK(c.n == LONG_ROWS && wrong == 0);
         curve_free(&c);
@@ -367,7 +368,7 @@ static void test_long_table_chunks(void)
             if (i % 2 == 0 && i % 7 != 0) {
                 char num[32];
                 snprintf(num, sizeof num, "%.4g", 1e-3 * (1 + i % 100));
-                wrong += n >= c.n || c.x[n] != i || c.y[n] != strtod(num, NULL);
+                wrong += n >= c.n || curve_x(&c, n) != i || c.y[n] != strtod(num, NULL);
                 n++;
             }
         CHECK(c.n == n && wrong == 0);
@@ -421,7 +422,7 @@ static void test_order_across_chunks(void)
             struct curve c;
             curve(&log, "step", "loss", &c);
             for (size_t i = 1; i < c.n; i++)
-                unsorted += c.x[i] < c.x[i - 1];
+                unsorted += curve_x(&c, i) < curve_x(&c, i - 1);
             failed += c.n != LONG_ROWS || c.borrowed;
             curve_free(&c);
             trainlog_free(&log);
@@ -459,14 +460,14 @@ static void test_plain_and_general_rows_agree(void)
         struct curve c;
         curve(&log, "step", "loss", &c);
         for (size_t i = 0; i < c.n; i++)
-            wrong += c.x[i] != (double)i || c.y[i] != (double)(i % 1000) / 1000;
+            wrong += curve_x(&c, i) != (double)i || c.y[i] != (double)(i % 1000) / 1000;
         wrong += c.n != LONG_ROWS;
         curve_free(&c);
         curve(&log, "step", "acc", &c);
         size_t n = 0;
         for (int i = 0; i < LONG_ROWS; i++)
             if (i % 5000 != 4999) {
-                wrong += n >= c.n || c.x[n] != i || c.y[n] != i % 11;
+                wrong += n >= c.n || curve_x(&c, n) != i || c.y[n] != i % 11;
                 n++;
             }
         wrong += c.n != n;

@@ -67,7 +67,7 @@ static char *curve_text(const struct trainlog *log, const char *y)
     char *w = out = malloc(size);
     w += sprintf(w, "%zu:", c.n);
     for (size_t i = 0; i < c.n; i++)
-        w += sprintf(w, " %.17g@%.17g", c.y[i], c.x[i]);
+        w += sprintf(w, " %.17g@%.17g", c.y[i], curve_x(&c, i));
     curve_free(&c);
     return out;
 }
@@ -179,7 +179,7 @@ static void rows_as_written(const char *what, const char *text, size_t rows)
         size_t wrong = 0;
         if (CHECK(trainlog_curve(&log, "step", "loss", "metrics[0]", &c, &d) == VZ_OK)) {
             for (size_t i = 0; i < c.n; i++)
-                wrong += c.x[i] != (double)i || c.y[i] != (double)(i % 1000) / 1000;
+                wrong += curve_x(&c, i) != (double)i || c.y[i] != (double)(i % 1000) / 1000;
             wrong += c.n != rows;
             curve_free(&c);
         }
@@ -212,9 +212,90 @@ static void seams_anywhere(void)
     }
 }
 
+/* How a long table's step column counts, row by row. */
+enum steps { COUNT, HALVES, TENTHS, JUMP_LATE, GAP_LATE, DOWN };
+
+/* Row i's step as written: counting from 0, by halves, by tenths (0.3 is no 0 + 3 * 0.1 in
+ * binary), counting with a jump three quarters in, with an empty cell there, and down. */
+static void step_text(enum steps how, int i, char *buf, size_t size)
+{
+    if (how == HALVES || how == TENTHS)
+        snprintf(buf, size, "%.1f", i * (how == HALVES ? 0.5 : 0.1));
+    else if ((how == JUMP_LATE || how == GAP_LATE) && i == ROWS * 3 / 4)
+        snprintf(buf, size, "%s", how == JUMP_LATE ? "999999" : "");
+    else
+        snprintf(buf, size, "%d",
+                 how == DOWN ? ROWS - i : i + (how == JUMP_LATE && i > ROWS * 3 / 4) * 999999);
+}
+
+/* A step column read a chunk at a time is stored only when its values are not evenly spaced,
+ * and either way the curve has the steps written: each as strtod reads its text, in order. */
+static void steps_stored_only_when_uneven(void)
+{
+    const enum steps hows[] = {COUNT, HALVES, TENTHS, JUMP_LATE, GAP_LATE, DOWN};
+    const bool even[] = {true, true, false, false, false, true};
+    char *text = malloc((size_t)ROWS * 40 + 16);
+    double *want = malloc(ROWS * sizeof *want), *loss = malloc(ROWS * sizeof *loss);
+    if (!CHECK(text && want && loss))
+        goto done;
+    for (int k = 0; k < 6; k++) {
+        char *w = text + sprintf(text, "step,loss\n");
+        size_t n = 0;
+        for (int i = 0; i < ROWS; i++) {
+            char step[16], value[16];
+            step_text(hows[k], i, step, sizeof step);
+            snprintf(value, sizeof value, "%.6g", 3.0 / (1 + i));
+            if (step[0]) {
+                loss[n] = strtod(value, NULL);
+                want[n++] = strtod(step, NULL);
+            }
+            w += sprintf(w, "%s,%s\n", step, value);
+        }
+        if (hows[k] == DOWN) /* the curve is in step order */
+            for (size_t i = 0; i < n / 2; i++) {
+                double t = want[i], u = loss[i];
+                want[i] = want[n - 1 - i];
+                want[n - 1 - i] = t;
+                loss[i] = loss[n - 1 - i];
+                loss[n - 1 - i] = u;
+            }
+        struct trainlog log;
+        struct diag d;
+        diag_init(&d);
+        if (!CHECK(trainlog_parse("steps.csv", text, (size_t)(w - text), TRAINLOG_AUTO, &log, &d) ==
+                   VZ_OK))
+            continue;
+        struct curve c;
+        size_t wrong = trainlog_find(&log, "step")->even != even[k];
+        /* step against itself: every row with a step, the gap's row aside */
+        if (CHECK(trainlog_curve(&log, "step", "step", "metrics[0]", &c, &d) == VZ_OK)) {
+            wrong += c.n != n;
+            for (size_t i = 0; i < c.n && i < n; i++)
+                wrong += curve_x(&c, i) != want[i] || c.y[i] != want[i];
+            curve_free(&c);
+        }
+        /* loss against step: the columns themselves, x not stored when it is even and in order */
+        if (hows[k] != GAP_LATE &&
+            CHECK(trainlog_curve(&log, "step", "loss", "metrics[0]", &c, &d) == VZ_OK)) {
+            wrong += c.n != n || (c.x == NULL) != (even[k] && hows[k] != DOWN);
+            for (size_t i = 0; i < c.n && i < n; i++)
+                wrong += curve_x(&c, i) != want[i] || c.y[i] != loss[i];
+            curve_free(&c);
+        }
+        if (!CHECK(wrong == 0))
+            fprintf(stderr, "    steps %d: %zu wrong\n", k, wrong);
+        trainlog_free(&log);
+    }
+done:
+    free(text);
+    free(want);
+    free(loss);
+}
+
 int main(void)
 {
     RUN(seams_anywhere);
+    RUN(steps_stored_only_when_uneven);
     RUN(plain_and_crlf);
     RUN(defects_in_each_part);
     RUN(quotes_anywhere);

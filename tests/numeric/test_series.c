@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* A deterministic noisy value in [0, 1). */
 static double noise(uint64_t *s)
@@ -96,7 +97,7 @@ static void reduction_keeps_extremes_ends_and_divergence(void)
     y[654321] = -5;       /* one dip */
     y[800000] = NAN;      /* divergence */
     y[800001] = INFINITY; /* and its overflow */
-    size_t k = series_reduce(x, y, N, 0, N - 1, COLS, keep);
+    size_t k = series_reduce(&(struct curve){.x = x, .y = y, .n = N}, 0, N - 1, COLS, keep);
     CHECK(k <= 4 * COLS + 2);
     bool spike = false, dip = false, nan = false, inf = false, ascending = true;
     for (size_t i = 0; i < k; i++) {
@@ -129,7 +130,7 @@ static void reduction_keeps_extremes_ends_and_divergence(void)
         wrong += lo[c] != klo[c] || hi[c] != khi[c];
     CHECK(wrong == 0);
     /* Fewer points than columns: every one is kept. */
-    CHECK(series_reduce(x, y, 10, 0, 9, COLS, keep) == 10);
+    CHECK(series_reduce(&(struct curve){.x = x, .y = y, .n = 10}, 0, 9, COLS, keep) == 10);
     /* And each column's first and last point, on x spaced unevenly (runs of repeated steps,
      * gaps), where the column edges fall between points in every way. */
     bool *kept = calloc(N, sizeof *kept);
@@ -137,7 +138,7 @@ static void reduction_keeps_extremes_ends_and_divergence(void)
         x[i] = floor(pow(i / 1000.0, 1.5)) + (i % 7 == 0 ? 0.5 : 0);
     for (int i = 1; i < N; i++)
         x[i] = fmax(x[i], x[i - 1]);
-    k = series_reduce(x, y, N, x[0], x[N - 1], COLS, keep);
+    k = series_reduce(&(struct curve){.x = x, .y = y, .n = N}, x[0], x[N - 1], COLS, keep);
     for (size_t i = 0; kept && i < k; i++)
         kept[keep[i]] = true;
     int missed = 0, prev = -1;
@@ -208,7 +209,8 @@ static void reduction_keeps_the_first_of_equal_extremes(void)
         y[bad[b]] = what[b];
     const int cols[] = {1, 2, 7, 300, 5000, 150000};
     for (int c = 0; c < 6; c++) {
-        size_t k = series_reduce(x, y, N, x[0], x[N - 1], cols[c], keep);
+        size_t k =
+            series_reduce(&(struct curve){.x = x, .y = y, .n = N}, x[0], x[N - 1], cols[c], keep);
         size_t w = reduce_by_hand(x, y, N, cols[c], want);
         size_t same = 0;
         while (same < k && same < w && keep[same] == want[same])
@@ -217,6 +219,43 @@ static void reduction_keeps_the_first_of_equal_extremes(void)
             fprintf(stderr, "  %d columns: %zu kept, %zu by hand, the same up to %zu\n", cols[c], k,
                     w, same);
     }
+done:
+    free(x);
+    free(y);
+    free(keep);
+    free(want);
+}
+
+/* A curve whose x is evenly spaced and not stored keeps the points it keeps stored: on steps
+ * whole and fractional, from 0 and from where a resumed run starts, with column edges falling on
+ * points and between them. */
+static void reduction_of_unstored_even_x_is_the_stored_ones(void)
+{
+    enum { N = 3 * HALVES_MIN + 17 };
+    double *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
+    size_t *keep = malloc(N * sizeof *keep), *want = malloc(N * sizeof *want);
+    if (!CHECK(x && y && keep && want))
+        goto done;
+    uint64_t s = 5;
+    for (int i = 0; i < N; i++)
+        y[i] = i % 9000 == 77 ? NAN : floor(noise(&s) * 16);
+    const double firsts[] = {0, 0, 4000, -3}, steps[] = {1, 0.5, 10, 0.25};
+    const int cols[] = {1, 7, 300, 1200, 40000};
+    int wrong = 0;
+    for (int k = 0; k < 4; k++) {
+        for (int i = 0; i < N; i++)
+            x[i] = firsts[k] + i * steps[k];
+        struct curve stored = {.x = x, .y = y, .n = N},
+                     even = {.x_first = firsts[k], .x_step = steps[k], .y = y, .n = N};
+        for (int i = 0; i < N; i++)
+            wrong += curve_x(&even, (size_t)i) != x[i];
+        for (int c = 0; c < 5; c++) {
+            size_t w = series_reduce(&stored, x[0], x[N - 1], cols[c], want);
+            size_t g = series_reduce(&even, x[0], x[N - 1], cols[c], keep);
+            wrong += g != w || memcmp(keep, want, w * sizeof *keep) != 0;
+        }
+    }
+    CHECK(wrong == 0);
 done:
     free(x);
     free(y);
@@ -390,6 +429,7 @@ int main(void)
     RUN(moving_average_matches_the_naive_one);
     RUN(reduction_keeps_extremes_ends_and_divergence);
     RUN(reduction_keeps_the_first_of_equal_extremes);
+    RUN(reduction_of_unstored_even_x_is_the_stored_ones);
     RUN(extremes_of_every_length);
     RUN(envelope_covers_the_stroke_column_by_column);
     RUN(simplify_keeps_what_shows);
