@@ -41,8 +41,8 @@ struct trainlog_column {
     size_t n, cap;
     /* Value i is series_even_at(first, step, i), bit for bit, and is not stored (cap is n): a
      * long table's step column mostly counts so, and its million values were 2 ms of page
-     * faults. Only a long table's chunks, appended, make a column even; a value off the spacing
-     * makes it an array again. */
+     * faults. Only a long table's chunks, appended, make a column even, and step is never 0; a
+     * value off the spacing makes it an array again. */
     bool even;
     double first, step;
     /* Some value is not finite, or less than the one before: false for a column that can be x

@@ -110,7 +110,9 @@ static bool goes_on_evenly(const struct trainlog_column *c, const struct trainlo
 /* Appends t's values to c, both with a value in every row: c even while they are, else a copy. */
 static int append_values(struct trainlog_column *c, const struct trainlog_column *t, struct diag *d)
 {
-    bool start = c->cap == 0 && t->n >= 2; /* c has no values, nor room for them */
+    /* c has no values, nor room for them. A value repeated stays stored: that is a y (a constant
+     * learning rate), which a curve borrows only as an array. */
+    bool start = c->cap == 0 && t->n >= 2 && t->v[1] != t->v[0];
     double first = start ? t->v[0] : c->first, step = start ? t->v[1] - t->v[0] : c->step;
     if ((start || c->even) && goes_on_evenly(c, t, first, step)) {
         c->even = true;

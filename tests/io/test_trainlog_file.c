@@ -213,13 +213,16 @@ static void seams_anywhere(void)
 }
 
 /* How a long table's step column counts, row by row. */
-enum steps { COUNT, HALVES, TENTHS, JUMP_LATE, GAP_LATE, DOWN };
+enum steps { COUNT, HALVES, TENTHS, JUMP_LATE, GAP_LATE, DOWN, SAME };
 
 /* Row i's step as written: counting from 0, by halves, by tenths (0.3 is no 0 + 3 * 0.1 in
- * binary), counting with a jump three quarters in, with an empty cell there, and down. */
+ * binary), counting with a jump three quarters in, with an empty cell there, down, and one value
+ * in every row. */
 static void step_text(enum steps how, int i, char *buf, size_t size)
 {
-    if (how == HALVES || how == TENTHS)
+    if (how == SAME)
+        snprintf(buf, size, "7");
+    else if (how == HALVES || how == TENTHS)
         snprintf(buf, size, "%.1f", i * (how == HALVES ? 0.5 : 0.1));
     else if ((how == JUMP_LATE || how == GAP_LATE) && i == ROWS * 3 / 4)
         snprintf(buf, size, "%s", how == JUMP_LATE ? "999999" : "");
@@ -228,17 +231,17 @@ static void step_text(enum steps how, int i, char *buf, size_t size)
                  how == DOWN ? ROWS - i : i + (how == JUMP_LATE && i > ROWS * 3 / 4) * 999999);
 }
 
-/* A step column read a chunk at a time is stored only when its values are not evenly spaced,
- * and either way the curve has the steps written: each as strtod reads its text, in order. */
+/* A step column read a chunk at a time is stored only when its values are not evenly spaced, or
+ * all the same; either way the curve has the steps written: each as strtod reads it, in order. */
 static void steps_stored_only_when_uneven(void)
 {
-    const enum steps hows[] = {COUNT, HALVES, TENTHS, JUMP_LATE, GAP_LATE, DOWN};
-    const bool even[] = {true, true, false, false, false, true};
+    const enum steps hows[] = {COUNT, HALVES, TENTHS, JUMP_LATE, GAP_LATE, DOWN, SAME};
+    const bool even[] = {true, true, false, false, false, true, false};
     char *text = malloc((size_t)ROWS * 40 + 16);
     double *want = malloc(ROWS * sizeof *want), *loss = malloc(ROWS * sizeof *loss);
     if (!CHECK(text && want && loss))
         goto done;
-    for (int k = 0; k < 6; k++) {
+    for (int k = 0; k < 7; k++) {
         char *w = text + sprintf(text, "step,loss\n");
         size_t n = 0;
         for (int i = 0; i < ROWS; i++) {
